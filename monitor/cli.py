@@ -1,2 +1,151 @@
-def main(argv=None):
-    return 0
+"""`monitor`: load config -> desired -> actual -> plan -> render -> print / apply."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import botocore.exceptions as bx
+
+from monitor import config as configs, render, workflow
+from monitor.apply import apply
+from monitor.aws import Target, explain
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, never as a traceback."""
+
+    def __init__(self, message: str, code: int = FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+def common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("-c", "--config", help="config file (default monitor.yaml, else config.yaml)")
+    parent.add_argument("--region", help="AWS Region (default: the config's region, then the AWS chain)")
+    parent.add_argument("--profile", help="AWS profile from ~/.aws/config")
+    parent.add_argument("--endpoint-url", help="talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)")
+    parent.add_argument("--local", action="store_true", help="run against an embedded emulator seeded from the config")
+    parent.add_argument("--output", choices=("text", "json"), default="text")
+    return parent
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="monitor", description="Monitoring as code for Amazon ECS.")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parent = common_options()
+    for name, text in COMMAND_HELP.items():
+        sub = commands.add_parser(name, parents=[parent], help=text, description=text)
+        for flag, kwargs in COMMAND_FLAGS.get(name, ()):
+            sub.add_argument(*flag, **kwargs)
+    return main
+
+
+YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
+COMMAND_HELP = {
+    "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
+    "plan": "show what apply would change (read only)",
+    "apply": "plan, then make the changes",
+    "destroy": "delete every owned resource the config covers",
+    "demo": "a guided tour on the embedded emulator",
+}
+COMMAND_FLAGS = {
+    "plan": [(("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
+             (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
+    "apply": [YES, (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"}),
+              (("--force",), {"action": "store_true", "help": "allow a plan that deletes a large share"})],
+    "destroy": [YES],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.code
+    except (bx.BotoCoreError, bx.ClientError) as error:
+        print(f"error: {explain(error) or error}", file=sys.stderr)
+        return FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def load_valid(args) -> configs.Loaded:
+    """The validated config; invalid ones stop here, before any client exists."""
+    loaded = workflow.validate(args.config or configs.default_path())
+    if loaded.problems:
+        print(render.problems_text(loaded.problems), file=sys.stderr)
+    if not loaded.ok:
+        raise UserError(f"{loaded.source.name} is not valid; nothing was sent to AWS")
+    return loaded
+
+
+def target(args) -> Target:
+    return Target(args.region, args.profile, args.endpoint_url)
+
+
+def cmd_validate(args) -> int:
+    loaded = workflow.validate(args.config or configs.default_path())
+    if args.output == "json":
+        print(render.problems_json(loaded.problems))
+    elif loaded.problems:
+        print(render.problems_text(loaded.problems))
+    if loaded.ok and args.output == "text":
+        print(f"{loaded.source.name}: valid")
+    return OK if loaded.ok else FAILED
+
+
+def cmd_plan(args) -> int:
+    loaded = load_valid(args)
+    with workflow.connect(target(args), loaded, args.local) as clients:
+        result = workflow.make_plan(loaded, clients, prune=args.prune)
+    print(render.plan_json(result) if args.output == "json" else render.plan_text(result, loaded.source))
+    if result.errors:
+        return FAILED
+    return USAGE if args.detailed_exitcode and result.changes else OK
+
+
+def cmd_apply(args, destroy: bool = False) -> int:
+    loaded = load_valid(args)
+    with workflow.connect(target(args), loaded, args.local) as clients:
+        result = workflow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
+        if result.errors or not result.changes:
+            print(render.plan_json(result) if args.output == "json" else render.plan_text(result, loaded.source))
+            return FAILED if result.errors else OK
+        if not destroy and (reason := result.unsafe()) and not args.force:
+            raise UserError(f"{reason}; check the plan and re-run with --force")
+        confirm(args, result, loaded)
+        outcomes = apply(clients, result)
+    print(render.plan_json(result, outcomes) if args.output == "json"
+          else render.plan_text(result, loaded.source, outcomes))
+    return FAILED if any(o.failed for o in outcomes) else OK
+
+
+def confirm(args, result, loaded) -> None:
+    """Show the plan and ask, unless --yes; without a terminal there is no one to ask."""
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UserError("stdin is not a terminal: review the plan, then re-run with --yes", USAGE)
+    print(render.plan_text(result, loaded.source))
+    if input("Apply these changes? Type 'yes' to go on: ").strip().lower() not in ("yes", "y"):
+        raise UserError("cancelled; nothing was changed")
+
+
+def cmd_destroy(args) -> int:
+    return cmd_apply(args, destroy=True)
+
+
+def cmd_demo(args) -> int:
+    from monitor import demo
+    return demo.run(args)
+
+
+COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply,
+            "destroy": cmd_destroy, "demo": cmd_demo}

@@ -1,0 +1,44 @@
+"""Load a config in layers: YAML, structure, fields, references; collect every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+
+from monitor.config import catalogue, references, structure, yamlfile
+from monitor.config.model import Config
+from monitor.problems import Problem, Source, errors
+
+DEFAULT_FILES = ("monitor.yaml", "config.yaml")
+
+
+@dataclass
+class Loaded:
+    """A config with `use:` resolved, or the problems that stop it from being one."""
+
+    source: Source
+    config: Config | None = None
+    catalogue: dict[str, catalogue.Definition] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.config is not None and not errors(self.problems)
+
+
+def default_path() -> str:
+    """`monitor.yaml`, else `config.yaml`, in the working directory."""
+    return next((name for name in DEFAULT_FILES if FilePath(name).exists()), DEFAULT_FILES[0])
+
+
+def load(path: str | FilePath) -> Loaded:
+    """Each layer runs only when the one before it found no error, and reports all it finds."""
+    source, problems = yamlfile.load(path)
+    if problems:
+        return Loaded(source, problems=problems)
+    model, problems = structure.check(Config, source)
+    if model is None:
+        return Loaded(source, problems=problems)
+    found, problems = catalogue.load(catalogue.directories(path))
+    problems += references.check(model, source, found)
+    return Loaded(source, references.resolve(model, found), found, problems)

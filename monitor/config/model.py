@@ -1,0 +1,80 @@
+"""The config's shape as pydantic models: types, required keys, no unknown keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _number_as_text(value: object) -> object:
+    """A metric value may be written as a YAML number; AWS takes it as a string."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(value, "g") if isinstance(value, float) else str(value)
+    return value
+
+
+MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
+InsightsMode = Literal["disabled", "enabled", "enhanced"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FilterCase(Model):
+    """One `tests:` case: a log event and what the filter should publish for it."""
+
+    log: str
+    match: bool = True
+    value: float | None = None
+    dimensions: dict[str, str] | None = None
+
+
+class Filter(Model):
+    """A metric filter, written inline or taken from the catalogue with `use:`."""
+
+    use: str | None = None
+    name: str | None = None
+    description: str | None = None
+    log_format: str | None = None
+    pattern: str | None = None
+    metric: str | None = None
+    namespace: str | None = None
+    value: MetricValue | None = None
+    unit: str | None = None
+    default: float | None = None
+    dimensions: dict[str, str] | None = None
+    tests: list[FilterCase] = []
+
+
+class Container(Model):
+    name: str
+    log_group: str | None = None
+    performance_metrics: list[str] = []
+    filters: list[Filter] = []
+
+
+class Service(Model):
+    name: str
+    task_definition: str | None = None
+    containers: list[Container] = []
+
+
+class Cluster(Model):
+    name: str
+    container_insights: InsightsMode | None = None
+    services: list[Service] = []
+
+
+class Config(Model):
+    version: Literal[1]
+    region: str | None = None
+    prefix: str = "monitor"
+    namespace: str = "Custom/ECS"
+    tags: dict[str, str] = Field(default_factory=dict)
+    clusters: list[Cluster] = []
+
+
+# Keys of capabilities that later issues build: refused with a clear word, never ignored.
+PLANNED_KEYS = {"alarms": "alarms", "dashboards": "dashboards", "exporter": "the exporter"}

@@ -1,0 +1,173 @@
+"""Layer four: names, references and limits that span more than one field."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+
+from monitor import names
+from monitor.config import rules
+from monitor.config.catalogue import Definition
+from monitor.config.model import Config, Filter
+from monitor.config.walk import Place, containers, map_containers
+from monitor.insights import PERFORMANCE_METRICS
+from monitor.patterns import PatternError, parse
+from monitor.problems import Path, Problem, Source
+
+PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")          # ECS cluster names
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+MAX_REGEX_PATTERNS_PER_GROUP = 5                         # regex-bearing filter patterns per log group
+REQUIRED = ("name", "pattern", "metric")
+
+
+def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
+    """Every cross-field problem of a structurally valid config."""
+    problems = _top_level(config, source) + _duplicate_names(config, source)
+    for place in containers(config):
+        problems += _container(config, place, source, catalogue)
+    return problems + _shared_log_groups(config, source) + _regex_quota(config, source, catalogue)
+
+
+def _top_level(config: Config, source: Source) -> list[Problem]:
+    found = []
+    if not PREFIX.fullmatch(config.prefix):
+        found.append((("prefix",), f"'{config.prefix}' is not a valid prefix: 1-64 characters of "
+                                   "A-Z a-z 0-9 _ -, starting with a letter or digit"))
+    if message := rules.namespace_problem(config.namespace):
+        found.append((("namespace",), message))
+    if config.region is not None and not REGION.fullmatch(config.region):
+        found.append((("region",), f"'{config.region}' does not look like an AWS Region, e.g. ap-northeast-1"))
+    for c, cluster in enumerate(config.clusters):
+        if not CLUSTER.fullmatch(cluster.name):
+            found.append((("clusters", c, "name"), f"'{cluster.name}' is not a valid ECS cluster name: "
+                                                   "1-255 characters of A-Z a-z 0-9 _ -"))
+    return [Problem(path, message, source=source) for path, message in found]
+
+
+def _duplicate_names(config: Config, source: Source) -> list[Problem]:
+    problems = _duplicates([c.name for c in config.clusters], ("clusters",), "cluster", source)
+    for c, cluster in enumerate(config.clusters):
+        base = ("clusters", c, "services")
+        problems += _duplicates([s.name for s in cluster.services], base, "service", source)
+        for s, service in enumerate(cluster.services):
+            problems += _duplicates([k.name for k in service.containers], base + (s, "containers"),
+                                    "container", source)
+    return problems
+
+
+def _duplicates(values: list[str | None], base: Path, noun: str, source: Source) -> list[Problem]:
+    """Report the second and later uses of a name in one list."""
+    seen: set[str] = set()
+    problems = []
+    for number, value in enumerate(values):
+        if value in seen:
+            problems.append(Problem(base + (number, "name"), f"duplicate {noun} name '{value}'", source=source))
+        seen.add(value)
+    return problems
+
+
+def _container(config: Config, place: Place, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
+    container, path = place.container, place.path
+    problems = _performance(place, source)
+    if container.filters and not (container.log_group or place.service.task_definition):
+        problems.append(Problem(path, f"container '{container.name}' has filters but no 'log_group' "
+                                      "(or a 'task_definition' on its service to read it from)", source=source))
+    if container.log_group and (message := rules.log_group_problem(container.log_group)):
+        problems.append(Problem(path + ("log_group",), message, source=source))
+    for number, item in enumerate(container.filters):
+        problems += _filter(config, place, item, path + ("filters", number), source, catalogue)
+    names_ = [_resolve(item, catalogue).name for item in container.filters]
+    return problems + _duplicates(names_, path + ("filters",), "filter", source)
+
+
+def _performance(place: Place, source: Source) -> list[Problem]:
+    problems = []
+    metrics = place.container.performance_metrics
+    path = place.path + ("performance_metrics",)
+    for number, metric in enumerate(metrics):
+        if metric not in PERFORMANCE_METRICS:
+            close = difflib.get_close_matches(metric, PERFORMANCE_METRICS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(Problem(path + (number,), f"unknown performance metric '{metric}'; {hint}"
+                                    f"allowed: {', '.join(PERFORMANCE_METRICS)}", source=source))
+    problems += _duplicates(metrics, path, "performance metric", source)
+    if metrics and place.cluster.container_insights == "disabled":
+        problems.append(Problem(path, f"cluster '{place.cluster.name}' has Container Insights disabled, "
+                                      "so no performance events exist to count", source=source))
+    return problems
+
+
+def _filter(config: Config, place: Place, item: Filter, path: Path, source: Source,
+            catalogue: dict[str, Definition]) -> list[Problem]:
+    if item.use is not None and item.use not in catalogue:
+        close = difflib.get_close_matches(item.use, catalogue, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(catalogue))}"
+        return [Problem(path + ("use",), f"no catalogue definition named '{item.use}'{hint}", source=source)]
+    if item.use is not None and item.pattern is not None:
+        return [Problem(path + ("pattern",), "a 'use:' filter takes its pattern from the catalogue; "
+                                             "write an inline filter to change it", source=source)]
+    missing = [key for key in REQUIRED if item.use is None and getattr(item, key) is None]
+    if missing:
+        return [Problem(path, f"required key '{key}' is missing (or 'use:' a catalogue definition)",
+                        source=source) for key in missing]
+    resolved = _resolve(item, catalogue)
+    problems = rules.check_filter(resolved, path, source, with_pattern=item.use is None)
+    full = names.filter_name(config.prefix, place.cluster.name, place.service.name, place.container.name,
+                             resolved.name)
+    if message := rules.filter_name_problem(full):
+        problems.append(Problem(path + ("name" if item.name else "use",), message, source=source))
+    return problems
+
+
+def _resolve(item: Filter, catalogue: dict[str, Definition]) -> Filter:
+    """A `use:` entry merged over its definition; inline filters stay as they are."""
+    if item.use is None or item.use not in catalogue:
+        return item
+    overrides = item.model_dump(exclude_unset=True, exclude={"use", "tests"})
+    return catalogue[item.use].filter.model_copy(update={**overrides, "use": item.use, "tests": item.tests})
+
+
+def resolve(config: Config, catalogue: dict[str, Definition]) -> Config:
+    """The config with every `use:` replaced by the full filter it names."""
+    return map_containers(config, lambda place: place.container.model_copy(
+        update={"filters": [_resolve(f, catalogue) for f in place.container.filters]}))
+
+
+def _shared_log_groups(config: Config, source: Source) -> list[Problem]:
+    """Two containers on one log group: each one's filters would count the other's lines too."""
+    users: dict[str, list[Place]] = defaultdict(list)
+    for place in containers(config):
+        if place.container.log_group and place.container.filters:
+            users[place.container.log_group].append(place)
+    problems = []
+    for group, places in users.items():
+        for place in places[1:]:
+            problems.append(Problem(place.path + ("log_group",), f"log group '{group}' is shared with "
+                                    f"container '{places[0].container.name}'; each filter here also counts "
+                                    "the other container's events", severity="warning", source=source))
+    return problems
+
+
+def _regex_quota(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
+    """AWS allows 5 regex-bearing filter patterns per log group."""
+    count: Counter[str] = Counter()
+    problems = []
+    for place in containers(config):
+        for number, item in enumerate(place.container.filters):
+            if place.container.log_group and _has_regex(_resolve(item, catalogue).pattern):
+                count[place.container.log_group] += 1
+                if count[place.container.log_group] == MAX_REGEX_PATTERNS_PER_GROUP + 1:
+                    problems.append(Problem(place.path + ("filters", number, "pattern"),
+                                            f"more than {MAX_REGEX_PATTERNS_PER_GROUP} patterns with regular "
+                                            f"expressions on log group '{place.container.log_group}'",
+                                            source=source))
+    return problems
+
+
+def _has_regex(text: str | None) -> bool:
+    try:
+        return text is not None and parse(text).regex_count > 0
+    except PatternError:
+        return False

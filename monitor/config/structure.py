@@ -1,0 +1,67 @@
+"""Layer two: check the config's shape with pydantic, and word its errors for people."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+
+from pydantic import BaseModel, ValidationError
+
+from monitor.config.model import PLANNED_KEYS
+from monitor.problems import Path, Problem, Source
+
+
+def check(model: type[BaseModel], source: Source) -> tuple[BaseModel | None, list[Problem]]:
+    """Build `model` from the source's data, or explain every reason it cannot be built."""
+    if not isinstance(source.data, dict):
+        found = type(source.data).__name__ if source.data is not None else "an empty file"
+        return None, [Problem((), f"expected a mapping of keys at the top, got {found}", source=source)]
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as error:
+        return None, [_problem(model, item, source) for item in error.errors()]
+
+
+def _problem(model: type[BaseModel], item: dict, source: Source) -> Problem:
+    path: Path = tuple(item["loc"])
+    if item["type"] == "extra_forbidden":
+        return Problem(path, _unknown_key(model, path), source=source, at_key=True)
+    if item["type"] == "missing":
+        return Problem(path[:-1], f"required key '{path[-1]}' is missing", source=source)
+    message = item["msg"][0].lower() + item["msg"][1:]
+    return Problem(path, f"{message}; got {item['input']!r}", source=source)
+
+
+def _unknown_key(model: type[BaseModel], path: Path) -> str:
+    key = str(path[-1])
+    if key in PLANNED_KEYS:
+        return f"'{key}' is not supported yet: {PLANNED_KEYS[key]} come with a later release"
+    allowed = sorted(_fields_at(model, path[:-1]))
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key '{key}'; {hint}allowed: {', '.join(allowed)}"
+
+
+def _fields_at(model: type[BaseModel], path: Path) -> set[str]:
+    """The keys the model allows at `path`, found by walking the type annotations."""
+    current: object = model
+    for part in path:
+        if isinstance(part, str) and _is_model(current):
+            current = current.model_fields[part].annotation
+        current = _inner_model(current) or current
+    return set(current.model_fields) if _is_model(current) else set()
+
+
+def _inner_model(annotation: object) -> type[BaseModel] | None:
+    """The model inside `list[X]` or `X | None`, if there is one."""
+    if _is_model(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _is_model(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)

@@ -1,0 +1,65 @@
+"""Read a YAML file into data plus a path -> position index; duplicate keys are errors."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+
+import yaml
+
+from monitor.problems import Mark, Path, Problem, Source
+
+
+def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Problem]]:
+    """Parse one file; syntax errors and duplicate keys come back as problems."""
+    source = Source(name=str(path))
+    try:
+        text = FilePath(path).read_text(encoding="utf-8") if text is None else text
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            source.data = loader.construct_document(node) if node else None
+        finally:
+            loader.dispose()
+    except OSError as error:
+        return source, [Problem((), f"cannot read file: {error.strerror}", source=source)]
+    except yaml.YAMLError as error:
+        return source, [_syntax_problem(error, source)]
+    problems: list[Problem] = []
+    if node is not None:
+        _index(node, (), source, problems)
+    return source, problems
+
+
+def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
+    """Turn a YAML error into a problem at its own line and column."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
+    reason = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
+    return Problem((), message, source=source, mark=where)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
+
+
+def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem]) -> None:
+    """Record every node's position and report keys given twice in one mapping."""
+    source.values[path] = _mark(node)
+    if isinstance(node, yaml.SequenceNode):
+        for number, item in enumerate(node.value):
+            _index(item, path + (number,), source, problems)
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = path + (key,)
+            if key in seen:
+                message = f"duplicate key '{key}' (first given on line {seen[key]})"
+                problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            source.keys[child] = _mark(key_node)
+            _index(value_node, child, source, problems)

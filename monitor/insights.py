@@ -1,0 +1,37 @@
+"""Container Insights facts: the performance log group and its per-container fields."""
+
+from __future__ import annotations
+
+# Fields of a `Type=Container` performance log event and the CloudWatch unit of each.
+# Source: AWS, "Container Insights performance log events for Amazon ECS"
+# (Container-Insights-reference-performance-logs-ECS.html): CPU in CPU units, memory in MB,
+# network and storage in bytes (per second for network), packet counters cumulative.
+PERFORMANCE_METRICS: dict[str, str] = {
+    "CpuUtilized": "None",
+    "CpuReserved": "None",
+    "MemoryUtilized": "Megabytes",
+    "MemoryReserved": "Megabytes",
+    "StorageReadBytes": "Bytes",
+    "StorageWriteBytes": "Bytes",
+    "NetworkRxBytes": "Bytes/Second",
+    "NetworkTxBytes": "Bytes/Second",
+    "NetworkRxPackets": "Count",
+    "NetworkTxPackets": "Count",
+    "NetworkRxDropped": "Count",
+    "NetworkTxDropped": "Count",
+    "NetworkRxErrors": "Count",
+    "NetworkTxErrors": "Count",
+}
+
+# Per-container dimensions: never TaskId, whose cardinality would get the filter disabled
+# (CloudWatch Logs disables a filter past 1,000 dimension combinations an hour).
+DIMENSIONS = {
+    "ClusterName": "$.ClusterName",
+    "ServiceName": "$.ServiceName",
+    "ContainerName": "$.ContainerName",
+}
+
+
+def performance_log_group(cluster: str) -> str:
+    """Where Container Insights writes a cluster's performance log events."""
+    return f"/aws/ecs/containerinsights/{cluster}/performance"

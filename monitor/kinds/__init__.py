@@ -1,0 +1,28 @@
+"""The kinds of resource, in the order they are created (deleted in reverse)."""
+
+from __future__ import annotations
+
+from monitor.aws import Clients
+from monitor.config.model import Config
+from monitor.kinds import cluster_setting, log_group, metric_filter
+from monitor.resources import Actual, Finding, Resource
+
+KINDS = (cluster_setting, log_group, metric_filter)
+NAMES = tuple(kind.KIND for kind in KINDS)
+BY_NAME = {kind.KIND: kind for kind in KINDS}
+
+
+def desired(config: Config) -> list[Resource]:
+    return [resource for kind in KINDS for resource in kind.desired(config)]
+
+
+def read(clients: Clients, config: Config) -> Actual:
+    """Every kind reads its part of the live state; later kinds may use what earlier ones found."""
+    actual = Actual()
+    for kind in KINDS:
+        kind.read(clients, config, actual)
+    return actual
+
+
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+    return [finding for kind in KINDS for finding in kind.check(config, wanted, actual, prune)]

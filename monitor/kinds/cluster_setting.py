@@ -1,0 +1,60 @@
+"""Container Insights per cluster: `disabled`, `enabled` or `enhanced`."""
+
+from __future__ import annotations
+
+from monitor.aws import Clients
+from monitor.config.model import Config
+from monitor.plan import Change
+from monitor.resources import Actual, Finding, Resource
+
+KIND = "cluster_setting"
+SETTING = "containerInsights"
+DESCRIBE_BATCH = 100   # DescribeClusters takes at most 100 clusters a call
+
+
+def desired(config: Config) -> list[Resource]:
+    """Only clusters that set `container_insights`: the rest are left as they are."""
+    return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,
+                     origin=("clusters", number, "container_insights"))
+            for number, cluster in enumerate(config.clusters) if cluster.container_insights]
+
+
+def read(clients: Clients, config: Config, actual: Actual) -> None:
+    """The live setting of every cluster the config names; absent clusters go to `missing`."""
+    names = [cluster.name for cluster in config.clusters]
+    for start in range(0, len(names), DESCRIBE_BATCH):
+        batch = names[start:start + DESCRIBE_BATCH]
+        found = clients.ecs.describe_clusters(clusters=batch, include=["SETTINGS"])["clusters"]
+        active = {c["clusterName"]: c for c in found if c.get("status") == "ACTIVE"}
+        for name in batch:
+            if name not in active:
+                actual.missing.add(("cluster", name))
+                continue
+            value = _setting(active[name])
+            actual.settings[name] = value
+            actual.add(Resource(KIND, name, {SETTING: value}, prunable=False))
+
+
+def _setting(cluster: dict) -> str:
+    """A cluster without its own setting follows the account default; AWS reports it as disabled."""
+    values = {s["name"]: s["value"] for s in cluster.get("settings", [])}
+    return values.get(SETTING, "disabled")
+
+
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+    """A cluster the config manages must exist in the Region we talk to."""
+    return [Finding("error", f"cluster '{cluster.name}' was not found: check the name and --region",
+                    ("clusters", number, "name"))
+            for number, cluster in enumerate(config.clusters)
+            if ("cluster", cluster.name) in actual.missing and _needed(cluster)]
+
+
+def _needed(cluster) -> bool:
+    return bool(cluster.container_insights) or any(
+        container.performance_metrics for service in cluster.services for container in service.containers)
+
+
+def apply(clients: Clients, change: Change) -> None:
+    """UpdateCluster(settings=...) sets it the same as UpdateClusterSettings (ECS API reference)."""
+    value = change.after[SETTING]
+    clients.ecs.update_cluster(cluster=change.id, settings=[{"name": SETTING, "value": value}])

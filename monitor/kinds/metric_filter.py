@@ -1,0 +1,158 @@
+"""CloudWatch Logs metric filters: each container's app-log filters and the performance filters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from monitor import names
+from monitor.aws import Clients
+from monitor.config.model import Config, Filter
+from monitor.config.walk import containers
+from monitor.insights import DIMENSIONS, PERFORMANCE_METRICS, performance_log_group
+from monitor.kinds import log_group
+from monitor.kinds.performance import compile_cluster
+from monitor.plan import Change
+from monitor.resources import Actual, Finding, Resource
+
+KIND = "metric_filter"
+MAX_PER_GROUP = 100   # metric filters per log group; "This quota can't be changed" (CloudWatch Logs quotas)
+PAGE = 50             # DescribeMetricFilters returns at most 50 a page
+
+
+def desired(config: Config) -> list[Resource]:
+    return _app_filters(config) + _performance_filters(config)
+
+
+def _app_filters(config: Config) -> list[Resource]:
+    found = []
+    for place in containers(config):
+        group = place.container.log_group
+        if group is None:   # its task definition could not say; resolve reported why
+            continue
+        for number, item in enumerate(place.container.filters):
+            name = names.filter_name(config.prefix, place.cluster.name, place.service.name,
+                                     place.container.name, item.name)
+            spec = make_spec(group, name, item.pattern, _transformation(config, item))
+            found.append(_resource(spec, place.path + ("filters", number)))
+    return found
+
+
+def _transformation(config: Config, item: Filter) -> dict:
+    return transformation(item.metric, item.namespace or config.namespace, item.value or "1",
+                          item.unit, item.default, item.dimensions or {})
+
+
+def _performance_filters(config: Config) -> list[Resource]:
+    found = []
+    for number, cluster in enumerate(config.clusters):
+        if not log_group.wants_performance(cluster):
+            continue
+        for compiled in compile_cluster(cluster):
+            name = names.performance_filter_name(config.prefix, cluster.name, compiled.metric, compiled.part)
+            # Named like the enhanced-mode native metrics (ContainerCpuUtilized, ...).
+            metric = transformation(f"Container{compiled.metric}", config.namespace, f"$.{compiled.metric}",
+                                    PERFORMANCE_METRICS[compiled.metric], None, DIMENSIONS)
+            spec = make_spec(performance_log_group(cluster.name), name, compiled.pattern, metric)
+            found.append(_resource(spec, ("clusters", number)))
+    return found
+
+
+def transformation(metric: str, namespace: str, value: str, unit: str | None,
+                   default: float | None, dimensions: dict[str, str]) -> dict:
+    """The one metricTransformations entry, in the normal form both sides are compared in."""
+    result = {"metricName": metric, "metricNamespace": namespace, "metricValue": value}
+    if default is not None:
+        result["defaultValue"] = float(default)
+    if dimensions:
+        result["dimensions"] = dict(dimensions)
+    if unit and unit != "None":   # AWS stores an omitted unit as None
+        result["unit"] = unit
+    return result
+
+
+def make_spec(group: str, name: str, pattern: str, metric: dict) -> dict:
+    return {"logGroupName": group, "filterName": name, "filterPattern": pattern,
+            "metricTransformations": [metric]}
+
+
+def to_spec(item: dict) -> dict:
+    """A DescribeMetricFilters item projected onto the fields we manage, defaults filled."""
+    metric = item["metricTransformations"][0]
+    return make_spec(item["logGroupName"], item["filterName"], item.get("filterPattern", ""),
+                     transformation(metric["metricName"], metric["metricNamespace"], metric["metricValue"],
+                                    metric.get("unit"), metric.get("defaultValue"), metric.get("dimensions") or {}))
+
+
+def _resource(spec: dict, origin: tuple, owned: bool = True) -> Resource:
+    return Resource(KIND, f"{spec['logGroupName']}:{spec['filterName']}", spec, owned=owned,
+                    group=spec["logGroupName"], origin=origin)
+
+
+def read(clients: Clients, config: Config, actual: Actual) -> None:
+    """All filters of each existing group in scope: one call per 50 filters, paginated."""
+    paginator = clients.logs.get_paginator("describe_metric_filters")
+    for group in log_group.scope(config):
+        if ("log_group", group) in actual.missing:
+            continue
+        for page in paginator.paginate(logGroupName=group, PaginationConfig={"PageSize": PAGE}):
+            for item in page["metricFilters"]:
+                actual.add(_resource(to_spec(item), (), names.owned(config.prefix, item["filterName"])))
+
+
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+    return missing_groups(wanted, actual) + quota(wanted, actual, prune) + _enhanced_notes(config, actual)
+
+
+def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
+    """A filter needs its log group, unless this plan creates the group first."""
+    created = {r.id for r in wanted if r.kind == log_group.KIND}
+    reported: set[str] = set()
+    findings = []
+    for resource in wanted:
+        group = resource.group
+        if resource.kind == KIND and ("log_group", group) in actual.missing and group not in created | reported:
+            reported.add(group)
+            findings.append(Finding("error", f"log group '{group}' does not exist: create it (or run a task "
+                                             "that writes to it) or fix the name", resource.origin + ("log_group",)))
+    return findings
+
+
+def quota(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+    """At most 100 filters per log group, counting the ones not ours and, without --prune, our stale ones."""
+    counts: dict[str, int] = defaultdict(int)
+    origins: dict[str, tuple] = {}
+    keys = {r.key for r in wanted}
+    for resource in wanted:
+        if resource.kind == KIND:
+            counts[resource.group] += 1
+            origins.setdefault(resource.group, resource.origin)
+    for resource in actual.resources.values():
+        kept = not (resource.owned and prune)
+        if resource.kind == KIND and resource.key not in keys and resource.group in counts and kept:
+            counts[resource.group] += 1
+    return [Finding("error", f"log group '{group}' would have {count} metric filters; AWS allows at most "
+                             f"{MAX_PER_GROUP} per log group", origins[group])
+            for group, count in counts.items() if count > MAX_PER_GROUP]
+
+
+def _enhanced_notes(config: Config, actual: Actual) -> list[Finding]:
+    notes = []
+    for number, cluster in enumerate(config.clusters):
+        metrics = any(c.performance_metrics for s in cluster.services for c in s.containers)
+        if metrics and cluster.container_insights == "enhanced":
+            notes.append(Finding("note", f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
+                                         "per-container metrics (ECS/ContainerInsights) already exist, so no "
+                                         "performance filters are made", ("clusters", number)))
+        elif metrics and not cluster.container_insights and actual.settings.get(cluster.name) == "enhanced":
+            notes.append(Finding("note", f"cluster '{cluster.name}' is enhanced in AWS: the performance filters "
+                                         "duplicate native metrics; set container_insights: enhanced to drop them",
+                                 ("clusters", number)))
+    return notes
+
+
+def apply(clients: Clients, change: Change) -> None:
+    if change.action == "delete":
+        clients.logs.delete_metric_filter(logGroupName=change.before["logGroupName"],
+                                          filterName=change.before["filterName"])
+    else:
+        clients.logs.put_metric_filter(**change.after)

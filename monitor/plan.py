@@ -1,0 +1,112 @@
+"""The plan: a pure diff of desired against actual resources. No AWS, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monitor.resources import Actual, Finding, Resource
+
+ACTIONS = ("create", "update", "delete")
+# octodns-style safety: pruning more than this share of what we own needs --force.
+MAX_SAFE_DELETES = 10
+MAX_SAFE_DELETE_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One call's worth of work: create, update or delete one resource."""
+
+    kind: str
+    id: str
+    action: str
+    before: dict | None
+    after: dict | None
+    fields: tuple[str, ...] = ()   # the dotted fields an update changes
+    params: dict = field(default_factory=dict)   # create-only parameters, e.g. tags
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    owned: int = 0   # owned resources that exist now, for the delete-share check
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {action: 0 for action in ACTIONS}
+        for change in self.changes:
+            counts[change.action] += 1
+        return {**counts, "unchanged": self.unchanged}
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def unsafe(self) -> str | None:
+        """Why this plan deletes too much to run without --force, if it does."""
+        deletes = self.summary["delete"]
+        if deletes > MAX_SAFE_DELETES and deletes > MAX_SAFE_DELETE_SHARE * max(self.owned, 1):
+            return (f"the plan deletes {deletes} of {self.owned} owned resources "
+                    f"(more than {MAX_SAFE_DELETES} and {MAX_SAFE_DELETE_SHARE:.0%})")
+        return None
+
+
+def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune: bool = False,
+         findings: list[Finding] | None = None) -> Plan:
+    """Changes in one fixed order: deletes in reverse kind order, then creates and updates in kind order."""
+    result = Plan(findings=list(findings or []))
+    wanted = {resource.key for resource in desired}
+    for resource in desired:
+        _compare(resource, actual.resources.get(resource.key), result)
+    stale = [r for r in actual.resources.values() if r.key not in wanted and r.owned and r.prunable]
+    result.owned = sum(1 for r in actual.resources.values() if r.owned and r.prunable)
+    if prune:
+        result.changes += [Change(r.kind, r.id, "delete", r.spec, None) for r in stale]
+    elif stale:
+        result.findings.append(Finding("note", f"{len(stale)} owned resource(s) are not in the config and are "
+                                               f"kept; --prune deletes them: {', '.join(r.id for r in stale[:5])}"
+                                               + (" ..." if len(stale) > 5 else "")))
+    result.changes.sort(key=lambda change: _order(change, kinds))
+    return result
+
+
+def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
+    if live is None:
+        result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
+                                     params=resource.params))
+    elif not live.owned:
+        result.findings.append(Finding("error", f"{resource.kind} {resource.id} exists but does not carry our "
+                                                "ownership marker; it is left alone", resource.origin))
+    elif live.spec != resource.spec:
+        fields = tuple(changed_fields(live.spec, resource.spec))
+        result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields))
+    else:
+        result.unchanged += 1
+
+
+def _order(change: Change, kinds: tuple[str, ...]) -> tuple[int, int, str]:
+    position = kinds.index(change.kind)
+    if change.action == "delete":
+        return (0, len(kinds) - position, change.id)
+    return (1, position, change.id)
+
+
+def changed_fields(before: object, after: object, path: str = "") -> list[str]:
+    """The dotted paths where two specs differ, e.g. `metricTransformations[0].metricValue`."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = sorted(set(before) | set(after))
+        return [f for key in keys
+                for f in changed_fields(before.get(key), after.get(key), f"{path}.{key}" if path else key)]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [f for i, (b, a) in enumerate(zip(before, after)) for f in changed_fields(b, a, f"{path}[{i}]")]
+    return [] if before == after else [path]
+
+
+def leaves(spec: object, path: str = "") -> list[str]:
+    """Every dotted path to a plain value in a spec, for showing what a create sets."""
+    if isinstance(spec, dict) and spec:
+        return [f for key in spec for f in leaves(spec[key], f"{path}.{key}" if path else key)]
+    if isinstance(spec, list) and spec:
+        return [f for i, item in enumerate(spec) for f in leaves(item, f"{path}[{i}]")]
+    return [path] if path else []

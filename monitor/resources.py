@@ -1,0 +1,49 @@
+"""The values the plan compares: resources as we want them and as AWS has them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monitor.problems import Path
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One AWS object, reduced to the fields we manage (`spec`), in one shape for both sides."""
+
+    kind: str
+    id: str
+    spec: dict
+    owned: bool = True        # carries our ownership marker
+    prunable: bool = True     # may be deleted by --prune and destroy
+    group: str | None = None  # the log group a metric filter lives on
+    origin: Path = ()         # where in the config it comes from, for messages
+    params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the plan found that is not a change: an error that stops apply, or a note."""
+
+    severity: str   # "error" | "note"
+    message: str
+    origin: Path = ()
+
+
+@dataclass
+class Actual:
+    """What AWS has, read fresh; `missing` names things the config needs that do not exist."""
+
+    resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
+    missing: set[tuple[str, str]] = field(default_factory=set)
+    settings: dict[str, str] = field(default_factory=dict)   # live containerInsights per cluster
+
+    def add(self, resource: Resource) -> None:
+        self.resources[resource.key] = resource
+
+    def on_group(self, group: str) -> list[Resource]:
+        return [r for r in self.resources.values() if r.group == group]

@@ -1,0 +1,59 @@
+"""The one-way flow: config -> desired (pure) -> actual (reads) -> plan (pure) -> apply (writes)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from monitor import emulator, kinds
+from monitor.aws import Clients, Target
+from monitor.config import Loaded, load
+from monitor.config.walk import containers
+from monitor.insights import performance_log_group
+from monitor import taskdefs
+from monitor.kinds import metric_filter
+from monitor.plan import Plan, plan
+from monitor.problems import Problem
+from monitor.resources import Actual
+
+LOCAL_REGION = "us-east-1"
+
+
+def validate(path: str) -> Loaded:
+    """The config's own problems, then the limits only the desired state shows (filters per group)."""
+    loaded = load(path)
+    if loaded.ok:
+        wanted = kinds.desired(loaded.config)
+        loaded.problems += [Problem(f.origin, f.message, f.severity, loaded.source)
+                            for f in metric_filter.quota(wanted, Actual())]
+    return loaded
+
+
+def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
+    """Read what AWS has for the config's scope and diff it against what the config wants."""
+    config, findings = taskdefs.resolve(clients, loaded.config)
+    wanted = [] if destroy else kinds.desired(config)
+    actual = kinds.read(clients, config)
+    findings += [] if destroy else kinds.check(config, wanted, actual, prune)
+    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings)
+
+
+@contextmanager
+def connect(target: Target, loaded: Loaded, local: bool) -> Iterator[Clients]:
+    """Clients for the target, or for an embedded emulator seeded from the config."""
+    if not local:
+        region = target.region or loaded.config.region
+        yield Clients(Target(region, target.profile, target.endpoint_url))
+        return
+    region = target.region or loaded.config.region or LOCAL_REGION
+    with emulator.start(region, *seed(loaded)) as running:
+        yield Clients(Target(region, endpoint_url=running.url, local=True))
+
+
+def seed(loaded: Loaded) -> tuple[list[str], list[str]]:
+    """The clusters and app log groups the config names; performance groups are left to us to create."""
+    config = loaded.config
+    clusters = [cluster.name for cluster in config.clusters]
+    groups = sorted({p.container.log_group for p in containers(config) if p.container.log_group}
+                    - {performance_log_group(name) for name in clusters})
+    return clusters, groups
