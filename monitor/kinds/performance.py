@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from monitor.config.model import Cluster
 from monitor.config.rules import MAX_PATTERN
 
-Pair = tuple[str, str]   # (service, container)
+Selection = tuple[str, tuple[str, ...]]   # a service and the containers of it to select
 
 
 @dataclass(frozen=True)
@@ -22,44 +22,47 @@ class Compiled:
     metric: str
     part: int        # 1-based; more than one only when the pattern limit splits the selection
     pattern: str
-    pairs: tuple[Pair, ...]
+    selections: tuple[Selection, ...]
 
 
 def compile_cluster(cluster: Cluster) -> list[Compiled]:
     """Every performance filter of one cluster, in a stable order."""
-    wanted: dict[str, list[Pair]] = defaultdict(list)
+    wanted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for service in cluster.services:
         for container in service.containers:
             for metric in container.performance_metrics:
-                wanted[metric].append((service.name, container.name))
+                wanted[metric][service.name].append(container.name)
     return [Compiled(metric, part, pattern_for(chunk), tuple(chunk))
             for metric in sorted(wanted)
-            for part, chunk in enumerate(split(wanted[metric]), start=1)]
+            for part, chunk in enumerate(split([(s, tuple(c)) for s, c in wanted[metric].items()]), start=1)]
 
 
-def split(pairs: list[Pair]) -> list[list[Pair]]:
-    """Greedy chunks whose patterns each fit in MAX_PATTERN characters."""
-    chunks: list[list[Pair]] = [[]]
-    for pair in pairs:
-        if chunks[-1] and len(pattern_for(chunks[-1] + [pair])) > MAX_PATTERN:
+def split(selections: list[Selection]) -> list[list[Selection]]:
+    """Greedy chunks of whole services whose patterns each fit in MAX_PATTERN characters."""
+    chunks: list[list[Selection]] = [[]]
+    for selection in selections:
+        if chunks[-1] and len(pattern_for(chunks[-1] + [selection])) > MAX_PATTERN:
             chunks.append([])
-        chunks[-1].append(pair)
+        chunks[-1].append(selection)
     return chunks
 
 
-def pattern_for(pairs: list[Pair]) -> str:
-    """`{ $.Type = "Container" && (($.ServiceName = "a" && ($.ContainerName = "x" || ...)) || ...) }`.
+def pattern_for(selections: list[Selection]) -> str:
+    """`{ $.Type = "Container" && ((<services> && <containers>) || ...) }`.
 
-    `&&` binds tighter than `||` in filter patterns, so every alternative is parenthesised.
+    Services that select the same containers share one term, so 200 services with the same
+    three containers take a few filters, not one per container. `&&` binds tighter than `||`
+    in filter patterns, and every alternative is parenthesised anyway.
     """
-    by_service: dict[str, list[str]] = defaultdict(list)
-    for service, container in pairs:
-        by_service[service].append(container)
-    services = " || ".join(_service_term(s, names) for s, names in by_service.items())
-    return f'{{ $.Type = "Container" && ({services}) }}'
+    by_containers: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for service, containers in selections:
+        by_containers[containers].append(service)
+    terms = [f"({_any('ServiceName', services)} && {_any('ContainerName', list(containers))})"
+             for containers, services in by_containers.items()]
+    return f'{{ $.Type = "Container" && ({" || ".join(terms)}) }}'
 
 
-def _service_term(service: str, containers: list[str]) -> str:
-    names = " || ".join(f'$.ContainerName = "{name}"' for name in containers)
-    names = f"({names})" if len(containers) > 1 else names
-    return f'($.ServiceName = "{service}" && {names})'
+def _any(field: str, values: list[str]) -> str:
+    """`$.F = "a"`, or `($.F = "a" || $.F = "b")` for several values."""
+    text = " || ".join(f'$.{field} = "{value}"' for value in values)
+    return f"({text})" if len(values) > 1 else text
