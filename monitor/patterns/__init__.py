@@ -1,0 +1,13 @@
+"""The CloudWatch Logs filter-pattern language, parsed and evaluated in pure Python (no AWS).
+
+    >>> parse('{ $.latency > 1000 }').evaluate('{"latency": 1500}', value="$.latency").value
+    1500.0
+
+Language reference: /work/shared/reference/filter-patterns.md; undocumented behaviour is decided
+in monitor.patterns.semantics.
+"""
+
+from monitor.patterns.errors import PatternError
+from monitor.patterns.pattern import Pattern, Result, parse
+
+__all__ = ["Pattern", "PatternError", "Result", "parse"]

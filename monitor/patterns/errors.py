@@ -1,0 +1,19 @@
+"""The one error a filter pattern can raise, with the column a person needs to fix it."""
+
+from __future__ import annotations
+
+
+class PatternError(ValueError):
+    """A filter pattern AWS would reject (or that we cannot evaluate faithfully)."""
+
+    def __init__(self, message: str, column: int, expected: str | None = None):
+        super().__init__(message, column, expected)
+        self.message = message
+        self.column = column
+        self.expected = expected
+
+    def __str__(self) -> str:
+        return f"column {self.column}: {self.message}"
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.column, self.expected))

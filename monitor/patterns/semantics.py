@@ -1,0 +1,178 @@
+"""Every behaviour the AWS documentation leaves open, decided once and named here.
+
+Each choice is one constant with a docstring and a test in tests/patterns/test_semantics.py. Most
+are switches the engine reads (flip one and the behaviour follows); a few record a fixed decision
+(REGEX_MIXED_WITH_TERMS, COMPARABLE_TYPES, UNSUPPORTED_JSON_KEYWORDS, JSON_EXTRACTS_FIELDS) so it
+is written down in one place. Source tags [S#] refer to the source list at the end of
+/work/shared/reference/filter-patterns.md. Where a choice is marked UNVERIFIED only a
+TestMetricFilter call on a real account can settle it; the choice follows what the documented
+examples imply, and leans towards "does not match" when a wrong "matches" would hide a broken
+metric.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- The pattern as a whole -----------------------------------------------------------------
+
+MAX_PATTERN_LENGTH = 1024
+"""filterPattern is 0..1024 characters in PutMetricFilter and TestMetricFilter [S10]."""
+
+MATCH_ALL_TEXTS = frozenset({"", '""', '" "'})
+"""Trimmed patterns that match every event: the empty pattern [S3][S10] and `" "` [S1].
+
+UNVERIFIED whether `" "` is a special case or a one-space phrase; the doc says it "returns all log
+events", so it is a special case here (an event without a space still matches).
+"""
+
+MAX_NESTING = 32
+"""Deepest parenthesis nesting accepted. Not an AWS limit: it keeps a 1024-character pattern
+from exhausting Python's stack, so parse() only ever raises PatternError."""
+
+# --- Unstructured terms ---------------------------------------------------------------------
+
+UNQUOTED_TERM = re.compile(r"[A-Za-z0-9_]+")
+"""An unquoted term may hold only letters, digits and `_`; anything else must be quoted.
+
+"Metric filter terms that include characters other than alphanumeric or underscore must be placed
+inside double quotes" [S3a][S1]. Unquoted `ORDER-ITEM-1` does not find the literal text on AWS
+[S20], so rather than guess what AWS does with it, such a term is a PatternError that says how to
+quote it.
+"""
+
+SPACED_EXCLUSION = True
+"""`"ERROR" - "Exiting"` (a minus, a space, then the term) excludes the term, as rendered in the
+2018 and 2020 docs [S3a][S3]. The current doc writes `ERROR -ARGUMENTS` [S1]; both are accepted."""
+
+REGEX_MIXED_WITH_TERMS = False
+"""`ERROR %foo%` is undocumented (UNVERIFIED): a %regex% must be the whole pattern [S1][S4], so a
+regex among terms is a PatternError rather than a guess."""
+
+# --- Regular expressions ---------------------------------------------------------------------
+
+REGEX_FLAGS = re.ASCII
+"""`\\d` is `[0-9]`, `\\w` is `[a-zA-Z_0-9]` and `\\s` is ASCII whitespace [S4], not Python's Unicode
+classes."""
+
+REGEX_END_ANCHOR = r"\Z"
+"""`$` "anchors the match to the end of a string" [S4]: the very end, where Python's `$` would also
+match before a final newline."""
+
+# --- Values shared by JSON and space-delimited patterns --------------------------------------
+
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
+"""An integer or decimal with optional sign and optional exponent: `+1000`, `55.5`, `1e-3`,
+`10e3` [S1][S3]. Used for operands, for extracted values compared numerically and for metric
+values."""
+
+UNQUOTED_VALUE = re.compile(r"[A-Za-z0-9._*:+-]+")
+"""Unquoted values: letters, digits and `. _ - * :` (plus a sign for numbers). AWS's own docs use
+`123.123.*` [S1], `kms.amazonaws.com` [S16], `*.8xlarge` [S15] unquoted; the exact charset is
+UNVERIFIED, anything else (`@`, `/`, unicode, ...) must be quoted [S3]."""
+
+QUOTE_ESCAPES = {'"': '"', "\\": "\\"}
+"""Inside a double-quoted string `\\"` is a quote and `\\\\` a backslash; any other backslash is
+literal (UNVERIFIED: the docs show no escapes)."""
+
+WILDCARD_IN_QUOTES = True
+"""`"*"`, `"AccessDenied*"` and `"*UnauthorizedOperation"` are wildcards too [S6][S15]; a `*`
+inside the string (`Ev*ent`) is always literal [S3]."""
+
+# --- JSON patterns ---------------------------------------------------------------------------
+
+NOT_EQUAL_WHEN_MISSING = False
+"""`{ $.x != "a" }` does not match an event without `x` (UNVERIFIED; the reference calls false
+"most likely", and `!=` is already false on arrays and objects [S3])."""
+
+COMPARABLE_TYPES = (str, int, float)
+"""`=` and `!=` (and a lone `*`) only see value nodes: strings and numbers. Arrays and objects fail
+both `=` and `!=` [S1][S3]; null and booleans are treated the same way (they have IS NULL /
+IS TRUE / IS FALSE [S1]). So `{ $.x = * }` does not match `"x": null` (UNVERIFIED)."""
+
+NUMBER_OPERAND_MATCHES_STRING = False
+"""`{ $.TaskDefinitionRevision = 1 }` does not match `"TaskDefinitionRevision": "1"`: a numeric
+operand needs a JSON number (UNVERIFIED, a real trap for Container Insights [S17]). Quote the
+value (`= "1"`) to compare text."""
+
+TEXT_OPERAND_MATCHES_NUMBER = True
+"""String, wildcard and regex operands compare with a number through its JSON text (Python's
+shortest repr: `404`, `24.9`), so `{ $.status = 4* }` matches `"status": 404`; the docs say the
+asterisk can "match numbers" [S1]. Non-finite numbers have no text."""
+
+WILDCARD_SELECTS_CHILDREN = True
+"""`.*` and `[*]` both select every child of an object or array [S2]. A comparison matches when any
+selected value satisfies it (implied by [S2]'s examples); `NOT EXISTS` matches when nothing is
+selected."""
+
+MAX_WILDCARDS_PER_SELECTOR = 1
+""""You can only use up to one wildcard selector in a property selector" [S1][S2]: a second one is
+a PatternError. The per-pattern quota (3) is left to the caller via Pattern.wildcard_selectors."""
+
+IS_MATCHES_TEXT = False
+"""`IS TRUE`, `IS FALSE` and `IS NULL` need the JSON literals true, false and null: the string
+`"true"` is not TRUE (UNVERIFIED)."""
+
+UNSUPPORTED_JSON_KEYWORDS = ("IS NOT", "EXISTS")
+"""`IS NOT` and `EXISTS` "currently aren't supported" [S1]: a PatternError, not a silent
+never-match. Keywords (IS, NULL, TRUE, FALSE, NOT, EXISTS) are upper case, as documented."""
+
+REJECTED_JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
+"""Python's json accepts these; JSON does not, so an event using them is not JSON and never
+matches. An event that is not a JSON object never matches a JSON pattern [S1] (inferred)."""
+
+JSON_EXTRACTS_FIELDS = False
+"""TestMetricFilter documents extractedValues only for space-delimited patterns [S5]; a JSON match
+reports no fields (Result.fields is {})."""
+
+JSON_REFERENCE_MUST_BE_IN_PATTERN = False
+"""A metric value or dimension `$.x` need not appear in the pattern: it is resolved on the matched
+event. The CDK advises adding `$.x = *` [S13]; the validator may warn, the engine does not
+refuse."""
+
+# --- Space-delimited patterns ----------------------------------------------------------------
+
+EXACT_FIELD_COUNT = True
+"""Without `...` an event must have exactly as many fields as the pattern (DISPUTED [S1] vs
+[S3][S5]): every example that states results has equal counts, and [S3] says `[w1=ERROR, w2]`
+matches `ERROR message` but not `ERROR WARN message`. Set to False to let the last field absorb
+the rest of the line (what [S1]'s "blank w2 indicator" suggests); read at evaluation time."""
+
+MAX_ELLIPSES = 1
+"""One `...` per pattern, at the start, middle or end (the documented placements [S3]); with two,
+which fields they cover would be a guess, so it is a PatternError."""
+
+CONDITION_NAMES_OWN_FIELD = True
+"""Each condition in a field names that field: `[w1=ERROR || w1=WARNING, w2]` [S1]. The 2022 doc's
+`W1=WARNING` typo and the 2020 doc's `status_code = 4* && bytes > 1000` (naming another field
+[S3]) are PatternErrors."""
+
+EVENT_FIELD = re.compile(r'\[([^\]]*)\]|"([^"]*)"|(\S+)')
+"""Event tokenisation: runs of whitespace separate fields; `[...]` and `"..."` group a field and
+are stripped from its value [S1][S5]. An unclosed `[` or `"` is an ordinary character, and a group
+ends at its closing character (`[a b]c` is two fields)."""
+
+DELIMITED_TEXT_EQUALITY = True
+"""`status_code = 404` compares numerically when the field is a number (`404.0` matches) and by
+text otherwise, so `bytes != 0` matches Apache's `-` (UNVERIFIED). `<`, `>`, `<=`, `>=` need a
+number. False would make a non-numeric field fail both `=` and `!=`, as in JSON."""
+
+# --- Metric value and dimensions -------------------------------------------------------------
+
+NUMERIC_TEXT_IS_A_METRIC_VALUE = True
+"""A metric value taken from an event field publishes when the value is a number or a string that
+is a number (`"1534"`, as every space-delimited value is a string [S5]); anything else (text,
+null, a non-finite number) publishes nothing for that event (UNVERIFIED)."""
+
+POSITION_NAMES_ANY_FIELD = True
+"""`$7` is the seventh event field even when the pattern names it (`size`): the ExtractBytes example
+publishes "$7" with `[ip, id, user, timestamp, request, status_code, size]` [S14a]. Result.fields
+still lists a named field only as `$size`, as TestMetricFilter does [S5]."""
+
+DIMENSION_NEEDS_VALUE = True
+"""A dimension is published only when its field is present with a non-empty string or number value
+[S11] "only be published for a metric if the value is found in the log event"; otherwise it is
+left out of Result.dimensions."""
+
+DIMENSION_KINDS = ("json", "delimited")
+"""Dimensions are "only available for JSON and space-delimited filter patterns" [S6][S23]."""
