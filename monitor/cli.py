@@ -50,6 +50,9 @@ COMMAND_HELP = {
     "plan": "show what apply would change (read only)",
     "apply": "plan, then make the changes",
     "destroy": "delete every owned resource the config covers",
+    "test": "run every `tests:` case of the config's filters and the catalogue",
+    "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
+    "replay": "show what the config's filters would have published on captured log events",
     "demo": "a guided tour on the embedded emulator",
 }
 COMMAND_FLAGS = {
@@ -58,6 +61,12 @@ COMMAND_FLAGS = {
     "apply": [YES, (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"}),
               (("--force",), {"action": "store_true", "help": "allow a plan that deletes a large share"})],
     "destroy": [YES],
+    "test-filter": [(("pattern",), {"metavar": "PATTERN"}),
+                    (("files",), {"nargs": "*", "metavar": "FILE"}),
+                    (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
+                    (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"})],
+    "replay": [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
+               (("--log-group",), {"help": "replay only the filters on this log group"})],
 }
 
 
@@ -147,5 +156,50 @@ def cmd_demo(args) -> int:
     return demo.run(args)
 
 
-COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply,
-            "destroy": cmd_destroy, "demo": cmd_demo}
+def cmd_test(args) -> int:
+    from monitor import filtertest, report
+    loaded = load_valid(args)
+    outcomes = [o for suite in filtertest.suites(loaded) for o in filtertest.run(suite)]
+    print(report.tests_json(outcomes) if args.output == "json" else report.tests_text(outcomes))
+    return OK if all(o.passed for o in outcomes) else FAILED
+
+
+def cmd_test_filter(args) -> int:
+    from monitor import filtertest, report
+    pattern = filtertest.compile_or_explain(args.pattern, args.value, args.dimension)
+    if isinstance(pattern, str):
+        raise UserError(pattern)
+    dimensions = dict(item.split("=", 1) for item in args.dimension)
+    for number, message in enumerate(_lines(args.files), start=1):
+        result = pattern.evaluate(message, args.value, dimensions)
+        text = report.event_json(number, result) if args.output == "json" else report.event_text(number, message, result)
+        if text is not None:
+            print(text)
+    return OK
+
+
+def _lines(files: list[str]):
+    """Events one per line, from the files in order, or from stdin."""
+    if not files:
+        yield from (line.rstrip("\n") for line in sys.stdin)
+    for name in files:
+        with open(name, encoding="utf-8", errors="replace") as stream:
+            yield from (line.rstrip("\n") for line in stream)
+
+
+def cmd_replay(args) -> int:
+    from pathlib import Path
+    from monitor import report
+    from monitor.kinds import metric_filter
+    from monitor.replay import read_events, replay
+    loaded = load_valid(args)
+    specs = [r.spec for r in metric_filter.desired(loaded.config)
+             if args.log_group in (None, r.spec["logGroupName"])]
+    events = (event for name in args.logfiles for event in read_events(Path(name)))
+    series, count = replay(specs, events)
+    print(report.replay_json(series, count) if args.output == "json" else report.replay_text(series, count))
+    return OK
+
+
+COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply, "destroy": cmd_destroy,
+            "test": cmd_test, "test-filter": cmd_test_filter, "replay": cmd_replay, "demo": cmd_demo}

@@ -22,11 +22,22 @@ def example_path(given: str | None) -> str:
     return str(catalogue.builtin_directory().parent / EXAMPLE)
 
 
+def sample_logs() -> Path:
+    """The bundled log sample: beside the example in a checkout, or inside the package."""
+    return catalogue.builtin_directory().parent / "examples" / "logs"
+
+
 def steps(config: str, url: str) -> list[tuple[str, list[str]]]:
     remote = ["-c", config, "--endpoint-url", url]
+    sample = str(sample_logs() / "filter-log-events.json")
     return [
         ("Validate the config offline: schema, AWS rules, quotas. Nothing is sent to AWS.",
          ["validate", "-c", config]),
+        ("Test the filters offline: every `tests:` case of the config and the catalogue.",
+         ["test", "-c", config]),
+        ("Replay captured logs (the JSON `aws logs filter-log-events` prints) through the app's filters:"
+         " what each would have published, per minute.",
+         ["replay", "-c", config, "--log-group", "/ecs/honban/awesome-app", sample]),
         ("Plan: read the live state and diff it against the config.", ["plan", *remote]),
         ("Apply: make exactly the calls the plan needs.", ["apply", *remote, "--yes"]),
         ("Plan again: everything is in place, so there is nothing to do (exit 0).",

@@ -15,5 +15,15 @@ def performance_filter_name(prefix: str, cluster: str, metric: str, part: int) -
 
 
 def owned(prefix: str, name: str) -> bool:
-    """Our marker: the prefix and a dash at the start of the name."""
+    """Our marker, as CONTRACT.md defines it: the prefix and a dash at the start of the name."""
     return name.startswith(f"{prefix}-")
+
+
+def left_behind(prefix: str, ours: list[str], everyone: set[str], name: str) -> bool:
+    """Whether a filter on a log group the config no longer names was made for one of our clusters.
+
+    The longest cluster name that fits decides, so a config for `web` never claims the
+    filters of a cluster `web-api` (`monitor-web-api-...`) made by another config.
+    """
+    fits = [c for c in set(ours) | everyone if name.startswith(f"{prefix}-{c}-")]
+    return bool(fits) and max(fits, key=len) in ours

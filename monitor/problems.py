@@ -9,32 +9,57 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Mark:
-    """A YAML node's position: 1-based line and column, and its scalar style."""
+    """A YAML node's position: 1-based line and column; `start`/`end` index its text in the file."""
 
     line: int
     column: int
-    style: str | None = None
+    start: int = 0
+    end: int = 0
 
 
 @dataclass
 class Source:
-    """A loaded YAML file: its name, its data and the position of every node."""
+    """A loaded YAML file: its name, text and data, and the position of every node."""
 
     name: str
     data: object = None
+    text: str = ""
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
 
     def locate(self, path: Path, offset: int | None = None, at_key: bool = False) -> Mark:
-        """The mark of `path`, or of its nearest ancestor that exists in the file."""
+        """The mark of `path` (or its nearest ancestor in the file); `offset` moves into a scalar."""
         marks = self.keys if at_key and path in self.keys else self.values
         while path and path not in marks:
             path = path[:-1]
         mark = marks.get(path, Mark(1, 1))
-        if offset is None:
+        if offset is None or path not in marks:
             return mark
-        quote = 1 if mark.style in ("'", '"') else 0
-        return Mark(mark.line, mark.column + quote + offset - 1)
+        return self._position(self._align(mark, str(_lookup(self.data, path)), offset))
+
+    def _align(self, mark: Mark, value: str, offset: int) -> int:
+        """The file index of a scalar's `offset`-th character (1-based), whatever its quoting.
+
+        The scalar's value is matched character by character against its raw text, skipping
+        what YAML removed (quotes, escapes, indentation), so escaped and folded scalars work too.
+        """
+        raw = self.text[mark.start:mark.end]
+        index = 0
+        for char in value[:offset]:
+            found = raw.find(char, index)
+            index = found + 1 if found >= 0 else index
+        past_end = max(offset - len(value), 0)   # "expected '}'" points just after the value
+        return mark.start + max(index - 1, 0) + past_end
+
+    def _position(self, index: int) -> Mark:
+        before = self.text[:index]
+        return Mark(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def _lookup(data: object, path: Path) -> object:
+    for part in path:
+        data = data[part]
+    return data
 
 
 @dataclass(frozen=True)

@@ -77,4 +77,4 @@ class Config(Model):
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
-PLANNED_KEYS = {"alarms": "alarms", "dashboards": "dashboards", "exporter": "the exporter"}
+PLANNED_KEYS = ("alarms", "dashboards", "exporter")

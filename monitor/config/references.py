@@ -18,6 +18,9 @@ from monitor.problems import Path, Problem, Source
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")          # ECS cluster names
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+# family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
+TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?")
+MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256   # AWS tagging rules; keys may not start with "aws:"
 MAX_REGEX_PATTERNS_PER_GROUP = 5                         # regex-bearing filter patterns per log group
 REQUIRED = ("name", "pattern", "metric")
 
@@ -40,10 +43,23 @@ def _top_level(config: Config, source: Source) -> list[Problem]:
     if config.region is not None and not REGION.fullmatch(config.region):
         found.append((("region",), f"'{config.region}' does not look like an AWS Region, e.g. ap-northeast-1"))
     for c, cluster in enumerate(config.clusters):
+        found += [(("clusters", c, "services", s, "task_definition"),
+                   f"'{service.task_definition}' is not a task definition: give family[:revision] "
+                   "(e.g. awesome-app or awesome-app:12) or its ARN")
+                  for s, service in enumerate(cluster.services)
+                  if service.task_definition and not TASK_DEFINITION.fullmatch(service.task_definition)]
         if not CLUSTER.fullmatch(cluster.name):
             found.append((("clusters", c, "name"), f"'{cluster.name}' is not a valid ECS cluster name: "
                                                    "1-255 characters of A-Z a-z 0-9 _ -"))
-    return [Problem(path, message, source=source) for path, message in found]
+    return [Problem(path, message, source=source) for path, message in found] + _tags(config, source)
+
+
+def _tags(config: Config, source: Source) -> list[Problem]:
+    return [Problem(("tags", key), f"tag '{key}': keys are 1-{MAX_TAG_KEY} characters and may not start "
+                                   f"with 'aws:' (reserved); values at most {MAX_TAG_VALUE}", source=source,
+                    at_key=True)
+            for key, value in config.tags.items()
+            if key.lower().startswith("aws:") or not 1 <= len(key) <= MAX_TAG_KEY or len(value) > MAX_TAG_VALUE]
 
 
 def _duplicate_names(config: Config, source: Source) -> list[Problem]:
@@ -57,13 +73,15 @@ def _duplicate_names(config: Config, source: Source) -> list[Problem]:
     return problems
 
 
-def _duplicates(values: list[str | None], base: Path, noun: str, source: Source) -> list[Problem]:
+def _duplicates(values: list[str | None], base: Path, noun: str, source: Source,
+                key: tuple = ("name",)) -> list[Problem]:
     """Report the second and later uses of a name in one list."""
     seen: set[str] = set()
     problems = []
     for number, value in enumerate(values):
         if value in seen:
-            problems.append(Problem(base + (number, "name"), f"duplicate {noun} name '{value}'", source=source))
+            noun_ = f"{noun} name" if key else noun
+            problems.append(Problem(base + (number,) + key, f"duplicate {noun_} '{value}'", source=source))
         seen.add(value)
     return problems
 
@@ -92,7 +110,7 @@ def _performance(place: Place, source: Source) -> list[Problem]:
             hint = f"did you mean '{close[0]}'? " if close else ""
             problems.append(Problem(path + (number,), f"unknown performance metric '{metric}'; {hint}"
                                     f"allowed: {', '.join(PERFORMANCE_METRICS)}", source=source))
-    problems += _duplicates(metrics, path, "performance metric", source)
+    problems += _duplicates(metrics, path, "performance metric", source, key=())
     if metrics and place.cluster.container_insights == "disabled":
         problems.append(Problem(path, f"cluster '{place.cluster.name}' has Container Insights disabled, "
                                       "so no performance events exist to count", source=source))

@@ -72,9 +72,7 @@ def check_filter(item: Filter, path: Path, source: Source, with_pattern: bool = 
 
 
 def _pattern(text: str, found: list) -> Pattern | None:
-    if len(text) > MAX_PATTERN:
-        found.append(("pattern", f"pattern is {len(text)} characters; AWS allows at most {MAX_PATTERN}", None))
-    try:
+    try:   # the parser also enforces the 1024-character limit
         pattern = parse(text)
     except PatternError as error:
         found.append(("pattern", error.message, error.column))

@@ -35,7 +35,7 @@ def _problem(model: type[BaseModel], item: dict, source: Source) -> Problem:
 def _unknown_key(model: type[BaseModel], path: Path) -> str:
     key = str(path[-1])
     if key in PLANNED_KEYS:
-        return f"'{key}' is not supported yet: {PLANNED_KEYS[key]} come with a later release"
+        return f"'{key}' is not supported yet: it comes with a later release of ecs-monitor"
     allowed = sorted(_fields_at(model, path[:-1]))
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""

@@ -9,11 +9,15 @@ import yaml
 from monitor.problems import Mark, Path, Problem, Source
 
 
+STRING = "tag:yaml.org,2002:str"
+
+
 def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Problem]]:
     """Parse one file; syntax errors and duplicate keys come back as problems."""
     source = Source(name=str(path))
     try:
         text = FilePath(path).read_text(encoding="utf-8") if text is None else text
+        source.text = text
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -22,6 +26,8 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
             loader.dispose()
     except OSError as error:
         return source, [Problem((), f"cannot read file: {error.strerror}", source=source)]
+    except UnicodeDecodeError as error:
+        return source, [_encoding_problem(error, source)]
     except yaml.YAMLError as error:
         return source, [_syntax_problem(error, source)]
     problems: list[Problem] = []
@@ -30,9 +36,20 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
     return source, problems
 
 
+def _encoding_problem(error: UnicodeDecodeError, source: Source) -> Problem:
+    """Point at the first byte that is not UTF-8, the only encoding YAML files here may use."""
+    before = error.object[:error.start]
+    where = Mark(before.count(b"\n") + 1, error.start - (before.rfind(b"\n") + 1) + 1)
+    message = f"the file is not UTF-8: byte 0x{error.object[error.start]:02x} cannot be decoded; save it as UTF-8"
+    return Problem((), message, source=source, mark=where)
+
+
 def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
     """Turn a YAML error into a problem at its own line and column."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    reason = getattr(error, "problem", None) or ""
+    if "end of stream" in reason and getattr(error, "context_mark", None):
+        mark = error.context_mark   # an unclosed quote: point where it opens, not at the file's end
     where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
@@ -41,8 +58,7 @@ def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
 
 
 def _mark(node: yaml.Node) -> Mark:
-    style = node.style if isinstance(node, yaml.ScalarNode) else None
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, node.start_mark.index, node.end_mark.index)
 
 
 def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem]) -> None:
@@ -56,6 +72,10 @@ def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem])
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             child = path + (key,)
+            if key_node.tag != STRING:
+                message = f"key '{key}' is not read as text by YAML ({key_node.tag.rsplit(':', 1)[-1]}); quote it"
+                problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+                continue
             if key in seen:
                 message = f"duplicate key '{key}' (first given on line {seen[key]})"
                 problems.append(Problem(child, message, source=source, mark=_mark(key_node)))

@@ -89,14 +89,34 @@ def _resource(spec: dict, origin: tuple, owned: bool = True) -> Resource:
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """All filters of each existing group in scope: one call per 50 filters, paginated."""
+    """The Region's filters, 50 a page: all on the config's groups, and ours left on other groups.
+
+    One listing finds what sits on our log groups (ours, and others' that count toward the
+    quota) and ours left behind on groups the config no longer names, for --prune to find.
+    `filterNamePrefix` cannot help: AWS honours it only together with `logGroupName`.
+    """
+    groups = set(log_group.scope(config))
+    elsewhere = []
     paginator = clients.logs.get_paginator("describe_metric_filters")
-    for group in log_group.scope(config):
-        if ("log_group", group) in actual.missing:
-            continue
-        for page in paginator.paginate(logGroupName=group, PaginationConfig={"PageSize": PAGE}):
-            for item in page["metricFilters"]:
+    for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
+        for item in page["metricFilters"]:
+            if item["logGroupName"] in groups:
                 actual.add(_resource(to_spec(item), (), names.owned(config.prefix, item["filterName"])))
+            elif names.owned(config.prefix, item["filterName"]):
+                elsewhere.append(item)
+    _left_behind(clients, config, elsewhere, actual)
+
+
+def _left_behind(clients: Clients, config: Config, items: list[dict], actual: Actual) -> None:
+    """Ours among the prefixed filters on other groups; the Region's cluster names settle overlaps."""
+    if not items:
+        return
+    ours = [cluster.name for cluster in config.clusters]
+    pages = clients.ecs.get_paginator("list_clusters").paginate()
+    everyone = {arn.rsplit("/", 1)[-1] for page in pages for arn in page["clusterArns"]}
+    for item in items:
+        if names.left_behind(config.prefix, ours, everyone, item["filterName"]):
+            actual.add(_resource(to_spec(item), ()))
 
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
@@ -118,21 +138,27 @@ def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
 
 
 def quota(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
-    """At most 100 filters per log group, counting the ones not ours and, without --prune, our stale ones."""
-    counts: dict[str, int] = defaultdict(int)
-    origins: dict[str, tuple] = {}
+    """At most 100 filters per log group, counting the ones not ours and, without --prune, our stale ones.
+
+    The finding points at the first of our filters past the limit.
+    """
     keys = {r.key for r in wanted}
-    for resource in wanted:
-        if resource.kind == KIND:
-            counts[resource.group] += 1
-            origins.setdefault(resource.group, resource.origin)
+    counts: dict[str, int] = defaultdict(int)
     for resource in actual.resources.values():
         kept = not (resource.owned and prune)
-        if resource.kind == KIND and resource.key not in keys and resource.group in counts and kept:
+        if resource.kind == KIND and resource.key not in keys and kept:
             counts[resource.group] += 1
-    return [Finding("error", f"log group '{group}' would have {count} metric filters; AWS allows at most "
-                             f"{MAX_PER_GROUP} per log group", origins[group])
-            for group, count in counts.items() if count > MAX_PER_GROUP]
+    ours = [r for r in wanted if r.kind == KIND]
+    totals = counts.copy()
+    for resource in ours:
+        totals[resource.group] += 1
+    findings = []
+    for resource in ours:
+        counts[resource.group] += 1
+        if counts[resource.group] == MAX_PER_GROUP + 1:
+            findings.append(Finding("error", f"log group '{resource.group}' would have {totals[resource.group]} "
+                                             f"metric filters; AWS allows at most {MAX_PER_GROUP}", resource.origin))
+    return findings
 
 
 def _enhanced_notes(config: Config, actual: Actual) -> list[Finding]:

@@ -1,0 +1,76 @@
+"""Renderings for the filter commands: test results, test-filter events and replays. Pure."""
+
+from __future__ import annotations
+
+import json
+
+from monitor import filtertest
+from monitor.patterns import Result
+from monitor.replay import Series, minute_text
+
+
+def tests_text(outcomes: list[filtertest.Outcome]) -> str:
+    lines = []
+    for outcome in outcomes:
+        if not outcome.passed:
+            lines += [f"FAIL {outcome.where}: {outcome.suite.label}, case {outcome.number + 1}",
+                      f"    log: {outcome.case.log}"]
+            lines += [f"    {failure}" for failure in outcome.failures]
+    lines.append(_tally(outcomes))
+    return "\n".join(lines)
+
+
+def _tally(outcomes: list[filtertest.Outcome]) -> str:
+    passed = sum(1 for o in outcomes if o.passed)
+    return f"{passed} passed, {len(outcomes) - passed} failed"
+
+
+def tests_json(outcomes: list[filtertest.Outcome]) -> str:
+    cases = [{"filter": o.suite.label, "where": o.where, "case": o.number + 1, "log": o.case.log,
+              "passed": o.passed, "failures": list(o.failures)} for o in outcomes]
+    passed = sum(1 for o in outcomes if o.passed)
+    return json.dumps({"cases": cases, "passed": passed, "failed": len(outcomes) - passed}, indent=2)
+
+
+def event_json(line: int, result: Result) -> str:
+    """One line per event, in the shape CONTRACT.md gives for `test-filter --output json`."""
+    value = result.value if result.match else None
+    return json.dumps({"line": line, "match": result.match, "value": value,
+                       "dimensions": result.dimensions, "fields": result.fields})
+
+
+def event_text(line: int, message: str, result: Result) -> str | None:
+    """Matching events only, like `aws logs test-metric-filter` lists its matches."""
+    if not result.match:
+        return None
+    value = "nothing (value not numeric)" if result.value is None else f"{result.value:g}"
+    dims = f" dimensions={result.dimensions}" if result.dimensions else ""
+    return f"{line}: value={value}{dims}  {message}"
+
+
+def replay_text(series: list[Series], events: int) -> str:
+    lines = []
+    for item in series:
+        metric = item.spec["metricTransformations"][0]
+        lines.append(f"{item.spec['filterName']} -> {metric['metricNamespace']} {metric['metricName']} "
+                     f"({len(item.metrics)} metric{'s' if len(item.metrics) != 1 else ''})")
+        for minute in sorted(item.minutes, key=lambda m: (m is not None, m)):
+            for dims, bucket in sorted(item.minutes[minute].items()):
+                shown = ", ".join(f"{k}={v}" for k, v in dims) or "-"
+                lines.append(f"    {minute_text(minute)}  count={bucket.count}  sum={bucket.total:g}  {shown}")
+    silent = [s.spec["filterName"] for s in series if not s.minutes]
+    lines.append(f"{events} events replayed through {len(series)} filters; "
+                 f"{sum(len(s.metrics) for s in series)} custom metrics would be published")
+    if silent:
+        lines.append(f"no match at all: {', '.join(silent)}")
+    return "\n".join(lines)
+
+
+def replay_json(series: list[Series], events: int) -> str:
+    items = [{"filter": s.spec["filterName"], "logGroup": s.spec["logGroupName"],
+              "metric": s.spec["metricTransformations"][0]["metricName"], "metrics": len(s.metrics),
+              "minutes": [{"minute": minute_text(m), "dimensions": dict(d), "count": b.count, "sum": b.total}
+                          for m in sorted(s.minutes, key=lambda m: (m is not None, m))
+                          for d, b in sorted(s.minutes[m].items())]}
+             for s in series]
+    return json.dumps({"events": events, "filters": items}, indent=2)
