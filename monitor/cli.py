@@ -166,9 +166,10 @@ def cmd_test(args) -> int:
 
 def cmd_test_filter(args) -> int:
     from monitor import filtertest, report
-    pattern = filtertest.compile_or_explain(args.pattern, args.value, args.dimension)
-    if isinstance(pattern, str):
-        raise UserError(pattern)
+    try:
+        pattern = filtertest.compile_for_test(args.pattern, args.value, args.dimension)
+    except ValueError as error:
+        raise UserError(str(error)) from None
     dimensions = dict(item.split("=", 1) for item in args.dimension)
     for number, message in enumerate(_lines(args.files), start=1):
         result = pattern.evaluate(message, args.value, dimensions)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from monitor.config import Loaded
 from monitor.config.model import Filter, FilterCase
 from monitor.config.walk import containers
-from monitor.patterns import PatternError, Result, parse
+from monitor.patterns import Pattern, PatternError, Result, parse
 from monitor.problems import Path, Source
 
 
@@ -84,16 +84,16 @@ def _text(value: float | None) -> str:
     return "nothing (the value field is missing or not a number)" if value is None else f"{value:g}"
 
 
-def compile_or_explain(text: str, value: str, dimensions: list[str]):
-    """The parsed pattern for `test-filter`, or a message that shows where it is wrong."""
+def compile_for_test(text: str, value: str, dimensions: list[str]) -> Pattern:
+    """The parsed pattern for `test-filter`; a ValueError says, with a caret, what is wrong."""
     try:
         pattern = parse(text)
     except PatternError as error:
-        return f"invalid pattern: {error}\n    {text}\n    {' ' * (error.column - 1)}^"
+        raise ValueError(f"invalid pattern: {error}\n    {text}\n    {' ' * (error.column - 1)}^") from None
     bad = [item for item in dimensions if "=" not in item]
     if bad:
-        return f"--dimension takes NAME=SELECTOR, got {bad[0]!r}"
+        raise ValueError(f"--dimension takes NAME=SELECTOR, got {bad[0]!r}")
     for ref in [value] + [item.split("=", 1)[1] for item in dimensions]:
         if message := pattern.check_reference(ref):
-            return f"{ref}: {message}"
+            raise ValueError(f"{ref}: {message}")
     return pattern
