@@ -1,0 +1,131 @@
+"""AWS errors a user can fix become one line naming the fix; the CLI never shows a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+import botocore.exceptions as bx
+import pytest
+
+from monitor import aws, cli, workflow
+from monitor.aws import explain
+
+
+def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientError:
+    return bx.ClientError({"Error": {"Code": code, "Message": f"{code} message"}}, operation)
+
+
+@pytest.mark.parametrize("error, words", [
+    pytest.param(bx.NoCredentialsError(), ["no AWS credentials", "--profile", "aws sso login"], id="no-credentials"),
+    pytest.param(bx.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+                 ["no AWS credentials"], id="partial-credentials"),
+    pytest.param(client_error("ExpiredToken"), ["expired", "aws sso login"], id="expired-token"),
+    pytest.param(client_error("ExpiredTokenException"), ["expired"], id="expired-token-exception"),
+    pytest.param(client_error("AccessDenied", "UpdateCluster"), ["access denied", "UpdateCluster", "AccessDenied"],
+                 id="access-denied"),
+    pytest.param(client_error("AccessDeniedException", "PutMetricFilter"), ["access denied", "PutMetricFilter"],
+                 id="access-denied-exception"),
+    pytest.param(client_error("UnrecognizedClientException", "DescribeLogGroups"),
+                 ["did not recognise the credentials", "UnrecognizedClientException", "DescribeLogGroups",
+                  "Region is enabled"], id="unrecognized-client"),
+    pytest.param(client_error("InvalidClientTokenId"), ["did not recognise"], id="invalid-token-id"),
+    pytest.param(bx.EndpointConnectionError(endpoint_url="https://logs.xx-nowhere-1.amazonaws.com/"),
+                 ["cannot reach https://logs.xx-nowhere-1.amazonaws.com/", "--region", "--endpoint-url"],
+                 id="wrong-region"),
+    pytest.param(bx.ProfileNotFound(profile="nope"), ["nope", "--profile", "~/.aws/config"], id="profile-not-found"),
+    pytest.param(bx.NoRegionError(), ["no AWS Region", "--region"], id="no-region"),
+    pytest.param(bx.TokenRetrievalError(provider="sso", error_msg="expired"), ["SSO session has expired"],
+                 id="sso-expired"),
+])
+def test_explain_gives_one_line_naming_the_fix(error, words):
+    message = explain(error)
+    assert message is not None
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize("error", [
+    client_error("ThrottlingException"),
+    client_error("ResourceNotFoundException"),
+    ValueError("not an AWS error"),
+], ids=["throttling", "not-found", "other"])
+def test_explain_leaves_other_errors_alone(error):
+    assert explain(error) is None
+
+
+# --- through the CLI -----------------------------------------------------------------------
+
+def closed_port() -> int:
+    """A local port nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run the CLI with one attempt per call, so a refused connection fails at once."""
+    monkeypatch.setattr(aws, "RETRIES", {"mode": "standard", "max_attempts": 1})
+
+    def main(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return main
+
+
+def assert_one_line_error(code: int, err: str, *words: str) -> None:
+    assert code == 1
+    assert "Traceback" not in err
+    [line] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert err.strip().endswith(line)
+    for word in words:
+        assert word in line
+
+
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--yes"], ["destroy", "--yes"]], ids=lambda c: c[0])
+def test_an_unknown_profile(run, example_config, command):
+    code, _, err = run(*command, "-c", str(example_config), "--profile", "nope")
+    assert_one_line_error(code, err, "nope", "--profile")
+
+
+def test_no_credentials(run, example_config, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")   # no instance role to fall back on
+    code, _, err = run("plan", "-c", str(example_config))
+    assert_one_line_error(code, err, "no AWS credentials")
+
+
+def test_an_unreachable_endpoint(run, example_config):
+    url = f"http://127.0.0.1:{closed_port()}"
+    code, _, err = run("plan", "-c", str(example_config), "--endpoint-url", url)
+    assert_one_line_error(code, err, f"cannot reach {url}", "--region")
+
+
+@pytest.mark.parametrize("error, words", [
+    (client_error("ExpiredToken"), ["expired"]),
+    (client_error("AccessDeniedException", "DescribeMetricFilters"), ["access denied", "DescribeMetricFilters"]),
+    (client_error("UnrecognizedClientException"), ["did not recognise"]),
+    (bx.EndpointConnectionError(endpoint_url="https://ecs.xx-nowhere-1.amazonaws.com/"),
+     ["cannot reach https://ecs.xx-nowhere-1.amazonaws.com/"]),
+    (client_error("ThrottlingException"), ["ThrottlingException"]),   # unexplained: still one line
+], ids=["expired", "denied", "unrecognized", "wrong-region", "unexplained"])
+def test_aws_errors_during_plan_are_one_line(run, example_config, monkeypatch, error, words):
+    def fail(*_, **__):
+        raise error
+    monkeypatch.setattr(workflow, "make_plan", fail)
+    code, out, err = run("plan", "-c", str(example_config))
+    assert_one_line_error(code, err, *words)
+    assert out == ""
+
+
+def test_an_invalid_config_sends_nothing(run, write_config, monkeypatch):
+    def connect(*_, **__):
+        raise AssertionError("a client was made for an invalid config")
+    monkeypatch.setattr(workflow, "connect", connect)
+    code, _, err = run("plan", "-c", str(write_config("version: 1\nclusters: [{name: 'bad name!'}]\n")))
+    assert code == 1
+    assert "not a valid ECS cluster name" in err and "nothing was sent to AWS" in err
+    assert "Traceback" not in err
