@@ -72,6 +72,8 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
 
 
 def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
+    if live is None and not resource.creatable:
+        return   # the kind's check reports what is missing
     if live is None:
         result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
                                      params=resource.params))

@@ -16,6 +16,7 @@ class Resource:
     spec: dict
     owned: bool = True        # carries our ownership marker
     prunable: bool = True     # may be deleted by --prune and destroy
+    creatable: bool = True    # a cluster setting needs its cluster: a missing one is a finding, not a create
     group: str | None = None  # the log group a metric filter lives on
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)

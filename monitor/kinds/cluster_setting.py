@@ -15,7 +15,7 @@ DESCRIBE_BATCH = 100   # DescribeClusters takes at most 100 clusters a call
 def desired(config: Config) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,
-                     origin=("clusters", number, "container_insights"))
+                     creatable=False, origin=("clusters", number, "container_insights"))
             for number, cluster in enumerate(config.clusters) if cluster.container_insights]
 
 
