@@ -7,7 +7,7 @@ import sys
 
 import botocore.exceptions as bx
 
-from monitor import config as configs, render, workflow
+from monitor import __version__, config as configs, render, workflow
 from monitor.apply import apply
 from monitor.aws import Target, explain
 
@@ -35,6 +35,7 @@ def common_options() -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="monitor", description="Monitoring as code for Amazon ECS.")
+    main.add_argument("--version", action="version", version=f"ecs-monitor {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parent = common_options()
     for name, text in COMMAND_HELP.items():

@@ -6,7 +6,7 @@ import json
 
 from monitor.apply import Outcome
 from monitor.plan import Change, Plan, leaves
-from monitor.problems import Problem, Source, render as render_problem
+from monitor.problems import Problem, Source, dotted, render as render_problem
 from monitor.resources import Finding
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
@@ -95,5 +95,12 @@ def _change_json(change: Change, outcome: Outcome | None) -> dict:
 
 
 def problems_json(problems: list[Problem]) -> str:
-    items = [{"severity": p.severity, "message": render_problem(p)} for p in problems]
+    items = [_problem_json(p) for p in problems]
     return json.dumps({"valid": not any(p.is_error for p in problems), "problems": items}, indent=2)
+
+
+def _problem_json(problem: Problem) -> dict:
+    line, column = _line(problem)
+    return {"file": problem.source.name if problem.source else None, "line": line, "column": column,
+            "severity": problem.severity, "path": dotted(problem.path), "message": problem.message,
+            "text": render_problem(problem)}

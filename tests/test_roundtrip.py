@@ -339,7 +339,7 @@ def test_a_missing_app_log_group_is_an_error_at_plan_time(aws, configure):
     result = plan_of(loaded)
     [error] = result.errors
     assert "log group '/ecs/honban/missing' does not exist" in error.message
-    assert error.origin == ("clusters", 0, "services", 0, "containers", 1, "filters", 0, "log_group")
+    assert error.origin == ("clusters", 0, "services", 0, "containers", 1, "log_group")
     assert not any(c.kind == "log_group" for c in result.changes)   # app groups are never created
 
 
@@ -394,3 +394,9 @@ def test_a_no_op_apply_makes_no_write_call(aws, configure):
     result = make_plan(loaded, counted)
     assert apply(counted, result) == []
     assert counted.calls and all(name.startswith(READS) for name in counted.calls), counted.calls
+
+
+def test_performance_metrics_on_a_cluster_with_insights_disabled_in_aws_get_a_note(aws, configure):
+    loaded = configure(document(cluster([container(metrics=["CpuUtilized"])])))
+    notes = [f.message for f in plan_of(loaded).findings if f.severity == "note"]
+    assert any("Container Insights disabled in AWS" in note for note in notes)

@@ -120,7 +120,7 @@ def _left_behind(clients: Clients, config: Config, items: list[dict], actual: Ac
 
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
-    return missing_groups(wanted, actual) + quota(wanted, actual, prune) + _enhanced_notes(config, actual)
+    return missing_groups(wanted, actual) + quota(wanted, actual, prune) + _insights_notes(config, actual)
 
 
 def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
@@ -132,8 +132,9 @@ def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
         group = resource.group
         if resource.kind == KIND and ("log_group", group) in actual.missing and group not in created | reported:
             reported.add(group)
+            container = resource.origin[:-2]   # origin is <container>.filters[n]
             findings.append(Finding("error", f"log group '{group}' does not exist: create it (or run a task "
-                                             "that writes to it) or fix the name", resource.origin + ("log_group",)))
+                                             "that writes to it) or fix the name", container + ("log_group",)))
     return findings
 
 
@@ -161,17 +162,22 @@ def quota(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[F
     return findings
 
 
-def _enhanced_notes(config: Config, actual: Actual) -> list[Finding]:
+def _insights_notes(config: Config, actual: Actual) -> list[Finding]:
+    """Performance metrics that would duplicate enhanced mode's, or that no event will feed."""
     notes = []
     for number, cluster in enumerate(config.clusters):
-        metrics = any(c.performance_metrics for s in cluster.services for c in s.containers)
-        if metrics and cluster.container_insights == "enhanced":
+        if not any(c.performance_metrics for s in cluster.services for c in s.containers):
+            continue
+        live = cluster.container_insights or actual.settings.get(cluster.name)
+        if live == "enhanced":
             notes.append(Finding("note", f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
-                                         "per-container metrics (ECS/ContainerInsights) already exist, so no "
-                                         "performance filters are made", ("clusters", number)))
-        elif metrics and not cluster.container_insights and actual.settings.get(cluster.name) == "enhanced":
-            notes.append(Finding("note", f"cluster '{cluster.name}' is enhanced in AWS: the performance filters "
-                                         "duplicate native metrics; set container_insights: enhanced to drop them",
+                                         "per-container metrics (ECS/ContainerInsights) already exist, so "
+                                         + ("no performance filters are made" if cluster.container_insights else
+                                            "the performance filters duplicate them; set container_insights: "
+                                            "enhanced to drop them"), ("clusters", number)))
+        elif live == "disabled":
+            notes.append(Finding("note", f"cluster '{cluster.name}' has Container Insights disabled in AWS: the "
+                                         "performance filters will see no events until it is enabled",
                                  ("clusters", number)))
     return notes
 
