@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import botocore.loaders
 from moto.logs.exceptions import InvalidParameterException as Invalid
 from moto.logs.exceptions import LimitExceededException, ResourceNotFoundException
 from moto.logs.metric_filters import MetricFilters
@@ -28,14 +27,14 @@ from moto.logs.models import LogsBackend
 from moto.logs.responses import LogsResponse
 from moto.logs.utils import PAGINATION_MODEL
 from moto.server import ThreadedMotoServer
+
+from monitor.aws import FAKE_CREDENTIALS  # never real ones: the emulator accepts any signature
+from monitor.config.rules import units  # StandardUnit, read from botocore's logs model
 from moto.utilities.paginator import paginate
 
 Filter = dict[str, Any]
 Wrapped = Callable[..., Any]
 
-FAKE_CREDENTIALS = {  # never real ones: the emulator accepts any signature
-    f"aws_{key}": "testing" for key in ("access_key_id", "secret_access_key", "session_token")
-}
 HOST = "127.0.0.1"
 READY_TIMEOUT = 10.0
 MAX_FILTERS_PER_GROUP = 100  # PutMetricFilter: "maximum number of metric filters ... is 100"
@@ -191,20 +190,13 @@ def _check_transformation(transform: Filter) -> None:
     # many as three dimensions"; a filter with dimensions cannot set a default value
     # (CloudWatch Logs User Guide, "Publishing dimensions with metrics"). moto took all three.
     unit, dimensions = transform.get("unit"), transform.get("dimensions") or {}
-    if unit is not None and unit not in _standard_units():
-        enum = f"satisfy enum value set: [{', '.join(_standard_units())}]"
+    if unit is not None and unit not in units():
+        enum = f"satisfy enum value set: [{', '.join(units())}]"
         raise _invalid("metricTransformations.1.member.unit", unit, enum)
     if len(dimensions) > MAX_DIMENSIONS:
         raise Invalid(f"A metric filter can have at most {MAX_DIMENSIONS} dimensions.")
     if dimensions and transform.get("defaultValue") is not None:
         raise Invalid("A metric filter with dimensions cannot have a default value.")
-
-
-@functools.cache
-def _standard_units() -> tuple[str, ...]:
-    """Read the enum from botocore's logs model so it follows the SDK, not a stale copy."""
-    model = botocore.loaders.create_loader().load_service_model("logs", "service-2")
-    return tuple(model["shapes"]["StandardUnit"]["enum"])
 
 
 def _invalid(parameter: str, value: Any, constraint: str) -> Invalid:
