@@ -115,10 +115,18 @@ def cmd_plan(args) -> int:
     loaded = load_valid(args)
     with workflow.connect(target(args), loaded, args.local) as clients:
         result = workflow.make_plan(loaded, clients, prune=args.prune)
-    print(render.plan_json(result) if args.output == "json" else render.plan_text(result, loaded.source))
+    show(args, result, loaded)
     if result.errors:
         return FAILED
     return USAGE if args.detailed_exitcode and result.changes else OK
+
+
+def show(args, result, loaded, outcomes=None) -> None:
+    """A plan, or an applied plan with each change's result, in the chosen output."""
+    if args.output == "json":
+        print(render.plan_json(result, outcomes))
+    else:
+        print(render.plan_text(result, loaded.source, outcomes))
 
 
 def cmd_apply(args, destroy: bool = False) -> int:
@@ -126,24 +134,24 @@ def cmd_apply(args, destroy: bool = False) -> int:
     with workflow.connect(target(args), loaded, args.local) as clients:
         result = workflow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
         if result.errors or not result.changes:
-            print(render.plan_json(result) if args.output == "json" else render.plan_text(result, loaded.source))
+            show(args, result, loaded)
             return FAILED if result.errors else OK
         if not destroy and (reason := result.unsafe()) and not args.force:
             raise UserError(f"{reason}; check the plan and re-run with --force")
-        confirm(args, result, loaded)
+        if args.output == "text":
+            show(args, result, loaded)
+        confirm(args)
         outcomes = apply(clients, result)
-    print(render.plan_json(result, outcomes) if args.output == "json"
-          else render.plan_text(result, loaded.source, outcomes))
+    show(args, result, loaded, outcomes)
     return FAILED if any(o.failed for o in outcomes) else OK
 
 
-def confirm(args, result, loaded) -> None:
-    """Show the plan and ask, unless --yes; without a terminal there is no one to ask."""
+def confirm(args) -> None:
+    """Ask before changing anything, unless --yes; without a terminal there is no one to ask."""
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UserError("stdin is not a terminal: review the plan, then re-run with --yes", USAGE)
-    print(render.plan_text(result, loaded.source))
     if input("Apply these changes? Type 'yes' to go on: ").strip().lower() not in ("yes", "y"):
         raise UserError("cancelled; nothing was changed")
 

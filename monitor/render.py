@@ -43,8 +43,8 @@ def plan_text(plan: Plan, source: Source | None = None, outcomes: list[Outcome] 
 
 def _change_lines(change: Change, outcome: Outcome | None) -> list[str]:
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
-    if outcome is not None:
-        head += f"  [{outcome.result}{': ' + outcome.message if outcome.message else ''}]"
+    if outcome is not None:   # the details were shown with the plan; now each result
+        return [head + f"  [{outcome.result}{': ' + outcome.message if outcome.message else ''}]"]
     if change.action == "update":
         return [head] + [f"    {f}: {_at(change.before, f)} -> {_at(change.after, f)}" for f in change.fields]
     if change.action == "create":
