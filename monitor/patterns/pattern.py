@@ -49,6 +49,7 @@ class Pattern:
         self.regex_count: int = matcher.regex_count
         self.wildcard_selectors: int = matcher.wildcard_selectors
         self._matcher = matcher
+        self._references: dict[str, references.Reference] = {}   # checked once, not per event
         self.matches = matcher.match  # the compiled test itself: one call less per event
 
     def __repr__(self) -> str:
@@ -85,10 +86,12 @@ class Pattern:
 
     def _reference(self, text: str) -> references.Reference:
         """A usable reference, or ValueError saying why not (a caller's mistake, not the event's)."""
-        problem = self.check_reference(text)
-        if problem:
-            raise ValueError(problem)
-        return references.read_reference(text)
+        if text not in self._references:
+            problem = self.check_reference(text)
+            if problem:
+                raise ValueError(problem)
+            self._references[text] = references.read_reference(text)
+        return self._references[text]
 
     def _dimension_references(self, dimensions: dict[str, str]) -> dict[str, references.Reference]:
         """Dimension values must be fields of a JSON or space-delimited pattern [S6][S11]."""
