@@ -25,7 +25,7 @@ def validate(path: str) -> Loaded:
     if loaded.ok:
         wanted = kinds.desired(loaded.config)
         loaded.problems += [Problem(f.origin, f.message, f.severity, loaded.source)
-                            for f in metric_filter.quota(wanted, Actual())]
+                            for f in metric_filter.limits(wanted, Actual())]
     return loaded
 
 

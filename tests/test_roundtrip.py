@@ -387,6 +387,17 @@ def test_the_quota_counts_our_stale_filters_unless_they_are_pruned(aws, configur
     assert plan_of(loaded, prune=True).errors == []
 
 
+def test_the_regex_quota_counts_foreign_regex_filters(aws, configure):
+    for number in range(4):
+        put_filter(aws.logs, f"team-{number}", pattern=f"%timeout{number}%")
+    put_filter(aws.logs, "team-plain", pattern="ERROR")
+    regex = [inline(f"r{n}", pattern=f"%fail{n}%") for n in range(2)]
+    [error] = plan_of(configure(document(cluster([container(filters=regex)])))).errors
+    assert f"log group '{GROUP}' would have 6 filter patterns with regular expressions" in error.message
+    assert error.origin[-3:] == ("filters", 1, "pattern")
+    assert plan_of(configure(document(cluster([container(filters=regex[:1])])))).errors == []
+
+
 def test_a_no_op_apply_makes_no_write_call(aws, configure):
     loaded = configure(document(cluster([container(metrics=["CpuUtilized"])], insights="enabled")))
     converge(loaded)

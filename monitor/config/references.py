@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from monitor import names
 from monitor.config import rules
@@ -12,7 +12,6 @@ from monitor.config.catalogue import Definition
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
-from monitor.patterns import PatternError, parse
 from monitor.problems import Path, Problem, Source
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -21,7 +20,6 @@ REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 # family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
 TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?")
 MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256   # AWS tagging rules; keys may not start with "aws:"
-MAX_REGEX_PATTERNS_PER_GROUP = 5                         # regex-bearing filter patterns per log group
 REQUIRED = ("name", "pattern", "metric")
 
 
@@ -30,7 +28,7 @@ def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> l
     problems = _top_level(config, source) + _duplicate_names(config, source)
     for place in containers(config):
         problems += _container(config, place, source, catalogue)
-    return problems + _shared_log_groups(config, source) + _regex_quota(config, source, catalogue)
+    return problems + _shared_log_groups(config, source)
 
 
 def _top_level(config: Config, source: Source) -> list[Problem]:
@@ -166,26 +164,3 @@ def _shared_log_groups(config: Config, source: Source) -> list[Problem]:
                                     f"container '{places[0].container.name}'; each filter here also counts "
                                     "the other container's events", severity="warning", source=source))
     return problems
-
-
-def _regex_quota(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
-    """AWS allows 5 regex-bearing filter patterns per log group."""
-    count: Counter[str] = Counter()
-    problems = []
-    for place in containers(config):
-        for number, item in enumerate(place.container.filters):
-            if place.container.log_group and _has_regex(_resolve(item, catalogue).pattern):
-                count[place.container.log_group] += 1
-                if count[place.container.log_group] == MAX_REGEX_PATTERNS_PER_GROUP + 1:
-                    problems.append(Problem(place.path + ("filters", number, "pattern"),
-                                            f"more than {MAX_REGEX_PATTERNS_PER_GROUP} patterns with regular "
-                                            f"expressions on log group '{place.container.log_group}'",
-                                            source=source))
-    return problems
-
-
-def _has_regex(text: str | None) -> bool:
-    try:
-        return text is not None and parse(text).regex_count > 0
-    except PatternError:
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from monitor import names
 from monitor.aws import Clients
@@ -11,11 +12,13 @@ from monitor.config.walk import containers
 from monitor.insights import DIMENSIONS, PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group
 from monitor.kinds.performance import compile_cluster
+from monitor.patterns import PatternError, parse
 from monitor.plan import Change
 from monitor.resources import Actual, Finding, Resource
 
 KIND = "metric_filter"
 MAX_PER_GROUP = 100   # metric filters per log group; "This quota can't be changed" (CloudWatch Logs quotas)
+MAX_REGEX_PER_GROUP = 5   # filter patterns with regex per log group (CloudWatch Logs regex syntax page)
 PAGE = 50             # DescribeMetricFilters returns at most 50 a page
 
 
@@ -120,7 +123,7 @@ def _left_behind(clients: Clients, config: Config, items: list[dict], actual: Ac
 
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
-    return missing_groups(wanted, actual) + quota(wanted, actual, prune) + _insights_notes(config, actual)
+    return missing_groups(wanted, actual) + limits(wanted, actual, prune) + _insights_notes(config, actual)
 
 
 def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
@@ -138,28 +141,45 @@ def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
     return findings
 
 
-def quota(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
-    """At most 100 filters per log group, counting the ones not ours and, without --prune, our stale ones.
+def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+    """AWS's per-log-group quotas over what the group would hold: ours, plus the filters we keep.
 
-    The finding points at the first of our filters past the limit.
+    Kept are the ones not ours and, without --prune, our stale ones. A finding points at the
+    first of our filters past a limit.
     """
     keys = {r.key for r in wanted}
-    counts: dict[str, int] = defaultdict(int)
-    for resource in actual.resources.values():
-        kept = not (resource.owned and prune)
-        if resource.kind == KIND and resource.key not in keys and kept:
-            counts[resource.group] += 1
+    kept = [r for r in actual.resources.values()
+            if r.kind == KIND and r.key not in keys and not (r.owned and prune)]
     ours = [r for r in wanted if r.kind == KIND]
-    totals = counts.copy()
+    return (_limit(ours, kept, MAX_PER_GROUP, lambda r: True, "metric filters", ())
+            + _limit(ours, kept, MAX_REGEX_PER_GROUP, _has_regex, "filter patterns with regular expressions",
+                     ("pattern",)))
+
+
+def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Callable[[Resource], bool],
+           what: str, field: tuple) -> list[Finding]:
+    """One finding per log group where the counted filters would pass `limit`."""
+    used: dict[str, int] = defaultdict(int)
+    for resource in kept:
+        used[resource.group] += counts(resource)
+    totals = used.copy()
     for resource in ours:
-        totals[resource.group] += 1
+        totals[resource.group] += counts(resource)
     findings = []
     for resource in ours:
-        counts[resource.group] += 1
-        if counts[resource.group] == MAX_PER_GROUP + 1:
+        used[resource.group] += counts(resource)
+        if counts(resource) and used[resource.group] == limit + 1:
             findings.append(Finding("error", f"log group '{resource.group}' would have {totals[resource.group]} "
-                                             f"metric filters; AWS allows at most {MAX_PER_GROUP}", resource.origin))
+                                             f"{what}; AWS allows at most {limit}", resource.origin + field))
     return findings
+
+
+def _has_regex(resource: Resource) -> bool:
+    """Whether a filter counts toward the 5 regex patterns a log group may have [S4]."""
+    try:
+        return parse(resource.spec["filterPattern"]).regex_count > 0
+    except PatternError:   # a pattern AWS took but we cannot read: it counts, to be safe
+        return "%" in resource.spec["filterPattern"]
 
 
 def _insights_notes(config: Config, actual: Actual) -> list[Finding]:
