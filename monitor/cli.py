@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import botocore.exceptions as bx
 
@@ -86,9 +87,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def config_path(args) -> str:
+    """The config file to read; a missing one is a usage problem, not an invalid config."""
+    path = args.config or configs.default_path()
+    if not Path(path).exists():
+        given = "" if args.config else f" (nor {configs.DEFAULT_FILES[1]})"
+        raise UserError(f"no config file {path}{given}: give one with -c FILE")
+    return path
+
+
 def load_valid(args) -> configs.Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = workflow.validate(args.config or configs.default_path())
+    loaded = workflow.validate(config_path(args))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -101,7 +111,7 @@ def target(args) -> Target:
 
 
 def cmd_validate(args) -> int:
-    loaded = workflow.validate(args.config or configs.default_path())
+    loaded = workflow.validate(config_path(args))
     if args.output == "json":
         print(render.problems_json(loaded.problems))
     elif loaded.problems:

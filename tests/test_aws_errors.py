@@ -129,3 +129,11 @@ def test_an_invalid_config_sends_nothing(run, write_config, monkeypatch):
     assert code == 1
     assert "not a valid ECS cluster name" in err and "nothing was sent to AWS" in err
     assert "Traceback" not in err
+
+
+def test_a_missing_config_file_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().err == "error: no config file monitor.yaml (nor config.yaml): give one with -c FILE\n"
+    assert cli.main(["plan", "-c", "nope.yaml"]) == 1
+    assert capsys.readouterr().err == "error: no config file nope.yaml: give one with -c FILE\n"
