@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from monitor import emulator, kinds
+from monitor import emulator, kinds, taskdefs
 from monitor.aws import Clients, Target
 from monitor.config import Loaded, load
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
-from monitor import taskdefs
 from monitor.kinds import metric_filter
 from monitor.plan import Plan, plan
 from monitor.problems import Problem
@@ -20,7 +19,7 @@ LOCAL_REGION = "us-east-1"
 
 
 def validate(path: str) -> Loaded:
-    """The config's own problems, then the limits only the desired state shows (filters per group)."""
+    """The config's own problems, then the per-log-group limits only the desired state shows."""
     loaded = load(path)
     if loaded.ok:
         wanted = kinds.desired(loaded.config)
