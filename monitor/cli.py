@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except (bx.BotoCoreError, bx.ClientError) as error:
         print(f"error: {explain(error) or error}", file=sys.stderr)
         return FAILED
+    except workflow.MissingExtra as error:
+        print(f"error: {error}", file=sys.stderr)
+        return FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -6,7 +6,7 @@ import os
 import shlex
 from pathlib import Path
 
-from monitor import emulator, workflow
+from monitor import workflow
 from monitor.aws import FAKE_CREDENTIALS
 from monitor.config import catalogue
 
@@ -53,7 +53,7 @@ def run(args) -> int:
     region = args.region or (loaded.config.region if loaded.config else None) or workflow.LOCAL_REGION
     clusters, groups = workflow.seed(loaded) if loaded.ok else ([], [])
     _use_fake_credentials(region)
-    with emulator.start(region, clusters, groups) as running:
+    with workflow.local_emulator().start(region, clusters, groups) as running:
         print(f"Started an embedded AWS emulator at {running.url} (region {region}),\n"
               f"with the clusters {clusters} and the log groups {groups} of {config}.\n")
         for number, (text, argv) in enumerate(steps(config, running.url), start=1):

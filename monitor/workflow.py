@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from monitor import emulator, kinds, taskdefs
+from monitor import kinds, taskdefs
 from monitor.aws import Clients, Target
 from monitor.config import Loaded, load
 from monitor.config.walk import containers
@@ -16,6 +16,10 @@ from monitor.problems import Problem
 from monitor.resources import Actual
 
 LOCAL_REGION = "us-east-1"
+
+
+class MissingExtra(RuntimeError):
+    """An optional dependency the command needs is not installed."""
 
 
 def validate(path: str) -> Loaded:
@@ -45,8 +49,17 @@ def connect(target: Target, loaded: Loaded, local: bool) -> Iterator[Clients]:
         yield Clients(Target(region, target.profile, target.endpoint_url))
         return
     region = target.region or loaded.config.region or LOCAL_REGION
-    with emulator.start(region, *seed(loaded)) as running:
+    with local_emulator().start(region, *seed(loaded)) as running:
         yield Clients(Target(region, endpoint_url=running.url, local=True))
+
+
+def local_emulator():
+    """The emulator module, imported only when asked for: moto is an optional extra."""
+    try:
+        from monitor import emulator
+    except ImportError as error:
+        raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
+    return emulator
 
 
 def seed(loaded: Loaded) -> tuple[list[str], list[str]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 
 import botocore.exceptions as bx
 import pytest
@@ -137,3 +139,15 @@ def test_a_missing_config_file_is_one_line(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err == "error: no config file monitor.yaml (nor config.yaml): give one with -c FILE\n"
     assert cli.main(["plan", "-c", "nope.yaml"]) == 1
     assert capsys.readouterr().err == "error: no config file nope.yaml: give one with -c FILE\n"
+
+
+def test_local_without_moto_names_the_extra_to_install(example_config, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "monitor.emulator", None)   # as if moto were not installed
+    assert cli.main(["plan", "-c", str(example_config), "--local"]) == 1
+    assert capsys.readouterr().err == "error: the embedded emulator needs moto: pip install 'ecs-monitor[local]'\n"
+
+
+def test_the_commands_that_never_need_moto_do_not_import_it():
+    code = "import sys, monitor.cli, monitor.workflow; print('moto' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
