@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -56,10 +57,9 @@ def connect(target: Target, loaded: Loaded, local: bool) -> Iterator[Clients]:
 def local_emulator():
     """The emulator module, imported only when asked for: moto is an optional extra."""
     try:
-        from monitor import emulator
+        return importlib.import_module("monitor.emulator")
     except ImportError as error:
         raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
-    return emulator
 
 
 def seed(loaded: Loaded) -> tuple[list[str], list[str]]:
