@@ -66,7 +66,9 @@ COMMAND_FLAGS = {
     "test-filter": [(("pattern",), {"metavar": "PATTERN"}),
                     (("files",), {"nargs": "*", "metavar": "FILE"}),
                     (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
-                    (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"})],
+                    (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"}),
+                    (("--aws",), {"action": "store_true",
+                                  "help": "also ask AWS's TestMetricFilter and show where it disagrees"})],
     "replay": [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
                (("--log-group",), {"help": "replay only the filters on this log group"})],
 }
@@ -192,6 +194,8 @@ def cmd_test_filter(args) -> int:
         pattern = filtertest.compile_for_test(args.pattern, args.value, args.dimension)
     except ValueError as error:
         raise UserError(str(error)) from None
+    if args.aws:
+        return _test_filter_on_aws(args, pattern)
     dimensions = dict(item.split("=", 1) for item in args.dimension)
     for number, message in enumerate(_lines(args.files), start=1):
         result = pattern.evaluate(message, args.value, dimensions)
@@ -199,6 +203,20 @@ def cmd_test_filter(args) -> int:
         if text is not None:
             print(text)
     return OK
+
+
+def _test_filter_on_aws(args, pattern) -> int:
+    from monitor import awscheck, report
+    messages = list(enumerate(_lines(args.files), start=1))
+    with workflow.connect(target(args), None, args.local) as clients:
+        verdicts = awscheck.compare(clients, pattern, messages)
+    for verdict in verdicts:
+        text = report.verdict_json(verdict) if args.output == "json" else report.verdict_text(verdict)
+        if text is not None:
+            print(text)
+    if args.output == "text":
+        print(report.verdicts_summary(verdicts))
+    return OK if all(v.agrees for v in verdicts) else FAILED
 
 
 def _lines(files: list[str]):

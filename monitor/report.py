@@ -74,3 +74,26 @@ def replay_json(series: list[Series], events: int) -> str:
                           for d, b in sorted(s.minutes[m].items())]}
              for s in series]
     return json.dumps({"events": events, "filters": items}, indent=2)
+
+
+def verdict_json(verdict) -> str:
+    return json.dumps({"line": verdict.line, "match": verdict.match, "aws_match": verdict.aws_match,
+                       "fields": verdict.fields, "aws_fields": verdict.aws_fields, "agrees": verdict.agrees})
+
+
+def verdict_text(verdict) -> str | None:
+    """Only the disagreements: what AWS did beside what the engine did."""
+    if verdict.agrees:
+        return None
+    aws = _side(verdict.aws_match, verdict.aws_fields)
+    ours = _side(verdict.match, verdict.fields)
+    return f"{verdict.line}: AWS {aws}; ecs-monitor {ours}: {verdict.message}"
+
+
+def _side(match: bool, fields: dict[str, str]) -> str:
+    return ("matches" if match else "does not match") + (f" {json.dumps(fields)}" if fields else "")
+
+
+def verdicts_summary(verdicts) -> str:
+    differ = sum(1 for v in verdicts if not v.agrees)
+    return f"{len(verdicts) - differ} agree, {differ} differ (TestMetricFilter against the local engine)"

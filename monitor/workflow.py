@@ -43,14 +43,14 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
 
 
 @contextmanager
-def connect(target: Target, loaded: Loaded, local: bool) -> Iterator[Clients]:
-    """Clients for the target, or for an embedded emulator seeded from the config."""
+def connect(target: Target, loaded: Loaded | None, local: bool) -> Iterator[Clients]:
+    """Clients for the target, or for an embedded emulator seeded from the config (if any)."""
+    region = target.region or (loaded.config.region if loaded else None)
     if not local:
-        region = target.region or loaded.config.region
         yield Clients(Target(region, target.profile, target.endpoint_url))
         return
-    region = target.region or loaded.config.region or LOCAL_REGION
-    with local_emulator().start(region, *seed(loaded)) as running:
+    region = region or LOCAL_REGION
+    with local_emulator().start(region, *(seed(loaded) if loaded else ((), ()))) as running:
         yield Clients(Target(region, endpoint_url=running.url, local=True))
 
 
