@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import boto3
 import botocore.exceptions as bx
+import botocore.session
 from botocore.config import Config as BotoConfig
 
 # "standard" retry mode retries throttling and transient errors with backoff
@@ -28,6 +29,12 @@ class Target:
 # moto accepts any credentials; these keep the user's real ones out of emulator runs.
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
                     "aws_session_token": "testing"}
+
+
+def local_session(region: str | None) -> boto3.Session:
+    """A session for the emulator: fake credentials, and no profile, not even AWS_PROFILE's."""
+    isolated = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    return boto3.Session(botocore_session=isolated, region_name=region, **FAKE_CREDENTIALS)
 
 
 @dataclass
@@ -52,9 +59,8 @@ class Clients:
 
     def _boto_session(self) -> boto3.Session:
         if self._session is None:
-            fake = FAKE_CREDENTIALS if self.target.local else {}
-            profile = None if self.target.local else self.target.profile
-            self._session = boto3.Session(profile_name=profile, region_name=self.target.region, **fake)
+            self._session = local_session(self.target.region) if self.target.local else \
+                boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
         return self._session
 
     def _client(self, service: str):

@@ -12,6 +12,7 @@ import bisect
 import functools
 import json
 import logging
+import os
 import socket
 import time
 import urllib.request
@@ -19,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 from moto.logs.exceptions import InvalidParameterException as Invalid
 from moto.logs.exceptions import LimitExceededException, ResourceNotFoundException
 from moto.logs.metric_filters import MetricFilters
@@ -28,7 +28,7 @@ from moto.logs.responses import LogsResponse
 from moto.logs.utils import PAGINATION_MODEL
 from moto.server import ThreadedMotoServer
 
-from monitor.aws import FAKE_CREDENTIALS  # never real ones: the emulator accepts any signature
+from monitor.aws import local_session  # fake credentials: the emulator accepts any signature
 from monitor.config.rules import units  # StandardUnit, read from botocore's logs model
 from moto.utilities.paginator import paginate
 
@@ -70,6 +70,7 @@ def start(
 ) -> Emulator:
     """Serve a corrected moto on 127.0.0.1 and seed it, so callers need only the URL."""
     install_fidelity_patches()
+    _forget_profile()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # drop per-request lines
     server = ThreadedMotoServer(ip_address=HOST, port=_claim(port), verbose=False)
     server.start()
@@ -82,6 +83,13 @@ def start(
         emulator.stop()
         raise
     return emulator
+
+
+def _forget_profile() -> None:
+    """moto, serving in this process, makes boto3 sessions of its own: a profile named in the
+    environment that this machine does not have would break every request it serves."""
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(variable, None)
 
 
 def _claim(port: int) -> int:
@@ -109,8 +117,7 @@ def _wait_until_answering(url: str) -> None:
 
 def _client(emulator: Emulator, service: str) -> Any:
     """Explicit fake credentials: seeding never reaches real AWS nor reads the environment."""
-    session = boto3.session.Session(region_name=emulator.region, **FAKE_CREDENTIALS)
-    return session.client(service, endpoint_url=emulator.url)
+    return local_session(emulator.region).client(service, endpoint_url=emulator.url)
 
 
 def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -151,3 +152,13 @@ def test_the_commands_that_never_need_moto_do_not_import_it():
     code = "import sys, monitor.cli, monitor.workflow; print('moto' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["plan", "--local"]])
+def test_an_unknown_profile_in_the_environment_does_not_break_offline_or_local_runs(example_config, command):
+    """Nothing offline reads a profile, and the embedded emulator never uses the user's."""
+    env = {**os.environ, "AWS_PROFILE": "nope"}
+    done = subprocess.run([sys.executable, "-m", "monitor", *command, "-c", str(example_config)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import botocore.session
+import botocore.loaders
 
 from monitor.config.model import Filter
 from monitor.patterns import Pattern, PatternError, parse
@@ -33,8 +33,8 @@ LOG_GROUP = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")   # logGroupName pattern, 1-
 @lru_cache(maxsize=1)
 def units() -> tuple[str, ...]:
     """CloudWatch's StandardUnit enum, from botocore's model rather than a copy of it."""
-    model = botocore.session.get_session().get_service_model("logs")
-    return tuple(model.shape_for("StandardUnit").enum)
+    model = botocore.loaders.create_loader().load_service_model("logs", "service-2")   # no profile read
+    return tuple(model["shapes"]["StandardUnit"]["enum"])
 
 
 def filter_name_problem(name: str) -> str | None:
