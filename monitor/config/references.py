@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from monitor import names
 from monitor.config import rules
-from monitor.config.catalogue import Definition
+from monitor.config.catalogue import REQUIRED, Definition
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
@@ -20,7 +20,6 @@ REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 # family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
 TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?")
 MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256   # AWS tagging rules; keys may not start with "aws:"
-REQUIRED = ("name", "pattern", "metric")
 
 
 def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
