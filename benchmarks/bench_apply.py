@@ -209,12 +209,18 @@ def measure(loaded, url: str, filters: int, groups: list[str]) -> int:
     return 1 if checks.failed else 0
 
 
-def first_apply(loaded, url: str, checks: Checks) -> tuple[Phase, Phase]:
+def plan_and_apply(loaded, url: str, name: str):
+    """One apply as the CLI runs it: a plan, then its changes, each phase measured and reported."""
     clients = fresh_clients(url)
-    result, plan_phase = measured_plan(loaded, clients, "1. first apply - plan")
-    outcomes, apply_phase = measured_apply(clients, result, "1. first apply - apply")
+    result, plan_phase = measured_plan(loaded, clients, f"{name} - plan")
+    outcomes, apply_phase = measured_apply(clients, result, f"{name} - apply")
     plan_phase.report()
     apply_phase.report()
+    return result, outcomes, plan_phase, apply_phase
+
+
+def first_apply(loaded, url: str, checks: Checks) -> tuple[Phase, Phase]:
+    result, outcomes, plan_phase, apply_phase = plan_and_apply(loaded, url, "1. first apply")
     print(f"    plan: {result.summary}; total {plan_phase.seconds + apply_phase.seconds:.2f} s")
     checks.check(not result.errors, f"first plan has no errors {[f.message for f in result.errors][:3]}")
     failed = [o for o in outcomes if o.failed]
@@ -234,11 +240,7 @@ def no_op_plan(loaded, url: str, checks: Checks, name: str) -> Phase:
 
 
 def no_op_apply(loaded, url: str, checks: Checks) -> tuple[Phase, Phase]:
-    clients = fresh_clients(url)
-    result, plan_phase = measured_plan(loaded, clients, "3. no-op apply - plan")
-    outcomes, apply_phase = measured_apply(clients, result, "3. no-op apply - apply")
-    plan_phase.report()
-    apply_phase.report()
+    result, outcomes, plan_phase, apply_phase = plan_and_apply(loaded, url, "3. no-op apply")
     print(f"    total {plan_phase.seconds + apply_phase.seconds:.2f} s")
     writes = plan_phase.writes + apply_phase.writes
     checks.check(not writes and not outcomes, f"no-op apply makes zero write calls ({dict(writes)})")
