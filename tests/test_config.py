@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor import filtertest
+from monitor.workflow import validate
 from monitor.config import catalogue, default_path, load
 from monitor.config.walk import containers
 from monitor.problems import errors, render
@@ -255,3 +256,23 @@ def test_default_path_picks_monitor_yaml_then_config_yaml(present, expected, tmp
     for name in present:
         (tmp_path / name).write_text("version: 1\n")
     assert default_path() == expected
+
+
+def test_top_level_x_keys_hold_anchors_that_merge_keys_reuse(write_config):
+    path = write_config(textwrap.dedent("""\
+        version: 1
+        x-app: &app
+          log_group: /ecs/honban/web
+          performance_metrics: [CpuUtilized]
+        clusters:
+          - name: honban
+            services:
+              - name: web
+                containers:
+                  - <<: *app
+                    name: app
+        """))
+    loaded = validate(str(path))
+    assert loaded.ok, messages(loaded)
+    [place] = list(containers(loaded.config))
+    assert (place.container.log_group, place.container.performance_metrics) == ("/ecs/honban/web", ["CpuUtilized"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 def _number_as_text(value: object) -> object:
@@ -16,6 +16,7 @@ def _number_as_text(value: object) -> object:
 
 MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
 InsightsMode = Literal["disabled", "enabled", "enhanced"]
+EXTENSION = "x-"   # top-level keys for anchors only
 
 
 class Model(BaseModel):
@@ -68,12 +69,21 @@ class Cluster(Model):
 
 
 class Config(Model):
+    """The whole file. Top-level keys starting with `x-` are left for YAML anchors, as in Compose files."""
+
     version: Literal[1]
     region: str | None = None
     prefix: str = "monitor"
     namespace: str = "Custom/ECS"
     tags: dict[str, str] = Field(default_factory=dict)
     clusters: list[Cluster] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extensions(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not str(key).startswith(EXTENSION)}
+        return data
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.

@@ -10,6 +10,11 @@ from monitor.problems import Mark, Path, Problem, Source
 
 
 STRING = "tag:yaml.org,2002:str"
+MAX_NODES = 100_000   # far beyond any real config
+
+
+class TooLarge(Exception):
+    """The document, with its aliases expanded, has more nodes than a config could need."""
 
 
 def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Problem]]:
@@ -31,8 +36,12 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
     except yaml.YAMLError as error:
         return source, [_syntax_problem(error, source)]
     problems: list[Problem] = []
-    if node is not None:
-        _index(node, (), source, problems)
+    try:
+        if node is not None:
+            _index(node, (), source, problems)
+    except TooLarge:
+        message = f"the document expands to more than {MAX_NODES} nodes (aliases inside aliases?)"
+        return source, [Problem((), message, source=source, mark=Mark(1, 1))]
     return source, problems
 
 
@@ -61,12 +70,24 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1, node.start_mark.index, node.end_mark.index)
 
 
-def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem]) -> None:
-    """Record every node's position and report keys given twice in one mapping."""
+def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem],
+           inside: frozenset[int] = frozenset()) -> None:
+    """Record every node's position and report keys given twice in one mapping.
+
+    Aliases are followed, so a node is refused inside itself, and the walk stops at MAX_NODES
+    (a small file of nested aliases can stand for billions of nodes).
+    """
+    if id(node) in inside:
+        problems.append(Problem(path, "this alias refers to a node that contains it", source=source,
+                                mark=_mark(node)))
+        return
+    if len(source.values) >= MAX_NODES:
+        raise TooLarge(path)
     source.values[path] = _mark(node)
+    inside = inside | {id(node)}
     if isinstance(node, yaml.SequenceNode):
         for number, item in enumerate(node.value):
-            _index(item, path + (number,), source, problems)
+            _index(item, path + (number,), source, problems, inside)
     elif isinstance(node, yaml.MappingNode):
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
@@ -82,4 +103,4 @@ def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem])
                 continue
             seen[key] = key_node.start_mark.line + 1
             source.keys[child] = _mark(key_node)
-            _index(value_node, child, source, problems)
+            _index(value_node, child, source, problems, inside)
