@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except (bx.BotoCoreError, bx.ClientError) as error:
         print(f"error: {explain(error) or error}", file=sys.stderr)
         return FAILED
+    except OSError as error:   # a log file or config that cannot be read
+        print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        return FAILED
     except workflow.MissingExtra as error:
         print(f"error: {error}", file=sys.stderr)
         return FAILED
@@ -229,7 +232,6 @@ def _lines(files: list[str]):
 
 
 def cmd_replay(args) -> int:
-    from pathlib import Path
     from monitor import report
     from monitor.kinds import metric_filter
     from monitor.replay import read_events, replay
@@ -237,7 +239,10 @@ def cmd_replay(args) -> int:
     specs = [r.spec for r in metric_filter.desired(loaded.config)
              if args.log_group in (None, r.spec["logGroupName"])]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
-    series, count = replay(specs, events)
+    try:
+        series, count = replay(specs, events)
+    except ValueError as error:
+        raise UserError(str(error)) from None
     print(report.replay_json(series, count) if args.output == "json" else report.replay_text(series, count))
     return OK
 

@@ -29,7 +29,7 @@ def read_events(path: Path) -> Iterator[Event]:
         stream.seek(0)
         document = _events_document(stream) if head == "{" else None
         if document is not None:
-            yield from (Event(e.get("message", ""), e.get("timestamp")) for e in document)
+            yield from (_document_event(path, item) for item in document)
             return
         stream.seek(0)
         for line in stream:
@@ -42,7 +42,16 @@ def _events_document(stream) -> list | None:
         document = json.load(stream)
     except ValueError:
         return None
-    return document.get("events") if isinstance(document, dict) and "events" in document else None
+    events = document.get("events") if isinstance(document, dict) else None
+    return events if isinstance(events, list) else None
+
+
+def _document_event(path: Path, item: object) -> Event:
+    """One entry of `events`, checked: a capture edited by hand should say what is wrong."""
+    if not isinstance(item, dict) or not isinstance(item.get("message"), str):
+        raise ValueError(f"{path}: each entry of 'events' must be an object with a 'message' text")
+    stamp = item.get("timestamp")
+    return Event(item["message"], stamp if isinstance(stamp, int) else None)
 
 
 def _line_event(line: str) -> Event:

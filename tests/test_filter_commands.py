@@ -168,3 +168,17 @@ def test_replay_command_on_the_bundled_sample(capsys, example_config):
     assert code == 0 and document["events"] == 57
     assert sum(m["count"] for m in by_metric["Http5xx"]["minutes"]) == 2
     assert {f["logGroup"] for f in document["filters"]} == {APP}
+
+
+def test_a_missing_log_file_is_one_line(capsys, example_config, tmp_path):
+    missing = str(tmp_path / "nope.log")
+    for argv in (["replay", "-c", str(example_config), missing], ["test-filter", "ERROR", missing]):
+        code, _, err = run(capsys, *argv)
+        assert (code, err) == (1, f"error: cannot read {missing}: No such file or directory\n")
+
+
+def test_a_malformed_filter_log_events_document_says_what_is_wrong(capsys, example_config, tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"events": [{"message": 5}]}))
+    code, _, err = run(capsys, "replay", "-c", str(example_config), str(path))
+    assert (code, err) == (1, f"error: {path}: each entry of 'events' must be an object with a 'message' text\n")
