@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from monitor.config import Loaded
 from monitor.config.model import Filter, FilterCase
+from monitor.config.rules import MAX_DIMENSIONS
 from monitor.config.walk import containers
 from monitor.patterns import Pattern, PatternError, Result, parse
 from monitor.problems import Path, Source
@@ -90,9 +91,11 @@ def compile_for_test(text: str, value: str, dimensions: list[str]) -> Pattern:
         pattern = parse(text)
     except PatternError as error:
         raise ValueError(f"invalid pattern: {error}\n    {text}\n    {' ' * (error.column - 1)}^") from None
-    bad = [item for item in dimensions if "=" not in item]
+    bad = [item for item in dimensions if not all(part.strip() for part in item.partition("=")[::2])]
     if bad:
         raise ValueError(f"--dimension takes NAME=SELECTOR, got {bad[0]!r}")
+    if len(dimensions) > MAX_DIMENSIONS:
+        raise ValueError(f"{len(dimensions)} dimensions; AWS allows at most {MAX_DIMENSIONS} on a metric filter")
     for ref in [value] + [item.split("=", 1)[1] for item in dimensions]:
         if message := pattern.check_reference(ref):
             raise ValueError(f"{ref}: {message}")

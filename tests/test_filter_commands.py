@@ -182,3 +182,12 @@ def test_a_malformed_filter_log_events_document_says_what_is_wrong(capsys, examp
     path.write_text(json.dumps({"events": [{"message": 5}]}))
     code, _, err = run(capsys, "replay", "-c", str(example_config), str(path))
     assert (code, err) == (1, f"error: {path}: each entry of 'events' must be an object with a 'message' text\n")
+
+
+@pytest.mark.parametrize("dimensions, message", [
+    (["="], "--dimension takes NAME=SELECTOR, got '='"),
+    (["A=$.a", "B=$.a", "C=$.a", "D=$.a"], "4 dimensions; AWS allows at most 3 on a metric filter")])
+def test_dimensions_follow_aws_rules_in_test_filter(capsys, events_file, dimensions, message):
+    flags = [arg for dimension in dimensions for arg in ("--dimension", dimension)]
+    code, _, err = run(capsys, "test-filter", "{ $.latency > 1 }", str(events_file), *flags)
+    assert (code, err) == (1, f"error: {message}\n")
