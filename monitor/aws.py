@@ -53,10 +53,6 @@ class Clients:
             self._made[service] = self._client(service)
         return self._made[service]
 
-    @property
-    def region(self) -> str | None:
-        return self._boto_session().region_name
-
     def _boto_session(self) -> boto3.Session:
         if self._session is None:
             self._session = local_session(self.target.region) if self.target.local else \
