@@ -78,6 +78,12 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    def position(self) -> Mark | None:
+        """Where in its file the problem is, if it has a file."""
+        if self.source is None:
+            return None
+        return self.mark or self.source.locate(self.path, self.offset, self.at_key)
+
 
 def dotted(path: Path) -> str:
     """`("clusters", 0, "name")` -> `clusters[0].name`."""
@@ -91,7 +97,7 @@ def render(problem: Problem) -> str:
     """The one place a problem becomes `FILE:LINE:COL: error: path: message`."""
     if problem.source is None:
         return f"{problem.severity}: {dotted(problem.path)}: {problem.message}"
-    mark = problem.mark or problem.source.locate(problem.path, problem.offset, problem.at_key)
+    mark = problem.position()
     where = f"{problem.source.name}:{mark.line}:{mark.column}"
     return f"{where}: {problem.severity}: {dotted(problem.path)}: {problem.message}"
 

@@ -18,10 +18,8 @@ def problems_text(problems: list[Problem]) -> str:
 
 
 def _line(problem: Problem) -> tuple[int, int]:
-    if problem.source is None:
-        return (0, 0)
-    mark = problem.mark or problem.source.locate(problem.path, problem.offset, problem.at_key)
-    return (mark.line, mark.column)
+    mark = problem.position()
+    return (mark.line, mark.column) if mark else (0, 0)
 
 
 def finding_text(finding: Finding, source: Source | None) -> str:
