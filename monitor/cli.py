@@ -23,15 +23,43 @@ class UserError(Exception):
         self.code = code
 
 
+COMMON_FLAGS = [
+    (("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"}),
+    (("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"}),
+    (("--profile",), {"help": "AWS profile from ~/.aws/config"}),
+    (("--endpoint-url",), {"help": "talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)"}),
+    (("--local",), {"action": "store_true", "help": "run against an embedded emulator seeded from the config"}),
+    (("--output",), {"choices": ("text", "json"), "default": "text"}),
+]
+
+
 def common_options() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("-c", "--config", help="config file (default monitor.yaml, else config.yaml)")
-    parent.add_argument("--region", help="AWS Region (default: the config's region, then the AWS chain)")
-    parent.add_argument("--profile", help="AWS profile from ~/.aws/config")
-    parent.add_argument("--endpoint-url", help="talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)")
-    parent.add_argument("--local", action="store_true", help="run against an embedded emulator seeded from the config")
-    parent.add_argument("--output", choices=("text", "json"), default="text")
+    for flag, kwargs in COMMON_FLAGS:
+        parent.add_argument(*flag, **kwargs)
     return parent
+
+
+def dashed_pattern(argv: list[str]) -> list[str]:
+    """`test-filter -ERROR`: a pattern may start with '-', which argparse would take for an option.
+
+    Every token that is not one of the command's options (or an option's value) is moved
+    behind `--`, in order, so it reaches PATTERN and FILE as it was typed.
+    """
+    if argv[:1] != ["test-filter"] or "--" in argv:
+        return argv
+    flags = COMMON_FLAGS + COMMAND_FLAGS["test-filter"] + [(("-h", "--help"), {"action": "help"})]
+    takes_value = {name: "action" not in kwargs for names, kwargs in flags for name in names if name[0] == "-"}
+    options, positionals, tokens = [], [], iter(argv[1:])
+    for token in tokens:
+        name = token.split("=", 1)[0]
+        if name not in takes_value:
+            positionals.append(token)
+            continue
+        options.append(token)
+        if takes_value[name] and "=" not in token:
+            options.append(next(tokens, ""))
+    return [argv[0], *options, "--", *positionals]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,7 +103,7 @@ COMMAND_FLAGS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(dashed_pattern(list(sys.argv[1:] if argv is None else argv)))
     try:
         return COMMANDS[args.command](args)
     except UserError as error:

@@ -191,3 +191,17 @@ def test_dimensions_follow_aws_rules_in_test_filter(capsys, events_file, dimensi
     flags = [arg for dimension in dimensions for arg in ("--dimension", dimension)]
     code, _, err = run(capsys, "test-filter", "{ $.latency > 1 }", str(events_file), *flags)
     assert (code, err) == (1, f"error: {message}\n")
+
+
+@pytest.mark.parametrize("argv", [
+    ["-ERROR", "{file}", "--output", "json"],
+    ["--output=json", "-ERROR", "{file}"],
+    ["--value", "-1", "-ERROR", "{file}", "--output", "json"],
+    ["--output", "json", "--", "-ERROR", "{file}"]])
+def test_a_pattern_may_start_with_a_dash(capsys, tmp_path, argv):
+    """`-ERROR` is an exclusion-only pattern [S19], not an option."""
+    path = tmp_path / "events.log"
+    path.write_text("ERROR x\nok\n")
+    code, out, _ = run(capsys, "test-filter", *[arg.format(file=path) for arg in argv])
+    assert code == 0
+    assert [json.loads(line)["match"] for line in out.splitlines()] == [False, True]
