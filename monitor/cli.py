@@ -49,7 +49,8 @@ def dashed_pattern(argv: list[str]) -> list[str]:
     if argv[:1] != ["test-filter"] or "--" in argv:
         return argv
     flags = COMMON_FLAGS + COMMAND_FLAGS["test-filter"] + [(("-h", "--help"), {"action": "help"})]
-    takes_value = {name: "action" not in kwargs for names, kwargs in flags for name in names if name[0] == "-"}
+    takes_value = {name: kwargs.get("action", "store") in ("store", "append")
+                   for names, kwargs in flags for name in names if name[0] == "-"}
     options, positionals, tokens = [], [], iter(argv[1:])
     for token in tokens:
         name = token.split("=", 1)[0]
