@@ -67,6 +67,10 @@ class Cluster(Model):
     container_insights: InsightsMode | None = None
     services: list[Service] = []
 
+    @property
+    def wants_performance_metrics(self) -> bool:
+        return any(container.performance_metrics for service in self.services for container in service.containers)
+
 
 class Config(Model):
     """The whole file. Top-level keys starting with `x-` are left for YAML anchors, as in Compose files."""

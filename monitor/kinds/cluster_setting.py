@@ -46,12 +46,8 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
     return [Finding("error", f"cluster '{cluster.name}' was not found: check the name and --region",
                     ("clusters", number, "name"))
             for number, cluster in enumerate(config.clusters)
-            if ("cluster", cluster.name) in actual.missing and _needed(cluster)]
-
-
-def _needed(cluster) -> bool:
-    return bool(cluster.container_insights) or any(
-        container.performance_metrics for service in cluster.services for container in service.containers)
+            if ("cluster", cluster.name) in actual.missing
+            and (cluster.container_insights or cluster.wants_performance_metrics)]
 
 
 def apply(clients: Clients, change: Change) -> None:

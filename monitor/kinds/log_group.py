@@ -31,8 +31,7 @@ def desired(config: Config) -> list[Resource]:
 
 def wants_performance(cluster) -> bool:
     """Enhanced mode already publishes per-container metrics, so no filters there."""
-    return cluster.container_insights != "enhanced" and any(
-        container.performance_metrics for service in cluster.services for container in service.containers)
+    return cluster.container_insights != "enhanced" and cluster.wants_performance_metrics
 
 
 def scope(config: Config) -> list[str]:

@@ -186,7 +186,7 @@ def _insights_notes(config: Config, actual: Actual) -> list[Finding]:
     """Performance metrics that would duplicate enhanced mode's, or that no event will feed."""
     notes = []
     for number, cluster in enumerate(config.clusters):
-        if not any(c.performance_metrics for s in cluster.services for c in s.containers):
+        if not cluster.wants_performance_metrics:
             continue
         live = cluster.container_insights or actual.settings.get(cluster.name)
         if live == "enhanced":
