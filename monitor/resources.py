@@ -45,6 +45,3 @@ class Actual:
 
     def add(self, resource: Resource) -> None:
         self.resources[resource.key] = resource
-
-    def on_group(self, group: str) -> list[Resource]:
-        return [r for r in self.resources.values() if r.group == group]
