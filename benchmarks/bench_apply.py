@@ -24,12 +24,14 @@ from pathlib import Path
 
 import yaml
 
-from monitor import emulator, kinds, workflow
-from monitor.apply import Outcome, apply
-from monitor.aws import Clients, Target
+from monitor import kinds
+from monitor.aws import connect as workflow, emulator
+from monitor.sync import flow
+from monitor.sync.apply import Outcome, apply
+from monitor.aws.clients import Clients, Target
 from monitor.config.walk import containers
 from monitor.kinds import log_group, metric_filter
-from monitor.plan import Plan
+from monitor.sync.plan import Plan
 
 REGION = "ap-northeast-1"
 CONTAINERS = ("app", "nginx", "worker")
@@ -101,7 +103,7 @@ class Phase:
 
 def measured_plan(loaded, clients: Clients, name: str) -> tuple[Plan, Phase]:
     start = time.perf_counter()
-    result = workflow.make_plan(loaded, clients)
+    result = flow.make_plan(loaded, clients)
     return result, Phase(name, Counter(clients.calls), time.perf_counter() - start)
 
 
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(path: Path, foreign: int = 0) -> int:
     start = time.perf_counter()
-    loaded = workflow.validate(str(path))
+    loaded = flow.validate(str(path))
     if not loaded.ok:
         print("\n".join(str(p) for p in loaded.problems), file=sys.stderr)
         return 1

@@ -1,18 +1,27 @@
-"""`monitor`: load config -> desired -> actual -> plan -> render -> print / apply."""
+"""`monitor`: parse the command line, run the command, print its result, choose the exit code.
+
+The flow each AWS command follows: load config -> desired -> actual -> plan -> render -> print / apply.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from pathlib import Path
 
 import botocore.exceptions as bx
 
-from monitor import __version__, config as configs, render, workflow
-from monitor.apply import apply
-from monitor.aws import Target, explain
+from monitor import __version__, config as configs
+from monitor.aws.clients import Target, endpoint_problem
+from monitor.aws.connect import MissingExtra, connect
+from monitor.aws.errors import explain
+from monitor.output import plan as render
+from monitor.sync import flow
 
 OK, FAILED, USAGE = 0, 1, 2
+BROKEN_PIPE = 128 + 13   # what a shell reports for a tool ended by SIGPIPE
 
 
 class UserError(Exception):
@@ -23,21 +32,45 @@ class UserError(Exception):
         self.code = code
 
 
-COMMON_FLAGS = [
-    (("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"}),
-    (("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"}),
+CONFIG = [(("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"})]
+OUTPUT = [(("--output",), {"choices": ("text", "json"), "default": "text"})]
+REGION = [(("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"})]
+AWS = REGION + [
     (("--profile",), {"help": "AWS profile from ~/.aws/config"}),
     (("--endpoint-url",), {"help": "talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)"}),
     (("--local",), {"action": "store_true", "help": "run against an embedded emulator seeded from the config"}),
-    (("--output",), {"choices": ("text", "json"), "default": "text"}),
 ]
-
-
-def common_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    for flag, kwargs in COMMON_FLAGS:
-        parent.add_argument(*flag, **kwargs)
-    return parent
+YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
+PRUNE = (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"})
+COMMAND_HELP = {
+    "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
+    "plan": "show what apply would change (read only)",
+    "apply": "plan, then make the changes",
+    "destroy": "delete every owned resource the config covers",
+    "test": "run every `tests:` case of the config's filters and the catalogue",
+    "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
+    "replay": "show what the config's filters would have published on captured log events",
+    "demo": "a guided tour on the embedded emulator",
+}
+COMMAND_FLAGS = {
+    "validate": CONFIG + OUTPUT,
+    "test": CONFIG + OUTPUT,
+    "plan": CONFIG + OUTPUT + AWS + [
+        (("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
+        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
+    "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
+                                                                  "help": "allow a plan that deletes a large share"})],
+    "destroy": CONFIG + OUTPUT + AWS + [YES],
+    "test-filter": OUTPUT + AWS + [
+        (("pattern",), {"metavar": "PATTERN"}),
+        (("files",), {"nargs": "*", "metavar": "FILE"}),
+        (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
+        (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"}),
+        (("--aws",), {"action": "store_true", "help": "also ask AWS's TestMetricFilter and show where it disagrees"})],
+    "replay": CONFIG + OUTPUT + [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
+                                 (("--log-group",), {"help": "replay only the filters on this log group"})],
+    "demo": CONFIG + REGION,
+}
 
 
 def dashed_pattern(argv: list[str]) -> list[str]:
@@ -48,7 +81,7 @@ def dashed_pattern(argv: list[str]) -> list[str]:
     """
     if argv[:1] != ["test-filter"] or "--" in argv:
         return argv
-    flags = COMMON_FLAGS + COMMAND_FLAGS["test-filter"] + [(("-h", "--help"), {"action": "help"})]
+    flags = COMMAND_FLAGS["test-filter"] + [(("-h", "--help"), {"action": "help"})]
     takes_value = {name: kwargs.get("action", "store") in ("store", "append")
                    for names, kwargs in flags for name in names if name[0] == "-"}
     options, positionals, tokens = [], [], iter(argv[1:])
@@ -67,75 +100,59 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="monitor", description="Monitoring as code for Amazon ECS.")
     main.add_argument("--version", action="version", version=f"ecs-monitor {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    parent = common_options()
     for name, text in COMMAND_HELP.items():
-        sub = commands.add_parser(name, parents=[parent], help=text, description=text)
-        for flag, kwargs in COMMAND_FLAGS.get(name, ()):
+        sub = commands.add_parser(name, help=text, description=text)
+        for flag, kwargs in COMMAND_FLAGS[name]:
             sub.add_argument(*flag, **kwargs)
     return main
-
-
-YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
-COMMAND_HELP = {
-    "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
-    "plan": "show what apply would change (read only)",
-    "apply": "plan, then make the changes",
-    "destroy": "delete every owned resource the config covers",
-    "test": "run every `tests:` case of the config's filters and the catalogue",
-    "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
-    "replay": "show what the config's filters would have published on captured log events",
-    "demo": "a guided tour on the embedded emulator",
-}
-COMMAND_FLAGS = {
-    "plan": [(("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
-             (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
-    "apply": [YES, (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"}),
-              (("--force",), {"action": "store_true", "help": "allow a plan that deletes a large share"})],
-    "destroy": [YES],
-    "test-filter": [(("pattern",), {"metavar": "PATTERN"}),
-                    (("files",), {"nargs": "*", "metavar": "FILE"}),
-                    (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
-                    (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"}),
-                    (("--aws",), {"action": "store_true",
-                                  "help": "also ask AWS's TestMetricFilter and show where it disagrees"})],
-    "replay": [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
-               (("--log-group",), {"help": "replay only the filters on this log group"})],
-}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(dashed_pattern(list(sys.argv[1:] if argv is None else argv)))
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.code
+        return _fail(str(error), error.code)
     except (bx.BotoCoreError, bx.ClientError) as error:
-        print(f"error: {explain(error) or error}", file=sys.stderr)
-        return FAILED
+        return _fail(explain(error) or str(error))
     except OSError as error:   # a log file or config that cannot be read
-        print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
-        return FAILED
-    except workflow.MissingExtra as error:
-        print(f"error: {error}", file=sys.stderr)
-        return FAILED
+        return _fail(f"cannot read {error.filename}: {error.strerror}")
+    except MissingExtra as error:
+        return _fail(str(error))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int = FAILED) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, as Unix tools do, with nothing more to say.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again
+    (Python docs, "Note on SIGPIPE" in the signal module).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return BROKEN_PIPE
 
 
 def config_path(args) -> str:
-    """The config file to read; a missing one is a usage problem, not an invalid config."""
+    """The config file to read; a missing one is a usage problem (exit 2), not an invalid config."""
     path = args.config or configs.default_path()
     if not Path(path).exists():
         given = "" if args.config else f" (nor {configs.DEFAULT_FILES[1]})"
-        raise UserError(f"no config file {path}{given}: give one with -c FILE")
+        raise UserError(f"no config file {path}{given}: give one with -c FILE", USAGE)
     return path
 
 
 def load_valid(args) -> configs.Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = workflow.validate(config_path(args))
+    loaded = flow.validate(config_path(args))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -144,11 +161,15 @@ def load_valid(args) -> configs.Loaded:
 
 
 def target(args) -> Target:
+    """Where to talk to; a malformed endpoint is a usage error before any client exists."""
+    for where, url in (("--endpoint-url", args.endpoint_url), ("AWS_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL"))):
+        if url is not None and (problem := endpoint_problem(url)):
+            raise UserError(f"{where} {url!r}: {problem}", USAGE)
     return Target(args.region, args.profile, args.endpoint_url)
 
 
 def cmd_validate(args) -> int:
-    loaded = workflow.validate(config_path(args))
+    loaded = flow.validate(config_path(args))
     if args.output == "json":
         print(render.problems_json(loaded.problems))
     elif loaded.problems:
@@ -160,8 +181,8 @@ def cmd_validate(args) -> int:
 
 def cmd_plan(args) -> int:
     loaded = load_valid(args)
-    with workflow.connect(target(args), loaded, args.local) as clients:
-        result = workflow.make_plan(loaded, clients, prune=args.prune)
+    with connect(target(args), loaded, args.local) as clients:
+        result = flow.make_plan(loaded, clients, prune=args.prune)
     show(args, result, loaded)
     if result.errors:
         return FAILED
@@ -177,9 +198,10 @@ def show(args, result, loaded, outcomes=None) -> None:
 
 
 def cmd_apply(args, destroy: bool = False) -> int:
+    from monitor.sync.apply import Interrupted, apply
     loaded = load_valid(args)
-    with workflow.connect(target(args), loaded, args.local) as clients:
-        result = workflow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
+    with connect(target(args), loaded, args.local) as clients:
+        result = flow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
         if result.errors or not result.changes:
             show(args, result, loaded)
             return FAILED if result.errors else OK
@@ -187,19 +209,37 @@ def cmd_apply(args, destroy: bool = False) -> int:
             raise UserError(f"{reason}; check the plan and re-run with --force")
         if args.output == "text":
             show(args, result, loaded)
-        confirm(args)
-        outcomes = apply(clients, result)
-    show(args, result, loaded, outcomes)
+        confirm(args, "Destroy these resources?" if destroy else "Apply these changes?")
+        try:
+            outcomes = apply(clients, result, report=_progress(args))
+        except Interrupted as stopped:
+            raise UserError(f"interrupted: {len(stopped.done)} of {stopped.total} changes done; "
+                            f"run {args.command} again to finish", 130) from None
+    if args.output == "json":
+        show(args, result, loaded, outcomes)
+    else:
+        print(render.applied_summary(outcomes))
     return FAILED if any(o.failed for o in outcomes) else OK
 
 
-def confirm(args) -> None:
+def _progress(args):
+    """In text, each result is printed the moment it is known; JSON prints one document at the end."""
+    if args.output == "json":
+        return lambda outcome: None
+    return lambda outcome: print(render.outcome_line(outcome), flush=True)
+
+
+def confirm(args, question: str) -> None:
     """Ask before changing anything, unless --yes; without a terminal there is no one to ask."""
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UserError("stdin is not a terminal: review the plan, then re-run with --yes", USAGE)
-    if input("Apply these changes? Type 'yes' to go on: ").strip().lower() not in ("yes", "y"):
+    try:
+        answer = input(f"{question} Type 'yes' to go on: ")
+    except EOFError:   # Ctrl-D is a no
+        answer = ""
+    if answer.strip().lower() not in ("yes", "y"):
         raise UserError("cancelled; nothing was changed")
 
 
@@ -208,22 +248,37 @@ def cmd_destroy(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from monitor import demo
-    return demo.run(args)
+    from monitor.commands import demo
+    config = demo.example_path(args.config)
+    with demo.tour(config, args.region) as tour:
+        print(f"Started an embedded AWS emulator at {tour.url} (region {tour.region}),\n"
+              f"with the clusters {tour.clusters} and the log groups {tour.groups} of {config}.\n")
+        for number, step in enumerate(tour.steps, start=1):
+            print(f"== Step {number}. {step.text}\n$ monitor {shlex.join(step.argv)}", flush=True)
+            code = main(step.argv)
+            print()
+            if code != OK:
+                print(f"Step {number} ended with exit code {code}; the tour stops here.")
+                return code
+        print("\n".join(["== A look at what was created", *demo.created(tour), ""]))
+    print("The tour is over. Point the same commands at your account with --profile/--region.")
+    return OK
 
 
 def cmd_test(args) -> int:
-    from monitor import filtertest, report
+    from monitor.offline import cases
+    from monitor.output import filters as report
     loaded = load_valid(args)
-    outcomes = [o for suite in filtertest.suites(loaded) for o in filtertest.run(suite)]
+    outcomes = [o for suite in cases.suites(loaded) for o in cases.run(suite)]
     print(report.tests_json(outcomes) if args.output == "json" else report.tests_text(outcomes))
     return OK if all(o.passed for o in outcomes) else FAILED
 
 
 def cmd_test_filter(args) -> int:
-    from monitor import filtertest, report
+    from monitor.offline import cases
+    from monitor.output import filters as report
     try:
-        pattern = filtertest.compile_for_test(args.pattern, args.value, args.dimension)
+        pattern = cases.compile_for_test(args.pattern, args.value, args.dimension)
     except ValueError as error:
         raise UserError(str(error)) from None
     if args.aws:
@@ -238,10 +293,11 @@ def cmd_test_filter(args) -> int:
 
 
 def _test_filter_on_aws(args, pattern) -> int:
-    from monitor import awscheck, report
+    from monitor.aws import testmetricfilter
+    from monitor.output import filters as report
     messages = list(enumerate(_lines(args.files), start=1))
-    with workflow.connect(target(args), None, args.local) as clients:
-        verdicts = awscheck.compare(clients, pattern, messages)
+    with connect(target(args), None, args.local) as clients:
+        verdicts = testmetricfilter.compare(clients, pattern, messages)
     for verdict in verdicts:
         text = report.verdict_json(verdict) if args.output == "json" else report.verdict_text(verdict)
         if text is not None:
@@ -261,9 +317,9 @@ def _lines(files: list[str]):
 
 
 def cmd_replay(args) -> int:
-    from monitor import report
     from monitor.kinds import metric_filter
-    from monitor.replay import read_events, replay
+    from monitor.offline.replay import read_events, replay
+    from monitor.output import filters as report
     loaded = load_valid(args)
     specs = [r.spec for r in metric_filter.desired(loaded.config)
              if args.log_group in (None, r.spec["logGroupName"])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 Path = tuple[str | int, ...]
 
@@ -64,7 +64,11 @@ def _lookup(data: object, path: Path) -> object:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the config: a path, a message, and how bad it is."""
+    """One thing found in a config or by a plan: where in the config, what, and how bad.
+
+    `severity` is "error" (stops validate and apply), "warning" or "note". A plan's problems
+    have a path but no source until the renderer places them in the config file.
+    """
 
     path: Path
     message: str
@@ -96,10 +100,18 @@ def dotted(path: Path) -> str:
 def render(problem: Problem) -> str:
     """The one place a problem becomes `FILE:LINE:COL: error: path: message`."""
     if problem.source is None:
-        return f"{problem.severity}: {dotted(problem.path)}: {problem.message}"
+        where = f"{dotted(problem.path)}: " if problem.path else ""
+        return f"{problem.severity}: {where}{problem.message}"
     mark = problem.position()
     where = f"{problem.source.name}:{mark.line}:{mark.column}"
     return f"{where}: {problem.severity}: {dotted(problem.path)}: {problem.message}"
+
+
+def placed(problem: Problem, source: Source | None) -> Problem:
+    """The problem with its file, when it points into the config and has none yet."""
+    if problem.source is not None or source is None or not problem.path:
+        return problem
+    return replace(problem, source=source)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -6,18 +6,18 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from monitor.apply import apply
-from monitor.aws import Clients, Target
-from monitor.emulator import install_fidelity_patches
+from monitor.sync.apply import apply
+from monitor.aws.clients import Clients, Target
+from monitor.aws.emulator import install_fidelity_patches
 from monitor.kinds.metric_filter import make_spec, transformation
-from monitor.plan import Change, Plan
+from monitor.sync.plan import Change, Plan
 
 REGION = "us-east-1"
 
 
 def put(group: str, name: str) -> Change:
     spec = make_spec(group, name, "ERROR", transformation("Errors", "Custom/ECS", "1", None, None, {}))
-    return Change("metric_filter", f"{group}:{name}", "create", None, spec)
+    return Change("metric_filter", f"{group}:{name}", "create", None, spec, parent=("log_group", group))
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ import sys
 import botocore.exceptions as bx
 import pytest
 
-from monitor import aws, cli, workflow
-from monitor.aws import explain
+from monitor import cli
+from monitor.aws import clients as aws, connect as connection
+from monitor.sync import flow
+from monitor.aws.errors import explain
 
 
 def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientError:
@@ -118,7 +120,7 @@ def test_an_unreachable_endpoint(run, example_config):
 def test_aws_errors_during_plan_are_one_line(run, example_config, monkeypatch, error, words):
     def fail(*_, **__):
         raise error
-    monkeypatch.setattr(workflow, "make_plan", fail)
+    monkeypatch.setattr(flow, "make_plan", fail)
     code, out, err = run("plan", "-c", str(example_config))
     assert_one_line_error(code, err, *words)
     assert out == ""
@@ -127,7 +129,7 @@ def test_aws_errors_during_plan_are_one_line(run, example_config, monkeypatch, e
 def test_an_invalid_config_sends_nothing(run, write_config, monkeypatch):
     def connect(*_, **__):
         raise AssertionError("a client was made for an invalid config")
-    monkeypatch.setattr(workflow, "connect", connect)
+    monkeypatch.setattr(cli, "connect", connect)
     code, _, err = run("plan", "-c", str(write_config("version: 1\nclusters: [{name: 'bad name!'}]\n")))
     assert code == 1
     assert "not a valid ECS cluster name" in err and "nothing was sent to AWS" in err
@@ -136,20 +138,20 @@ def test_an_invalid_config_sends_nothing(run, write_config, monkeypatch):
 
 def test_a_missing_config_file_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["validate"]) == 1
+    assert cli.main(["validate"]) == 2   # a usage error, as the README says
     assert capsys.readouterr().err == "error: no config file monitor.yaml (nor config.yaml): give one with -c FILE\n"
-    assert cli.main(["plan", "-c", "nope.yaml"]) == 1
+    assert cli.main(["plan", "-c", "nope.yaml"]) == 2
     assert capsys.readouterr().err == "error: no config file nope.yaml: give one with -c FILE\n"
 
 
 def test_local_without_moto_names_the_extra_to_install(example_config, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "monitor.emulator", None)   # as if moto were not installed
+    monkeypatch.setitem(sys.modules, "monitor.aws.emulator", None)   # as if moto were not installed
     assert cli.main(["plan", "-c", str(example_config), "--local"]) == 1
     assert capsys.readouterr().err == "error: the embedded emulator needs moto: pip install 'ecs-monitor[local]'\n"
 
 
 def test_the_commands_that_never_need_moto_do_not_import_it():
-    code = "import sys, monitor.cli, monitor.workflow; print('moto' in sys.modules)"
+    code = "import sys, monitor.cli, monitor.sync.flow, monitor.aws.connect; print('moto' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 

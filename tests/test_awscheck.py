@@ -8,8 +8,8 @@ import pytest
 from botocore.stub import Stubber
 
 from monitor import cli
-from monitor.aws import Clients, Target
-from monitor.awscheck import compare
+from monitor.aws.clients import Clients, Target
+from monitor.aws.testmetricfilter import compare
 from monitor.patterns import parse
 
 PATTERN = "[ip, user, status = 4*, bytes]"
@@ -21,7 +21,7 @@ def stubbed(monkeypatch):
     """Clients whose logs client answers TestMetricFilter from a queue of stubbed responses."""
     clients = Clients(Target("us-east-1"))
     stubber = Stubber(clients.logs)
-    monkeypatch.setattr(cli.workflow, "connect", _yielding(clients))
+    monkeypatch.setattr(cli, "connect", _yielding(clients))
     with stubber:
         yield clients, stubber
 

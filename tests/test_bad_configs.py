@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import aws, emulator
+from monitor.aws import clients as aws, emulator
 from monitor.cli import main
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from monitor.cli import main
-from monitor.emulator import start
+from monitor.aws.emulator import start
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"

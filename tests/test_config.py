@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import filtertest
-from monitor.workflow import validate
+from monitor.offline import cases as filtertest
+from monitor.sync.flow import validate
 from monitor.config import catalogue, default_path, load
 from monitor.config.walk import containers
 from monitor.problems import errors, render

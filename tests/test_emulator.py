@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from monitor.emulator import install_fidelity_patches, start
+from monitor.aws.emulator import install_fidelity_patches, start
 
 REGION = "eu-west-1"
 CLUSTERS = ("web", "batch")
@@ -131,7 +131,7 @@ def test_requests_are_not_logged():
     script = textwrap.dedent(
         f"""
         import boto3
-        from monitor.emulator import start
+        from monitor.aws.emulator import start
         with start("{REGION}", log_groups=["/quiet"]) as running:
             logs = boto3.client("logs", endpoint_url=running.url, region_name="{REGION}",
                                 aws_access_key_id="testing", aws_secret_access_key="testing")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from monitor.cli import main
-from monitor.replay import Event, read_events, replay
+from monitor.offline.replay import Event, read_events, replay
 
 from conftest import ROOT
 

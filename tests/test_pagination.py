@@ -7,12 +7,12 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from monitor.aws import Clients, Target
+from monitor.aws.clients import Clients, Target
 from monitor.config.model import Cluster, Config, Container, Service
-from monitor.emulator import install_fidelity_patches
+from monitor.aws.emulator import install_fidelity_patches
 from monitor.insights import performance_log_group
 from monitor.kinds import log_group, metric_filter
-from monitor.resources import Actual
+from monitor.sync.resources import Actual
 
 REGION = "us-east-1"
 GROUP = "/ecs/app"

@@ -13,7 +13,7 @@ from monitor.insights import PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group, metric_filter
 from monitor.kinds.performance import compile_cluster, pattern_for
 from monitor.patterns import parse
-from monitor.resources import Actual
+from monitor.sync.resources import Actual
 
 MAX_FILTERS_PER_GROUP = 100
 
@@ -247,7 +247,7 @@ def test_an_enhanced_cluster_gets_no_performance_filters_but_a_note():
     [note] = findings
     assert note.severity == "note"
     assert "enhanced" in note.message and "honban" in note.message
-    assert note.origin == ("clusters", 0)
+    assert note.path == ("clusters", 0)
 
 
 def test_a_cluster_enhanced_in_aws_but_unset_in_config_keeps_its_filters_with_a_note():

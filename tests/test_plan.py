@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from monitor import names
-from monitor.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, leaves, plan
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync import ownership as names
+from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, leaves, plan
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
 
 KINDS = ("cluster_setting", "log_group", "metric_filter")
 FILTER = "metric_filter"
@@ -89,7 +90,7 @@ def test_conflict_with_a_resource_we_do_not_own_is_an_error_and_no_change():
     assert result.unchanged == 0
     [error] = result.errors
     assert "a" in error.message and "ownership marker" in error.message
-    assert error.origin == origin
+    assert error.path == origin
 
 
 @pytest.mark.parametrize("prune", [False, True])
@@ -130,7 +131,7 @@ def test_non_prunable_kinds_are_never_deleted(kind, wanted):
 
 
 def test_findings_given_to_plan_are_kept_and_errors_are_the_error_ones():
-    given = [Finding("error", "cluster 'x' was not found"), Finding("note", "fyi")]
+    given = [Problem((), "cluster 'x' was not found", "error"), Problem((), "fyi", "note")]
     result = diff(findings=given)
     assert result.findings == given
     assert result.errors == [given[0]]

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from monitor.apply import Outcome
-from monitor.plan import Change, Plan
-from monitor.problems import Mark, Source
-from monitor.render import finding_text, plan_json, plan_text
-from monitor.resources import Finding
+from monitor.sync.plan import Outcome
+from monitor.sync.plan import Change, Plan
+from monitor.problems import Mark, Problem, Source
+from monitor.output.plan import finding_text, plan_json, plan_text
 
 ID = "/ecs/honban/app:monitor-honban-app-app-errors"
 
@@ -60,21 +59,21 @@ def test_outcomes_are_shown_per_change_with_a_tally():
 
 
 def test_errors_without_changes_are_not_no_changes():
-    text = plan_text(Plan(findings=[Finding("error", "cluster 'x' was not found")]))
+    text = plan_text(Plan(findings=[Problem((), "cluster 'x' was not found", "error")]))
     assert text.splitlines() == ["error: cluster 'x' was not found",
-                                 "Plan: 0 to create, 0 to update, 0 to delete, 0 unchanged."]
+                                 "Plan failed: 1 error(s) above; nothing can be applied until they are fixed."]
 
 
 def test_a_finding_with_an_origin_points_into_the_config():
     source = Source("monitor.yaml", values={("clusters", 0, "name"): Mark(4, 13)})
-    finding = Finding("error", "cluster 'x' was not found", ("clusters", 0, "name"))
+    finding = Problem(("clusters", 0, "name"), "cluster 'x' was not found", "error")
     assert finding_text(finding, source) == "monitor.yaml:4:13: error: clusters[0].name: cluster 'x' was not found"
-    assert finding_text(finding, None) == "error: cluster 'x' was not found"
+    assert finding_text(finding, None) == "error: clusters[0].name: cluster 'x' was not found"
 
 
 def test_plan_json_is_the_contract_document():
     document = json.loads(plan_json(Plan(changes=[CREATE, UPDATE], unchanged=1,
-                                         findings=[Finding("note", "fyi")])))
+                                         findings=[Problem((), "fyi", "note")])))
     assert document["summary"] == {"create": 1, "update": 1, "delete": 0, "unchanged": 1}
     assert document["changes"][0] == {"kind": "metric_filter", "id": ID, "action": "create",
                                       "before": None, "after": spec()}

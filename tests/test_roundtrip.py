@@ -10,12 +10,13 @@ import yaml
 from moto import mock_aws
 
 from monitor import cli
-from monitor.apply import apply
-from monitor.aws import Clients, Target
+from monitor.sync.apply import apply
+from monitor.aws.clients import Clients, Target
 from monitor.config import Loaded
-from monitor.emulator import install_fidelity_patches
-from monitor.plan import Plan
-from monitor.workflow import make_plan, seed, validate
+from monitor.aws.emulator import install_fidelity_patches
+from monitor.sync.plan import Plan
+from monitor.aws.connect import seed
+from monitor.sync.flow import make_plan, validate
 
 REGION = "us-east-1"
 CLUSTER = "honban"
@@ -339,7 +340,7 @@ def test_a_missing_app_log_group_is_an_error_at_plan_time(aws, configure):
     result = plan_of(loaded)
     [error] = result.errors
     assert "log group '/ecs/honban/missing' does not exist" in error.message
-    assert error.origin == ("clusters", 0, "services", 0, "containers", 1, "log_group")
+    assert error.path == ("clusters", 0, "services", 0, "containers", 1, "log_group")
     assert not any(c.kind == "log_group" for c in result.changes)   # app groups are never created
 
 
@@ -357,7 +358,7 @@ def test_a_missing_cluster_is_an_error(aws, configure):
     loaded = configure(document(cluster(insights="enabled", name="nowhere")))
     [error] = plan_of(loaded).errors
     assert "cluster 'nowhere' was not found" in error.message
-    assert error.origin == ("clusters", 0, "name")
+    assert error.path == ("clusters", 0, "name")
 
 
 def test_a_missing_task_definition_is_an_error(aws, configure):
@@ -394,7 +395,7 @@ def test_the_regex_quota_counts_foreign_regex_filters(aws, configure):
     regex = [inline(f"r{n}", pattern=f"%fail{n}%") for n in range(2)]
     [error] = plan_of(configure(document(cluster([container(filters=regex)])))).errors
     assert f"log group '{GROUP}' would have 6 filter patterns with regular expressions" in error.message
-    assert error.origin[-3:] == ("filters", 1, "pattern")
+    assert error.path[-3:] == ("filters", 1, "pattern")
     assert plan_of(configure(document(cluster([container(filters=regex[:1])])))).errors == []
 
 

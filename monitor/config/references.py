@@ -6,13 +6,13 @@ import difflib
 import re
 from collections import defaultdict
 
-from monitor import names
 from monitor.config import rules
 from monitor.config.catalogue import REQUIRED, Definition
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.problems import Path, Problem, Source
+from monitor.sync import ownership
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")          # ECS cluster names
@@ -129,7 +129,7 @@ def _filter(config: Config, place: Place, item: Filter, path: Path, source: Sour
                         source=source) for key in missing]
     resolved = _resolve(item, catalogue)
     problems = rules.check_filter(resolved, path, source, with_pattern=item.use is None)
-    full = names.filter_name(config.prefix, place.cluster.name, place.service.name, place.container.name,
+    full = ownership.filter_name(config.prefix, place.cluster.name, place.service.name, place.container.name,
                              resolved.name)
     if message := rules.filter_name_problem(full):
         problems.append(Problem(path + ("name" if item.name else "use",), message, source=source))

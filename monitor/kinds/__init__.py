@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from monitor.aws import Clients
+from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.kinds import cluster_setting, log_group, metric_filter
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
 
 KINDS = (cluster_setting, log_group, metric_filter)
 NAMES = tuple(kind.KIND for kind in KINDS)
@@ -24,5 +25,5 @@ def read(clients: Clients, config: Config) -> Actual:
     return actual
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return [finding for kind in KINDS for finding in kind.check(config, wanted, actual, prune)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from monitor.aws import Clients
+from monitor.aws.clients import Clients
 from monitor.config.model import Config
-from monitor.plan import Change
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync.plan import Change
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
 
 KIND = "cluster_setting"
 SETTING = "containerInsights"
@@ -41,16 +42,16 @@ def _setting(cluster: dict) -> str:
     return values.get(SETTING, "disabled")
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """A cluster the config manages must exist in the Region we talk to."""
-    return [Finding("error", f"cluster '{cluster.name}' was not found: check the name and --region",
-                    ("clusters", number, "name"))
+    return [Problem(("clusters", number, "name"), f"cluster '{cluster.name}' was not found: check the name and --region", "error")
             for number, cluster in enumerate(config.clusters)
             if ("cluster", cluster.name) in actual.missing
             and (cluster.container_insights or cluster.wants_performance_metrics)]
 
 
-def apply(clients: Clients, change: Change) -> None:
+def apply(clients: Clients, changes: list[Change]) -> None:
     """UpdateCluster(settings=...) sets it the same as UpdateClusterSettings (ECS API reference)."""
-    value = change.after[SETTING]
-    clients.ecs.update_cluster(cluster=change.id, settings=[{"name": SETTING, "value": value}])
+    for change in changes:
+        value = change.after[SETTING]
+        clients.ecs.update_cluster(cluster=change.id, settings=[{"name": SETTING, "value": value}])

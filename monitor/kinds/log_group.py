@@ -9,12 +9,13 @@ App log groups belong to the task definitions; a missing one is an error, never 
 
 from __future__ import annotations
 
-from monitor.aws import Clients
+from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
-from monitor.plan import Change
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync.plan import Change
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
 
 KIND = "log_group"
 IDENTIFIERS_BATCH = 50   # DescribeLogGroups logGroupIdentifiers: 1-50 names (botocore logs model)
@@ -55,9 +56,10 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
         actual.add(Resource(KIND, name, {}, prunable=False))
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return []
 
 
-def apply(clients: Clients, change: Change) -> None:
-    clients.logs.create_log_group(logGroupName=change.id, **change.params)
+def apply(clients: Clients, changes: list[Change]) -> None:
+    for change in changes:
+        clients.logs.create_log_group(logGroupName=change.id, **change.params)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from monitor import names
-from monitor.aws import Clients
+from monitor.aws.clients import Clients
 from monitor.config.model import Config, Filter
 from monitor.config.walk import containers
 from monitor.insights import DIMENSIONS, PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group
 from monitor.kinds.performance import compile_cluster
 from monitor.patterns import PatternError, parse
-from monitor.plan import Change
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync.plan import Change
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
+from monitor.sync import ownership
 
 KIND = "metric_filter"
 MAX_PER_GROUP = 100   # metric filters per log group; "This quota can't be changed" (CloudWatch Logs quotas)
@@ -33,7 +34,7 @@ def _app_filters(config: Config) -> list[Resource]:
         if group is None:   # its task definition could not say; resolve reported why
             continue
         for number, item in enumerate(place.container.filters):
-            name = names.filter_name(config.prefix, place.cluster.name, place.service.name,
+            name = ownership.filter_name(config.prefix, place.cluster.name, place.service.name,
                                      place.container.name, item.name)
             spec = make_spec(group, name, item.pattern, _transformation(config, item))
             found.append(_resource(spec, place.path + ("filters", number)))
@@ -51,7 +52,7 @@ def _performance_filters(config: Config) -> list[Resource]:
         if not log_group.wants_performance(cluster):
             continue
         for compiled in compile_cluster(cluster):
-            name = names.performance_filter_name(config.prefix, cluster.name, compiled.metric, compiled.part)
+            name = ownership.performance_filter_name(config.prefix, cluster.name, compiled.metric, compiled.part)
             # Named like the enhanced-mode native metrics (ContainerCpuUtilized, ...).
             metric = transformation(f"Container{compiled.metric}", config.namespace, f"$.{compiled.metric}",
                                     PERFORMANCE_METRICS[compiled.metric], None, DIMENSIONS)
@@ -88,7 +89,7 @@ def to_spec(item: dict) -> dict:
 
 def _resource(spec: dict, origin: tuple, owned: bool = True) -> Resource:
     return Resource(KIND, f"{spec['logGroupName']}:{spec['filterName']}", spec, owned=owned,
-                    group=spec["logGroupName"], origin=origin)
+                    group=spec["logGroupName"], origin=origin, parent=(log_group.KIND, spec["logGroupName"]))
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
@@ -104,8 +105,8 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
         for item in page["metricFilters"]:
             if item["logGroupName"] in groups:
-                actual.add(_resource(to_spec(item), (), names.owned(config.prefix, item["filterName"])))
-            elif names.owned(config.prefix, item["filterName"]):
+                actual.add(_resource(to_spec(item), (), ownership.owned(config.prefix, item["filterName"])))
+            elif ownership.owned(config.prefix, item["filterName"]):
                 elsewhere.append(item)
     _left_behind(clients, config, elsewhere, actual)
 
@@ -118,15 +119,15 @@ def _left_behind(clients: Clients, config: Config, items: list[dict], actual: Ac
     pages = clients.ecs.get_paginator("list_clusters").paginate()
     everyone = {arn.rsplit("/", 1)[-1] for page in pages for arn in page["clusterArns"]}
     for item in items:
-        if names.left_behind(config.prefix, ours, everyone, item["filterName"]):
+        if ownership.left_behind(config.prefix, ours, everyone, item["filterName"]):
             actual.add(_resource(to_spec(item), ()))
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return missing_groups(wanted, actual) + limits(wanted, actual, prune) + _insights_notes(config, actual)
 
 
-def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
+def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:
     """A filter needs its log group, unless this plan creates the group first."""
     created = {r.id for r in wanted if r.kind == log_group.KIND}
     reported: set[str] = set()
@@ -136,12 +137,12 @@ def missing_groups(wanted: list[Resource], actual: Actual) -> list[Finding]:
         if resource.kind == KIND and ("log_group", group) in actual.missing and group not in created | reported:
             reported.add(group)
             container = resource.origin[:-2]   # origin is <container>.filters[n]
-            findings.append(Finding("error", f"log group '{group}' does not exist: create it (or run a task "
-                                             "that writes to it) or fix the name", container + ("log_group",)))
+            findings.append(Problem(container + ("log_group",), f"log group '{group}' does not exist: create it (or run a task "
+                                             "that writes to it) or fix the name", "error"))
     return findings
 
 
-def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Finding]:
+def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """AWS's per-log-group quotas over what the group would hold: ours, plus the filters we keep.
 
     Kept are the ones not ours and, without --prune, our stale ones. A finding points at the
@@ -157,7 +158,7 @@ def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[
 
 
 def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Callable[[Resource], bool],
-           what: str, field: tuple) -> list[Finding]:
+           what: str, field: tuple) -> list[Problem]:
     """One finding per log group where the counted filters would pass `limit`."""
     used: dict[str, int] = defaultdict(int)
     for resource in kept:
@@ -169,8 +170,8 @@ def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Calla
     for resource in ours:
         used[resource.group] += counts(resource)
         if counts(resource) and used[resource.group] == limit + 1:
-            findings.append(Finding("error", f"log group '{resource.group}' would have {totals[resource.group]} "
-                                             f"{what}; AWS allows at most {limit}", resource.origin + field))
+            findings.append(Problem(resource.origin + field, f"log group '{resource.group}' would have {totals[resource.group]} "
+                                             f"{what}; AWS allows at most {limit}", "error"))
     return findings
 
 
@@ -182,7 +183,7 @@ def _has_regex(resource: Resource) -> bool:
         return "%" in resource.spec["filterPattern"]
 
 
-def _insights_notes(config: Config, actual: Actual) -> list[Finding]:
+def _insights_notes(config: Config, actual: Actual) -> list[Problem]:
     """Performance metrics that would duplicate enhanced mode's, or that no event will feed."""
     notes = []
     for number, cluster in enumerate(config.clusters):
@@ -190,21 +191,22 @@ def _insights_notes(config: Config, actual: Actual) -> list[Finding]:
             continue
         live = cluster.container_insights or actual.settings.get(cluster.name)
         if live == "enhanced":
-            notes.append(Finding("note", f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
+            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
                                          "per-container metrics (ECS/ContainerInsights) already exist, so "
                                          + ("no performance filters are made" if cluster.container_insights else
                                             "the performance filters duplicate them; set container_insights: "
-                                            "enhanced to drop them"), ("clusters", number)))
+                                            "enhanced to drop them"), "note"))
         elif live == "disabled":
-            notes.append(Finding("note", f"cluster '{cluster.name}' has Container Insights disabled in AWS: the "
-                                         "performance filters will see no events until it is enabled",
-                                 ("clusters", number)))
+            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' has Container Insights disabled in AWS: the "
+                                         "performance filters will see no events until it is enabled", "note"))
     return notes
 
 
-def apply(clients: Clients, change: Change) -> None:
-    if change.action == "delete":
-        clients.logs.delete_metric_filter(logGroupName=change.before["logGroupName"],
-                                          filterName=change.before["filterName"])
-    else:
-        clients.logs.put_metric_filter(**change.after)
+def apply(clients: Clients, changes: list[Change]) -> None:
+    """PutMetricFilter creates or replaces; there is no batch call, so one change at a time."""
+    for change in changes:
+        if change.action == "delete":
+            clients.logs.delete_metric_filter(logGroupName=change.before["logGroupName"],
+                                              filterName=change.before["filterName"])
+        else:
+            clients.logs.put_metric_filter(**change.after)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monitor.resources import Actual, Finding, Resource
+from monitor.sync.resources import Actual, Resource
+from monitor.problems import Problem
 
 ACTIONS = ("create", "update", "delete")
 # octodns-style safety: pruning more than this share of what we own needs --force.
@@ -23,13 +24,27 @@ class Change:
     after: dict | None
     fields: tuple[str, ...] = ()   # the dotted fields an update changes
     params: dict = field(default_factory=dict)   # create-only parameters, e.g. tags
+    parent: tuple[str, str] | None = None   # the resource it needs, e.g. a filter's log group
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one change did: "ok", "error" or "skipped", and why when not ok."""
+
+    change: Change
+    result: str
+    message: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.result != "ok"
 
 
 @dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     owned: int = 0   # owned resources that exist now, for the delete-share check
 
     @property
@@ -40,7 +55,7 @@ class Plan:
         return {**counts, "unchanged": self.unchanged}
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.severity == "error"]
 
     def unsafe(self) -> str | None:
@@ -53,10 +68,10 @@ class Plan:
 
 
 def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune: bool = False,
-         findings: list[Finding] | None = None) -> Plan:
+         findings: list[Problem] | None = None) -> Plan:
     """Changes in one fixed order: deletes in reverse kind order, then creates and updates in kind order."""
     result = Plan(findings=list(findings or []))
-    wanted = {resource.key for resource in desired}
+    wanted = unique_keys(desired)
     for resource in desired:
         _compare(resource, actual.resources.get(resource.key), result)
     stale = [r for r in actual.resources.values() if r.key not in wanted and r.owned and r.prunable]
@@ -64,11 +79,25 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     if prune:
         result.changes += [Change(r.kind, r.id, "delete", r.spec, None) for r in stale]
     elif stale:
-        result.findings.append(Finding("note", f"{len(stale)} owned resource(s) are not in the config and are "
+        result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are "
                                                f"kept; --prune deletes them: {', '.join(r.id for r in stale[:5])}"
-                                               + (" ..." if len(stale) > 5 else "")))
+                                               + (" ..." if len(stale) > 5 else ""), "note"))
     result.changes.sort(key=lambda change: _order(change, kinds))
     return result
+
+
+def unique_keys(desired: list[Resource]) -> set[tuple[str, str]]:
+    """The keys of the desired resources; two with one key would be two changes to one object.
+
+    Raises ValueError naming the key: validation reports duplicates with both places first,
+    so reaching this is a bug, not a config problem.
+    """
+    keys: set[tuple[str, str]] = set()
+    for resource in desired:
+        if resource.key in keys:
+            raise ValueError(f"two desired resources share the key {resource.key}")
+        keys.add(resource.key)
+    return keys
 
 
 def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
@@ -76,13 +105,14 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
         return   # the kind's check reports what is missing
     if live is None:
         result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
-                                     params=resource.params))
+                                     params=resource.params, parent=resource.parent))
     elif not live.owned:
-        result.findings.append(Finding("error", f"{resource.kind} {resource.id} exists but does not carry our "
-                                                "ownership marker; it is left alone", resource.origin))
+        result.findings.append(Problem(resource.origin, f"{resource.kind} {resource.id} exists but does not carry our "
+                                                "ownership marker; it is left alone", "error"))
     elif live.spec != resource.spec:
         fields = tuple(changed_fields(live.spec, resource.spec))
-        result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields))
+        result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,
+                                     params=resource.params, parent=resource.parent))
     else:
         result.unchanged += 1
 

@@ -1,12 +1,12 @@
-"""The one place boto3 clients are made: retry mode, endpoint, and one-line credential errors."""
+"""The one place boto3 clients are made: retry mode, endpoint, and credentials for the emulator."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import boto3
-import botocore.exceptions as bx
 import botocore.session
 from botocore.config import Config as BotoConfig
 
@@ -14,6 +14,22 @@ from botocore.config import Config as BotoConfig
 # (botocore docs, "Retries": standard mode, default 3 attempts; we allow 10).
 RETRIES = {"mode": "standard", "max_attempts": 10}
 USER_AGENT = "ecs-monitor"
+
+
+def endpoint_problem(url: str) -> str | None:
+    """What is wrong with an endpoint URL botocore would choke on, or None.
+
+    botocore needs a scheme and a host (`http://localhost:5000`); `localhost:5000` parses
+    with `localhost` as the scheme and fails deep inside a request.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"not an http(s) URL with a host; write it like http://{url.split('://')[-1] or 'localhost:5000'}"
+    try:
+        parts.port   # a port that is not a number raises here
+    except ValueError:
+        return "the port is not a number"
+    return None
 
 
 @dataclass
@@ -25,6 +41,10 @@ class Target:
     endpoint_url: str | None = None
     local: bool = False   # the embedded emulator: fixed fake credentials, never the user's
 
+
+# Endpoints of embedded emulators serving in this process: clients for them use the fake
+# credentials below even when reached through --endpoint-url, as the demo's steps are.
+LOCAL_ENDPOINTS: set[str] = set()
 
 # moto accepts any credentials; these keep the user's real ones out of emulator runs.
 FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
@@ -55,7 +75,8 @@ class Clients:
 
     def _boto_session(self) -> boto3.Session:
         if self._session is None:
-            self._session = local_session(self.target.region) if self.target.local else \
+            local = self.target.local or self.target.endpoint_url in LOCAL_ENDPOINTS
+            self._session = local_session(self.target.region) if local else \
                 boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
         return self._session
 
@@ -67,39 +88,3 @@ class Clients:
 
     def _count(self, model, **_) -> None:
         self.calls[model.name] += 1
-
-
-def explain(error: Exception) -> str | None:
-    """A one-line message naming what to fix, for the AWS errors a user can fix; else None."""
-    if isinstance(error, (bx.NoCredentialsError, bx.PartialCredentialsError)):
-        return "no AWS credentials found: set AWS_PROFILE or --profile, run `aws sso login`, or assume a role"
-    if isinstance(error, bx.ProfileNotFound):
-        return f"{error}: check --profile / AWS_PROFILE against ~/.aws/config"
-    if isinstance(error, bx.NoRegionError):
-        return "no AWS Region: give --region, set `region:` in the config, or set AWS_REGION"
-    if isinstance(error, (bx.TokenRetrievalError, bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError)):
-        return "the SSO session has expired: run `aws sso login` (with your --profile) and try again"
-    if isinstance(error, bx.EndpointConnectionError):
-        return f"cannot reach {error.kwargs.get('endpoint_url')}: check --region (is it a real Region?) or --endpoint-url"
-    if isinstance(error, bx.ClientError):
-        return _client_error(error)
-    return None
-
-
-CREDENTIAL_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}
-IDENTITY_CODES = {"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
-                  "SignatureDoesNotMatch", "AuthFailure"}
-DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
-
-
-def _client_error(error: bx.ClientError) -> str | None:
-    code = error.response.get("Error", {}).get("Code", "")
-    operation = error.operation_name
-    if code in CREDENTIAL_CODES:
-        return "the AWS credentials have expired: refresh them (`aws sso login`, or re-assume the role)"
-    if code in IDENTITY_CODES:
-        return (f"AWS did not recognise the credentials ({code} on {operation}): check the access key, "
-                "the profile, and that the Region is enabled for the account")
-    if code in DENIED_CODES:
-        return f"access denied for {operation}: grant it to the role or user running monitor ({code})"
-    return None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from monitor.apply import Outcome
-from monitor.plan import Change, Plan, leaves
-from monitor.problems import Problem, Source, dotted, render as render_problem
-from monitor.resources import Finding
+from monitor.sync.plan import Change, Outcome, Plan, leaves
+from monitor.problems import Problem, Source, dotted, placed, render as render_problem
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
@@ -22,27 +20,39 @@ def _line(problem: Problem) -> tuple[int, int]:
     return (mark.line, mark.column) if mark else (0, 0)
 
 
-def finding_text(finding: Finding, source: Source | None) -> str:
-    """A finding placed in the config when it has an origin there, like a validation problem."""
-    if source is not None and finding.origin:
-        return render_problem(Problem(finding.origin, finding.message, finding.severity, source))
-    return f"{finding.severity}: {finding.message}"
+def finding_text(finding: Problem, source: Source | None) -> str:
+    """A plan's finding placed in the config when it points there, like a validation problem."""
+    return render_problem(placed(finding, source))
 
 
 def plan_text(plan: Plan, source: Source | None = None, outcomes: list[Outcome] | None = None) -> str:
+    """The changes with their details (or, once applied, their results), findings, and a summary."""
     results = {id(o.change): o for o in outcomes or []}
     lines = []
     for change in plan.changes:
-        lines += _change_lines(change, results.get(id(change)))
+        outcome = results.get(id(change))
+        lines += [outcome_line(outcome)] if outcome else _change_lines(change)
     lines += [finding_text(f, source) for f in plan.findings]
-    lines.append(_summary_line(plan, outcomes))
+    lines.append(_summary_line(plan))
+    if outcomes is not None:
+        lines.append(applied_summary(outcomes))
     return "\n".join(lines)
 
 
-def _change_lines(change: Change, outcome: Outcome | None) -> list[str]:
+def outcome_line(outcome: Outcome) -> str:
+    """One applied change and its result, printed as soon as it is known."""
+    change = outcome.change
+    detail = f": {outcome.message}" if outcome.message else ""
+    return f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}  [{outcome.result}{detail}]"
+
+
+def applied_summary(outcomes: list[Outcome]) -> str:
+    failed = sum(1 for o in outcomes if o.failed)
+    return f"Applied: {len(outcomes) - failed} ok, {failed} failed."
+
+
+def _change_lines(change: Change) -> list[str]:
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
-    if outcome is not None:   # the details were shown with the plan; now each result
-        return [head + f"  [{outcome.result}{': ' + outcome.message if outcome.message else ''}]"]
     if change.action == "update":
         return [head] + [f"    {f}: {_at(change.before, f)} -> {_at(change.after, f)}" for f in change.fields]
     if change.action == "create":
@@ -62,21 +72,21 @@ def _at(spec: dict | None, dotted: str) -> str:
     return "(none)" if value is None else json.dumps(value)
 
 
-def _summary_line(plan: Plan, outcomes: list[Outcome] | None) -> str:
+def _summary_line(plan: Plan) -> str:
+    """A plan with errors is no plan: say that nothing will be applied, not what would be."""
     s = plan.summary
-    if not plan.changes and not plan.errors:
+    if plan.errors:
+        return f"Plan failed: {len(plan.errors)} error(s) above; nothing can be applied until they are fixed."
+    if not plan.changes:
         return f"No changes. {s['unchanged']} resource(s) up to date."
-    text = f"Plan: {s['create']} to create, {s['update']} to update, {s['delete']} to delete, {s['unchanged']} unchanged."
-    if outcomes is not None:
-        failed = sum(1 for o in outcomes if o.failed)
-        text += f"\nApplied: {len(outcomes) - failed} ok, {failed} failed."
-    return text
+    return f"Plan: {s['create']} to create, {s['update']} to update, {s['delete']} to delete, {s['unchanged']} unchanged."
 
 
 def plan_json(plan: Plan, outcomes: list[Outcome] | None = None) -> str:
     results = {id(o.change): o for o in outcomes or []}
     changes = [_change_json(c, results.get(id(c))) for c in plan.changes]
-    findings = [{"severity": f.severity, "message": f.message} for f in plan.findings]
+    findings = [{"severity": f.severity, "message": f.message, **({"path": dotted(f.path)} if f.path else {})}
+                for f in plan.findings]
     return json.dumps({"changes": changes, "summary": plan.summary, "findings": findings}, indent=2)
 
 

@@ -28,7 +28,7 @@ from moto.logs.responses import LogsResponse
 from moto.logs.utils import PAGINATION_MODEL
 from moto.server import ThreadedMotoServer
 
-from monitor.aws import local_session  # fake credentials: the emulator accepts any signature
+from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
 from monitor.config.rules import units  # StandardUnit, read from botocore's logs model
 from moto.utilities.paginator import paginate
 
@@ -55,6 +55,7 @@ class Emulator:
     def stop(self) -> None:
         """Free the port; idempotent so `with` and an explicit stop can mix."""
         if self._server is not None:
+            LOCAL_ENDPOINTS.discard(self.url)
             self._server.stop()
             self._server = None
 
@@ -76,6 +77,7 @@ def start(
     server.start()
     host, bound = server.get_host_and_port()
     emulator = Emulator(f"http://{host}:{bound}", region, server)
+    LOCAL_ENDPOINTS.add(emulator.url)
     try:
         _wait_until_answering(emulator.url)
         _seed(emulator, list(clusters), list(log_groups))

@@ -1,4 +1,4 @@
-"""The one-way flow: config -> desired (pure) -> actual (reads) -> plan (pure) -> apply (writes)."""
+"""Clients for the target the user named, or for an embedded emulator seeded from the config."""
 
 from __future__ import annotations
 
@@ -6,40 +6,16 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from monitor import kinds, taskdefs
-from monitor.aws import Clients, Target
-from monitor.config import Loaded, load
+from monitor.aws.clients import Clients, Target
+from monitor.config import Loaded
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
-from monitor.kinds import metric_filter
-from monitor.plan import Plan, plan
-from monitor.problems import Problem
-from monitor.resources import Actual
 
 LOCAL_REGION = "us-east-1"
 
 
 class MissingExtra(RuntimeError):
     """An optional dependency the command needs is not installed."""
-
-
-def validate(path: str) -> Loaded:
-    """The config's own problems, then the per-log-group limits only the desired state shows."""
-    loaded = load(path)
-    if loaded.ok:
-        wanted = kinds.desired(loaded.config)
-        loaded.problems += [Problem(f.origin, f.message, f.severity, loaded.source)
-                            for f in metric_filter.limits(wanted, Actual())]
-    return loaded
-
-
-def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
-    """Read what AWS has for the config's scope and diff it against what the config wants."""
-    config, findings = taskdefs.resolve(clients, loaded.config)
-    wanted = [] if destroy else kinds.desired(config)
-    actual = kinds.read(clients, config)
-    findings += [] if destroy else kinds.check(config, wanted, actual, prune)
-    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings)
 
 
 @contextmanager
@@ -57,7 +33,7 @@ def connect(target: Target, loaded: Loaded | None, local: bool) -> Iterator[Clie
 def local_emulator():
     """The emulator module, imported only when asked for: moto is an optional extra."""
     try:
-        return importlib.import_module("monitor.emulator")
+        return importlib.import_module("monitor.aws.emulator")
     except ImportError as error:
         raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
 

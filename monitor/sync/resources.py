@@ -18,21 +18,13 @@ class Resource:
     prunable: bool = True     # may be deleted by --prune and destroy
     creatable: bool = True    # a cluster setting needs its cluster: a missing one is a finding, not a create
     group: str | None = None  # the log group a metric filter lives on
+    parent: tuple[str, str] | None = None   # the key of a resource it needs (a filter's log group)
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.kind, self.id)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something the plan found that is not a change: an error that stops apply, or a note."""
-
-    severity: str   # "error" | "note"
-    message: str
-    origin: Path = ()
 
 
 @dataclass

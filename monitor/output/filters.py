@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from monitor import filtertest
+from monitor.offline import cases
 from monitor.patterns import Result
-from monitor.replay import Series, minute_text
+from monitor.offline.replay import Series, minute_text
 
 
-def tests_text(outcomes: list[filtertest.Outcome]) -> str:
+def tests_text(outcomes: list[cases.CaseResult]) -> str:
     lines = []
     for outcome in outcomes:
         if not outcome.passed:
@@ -20,12 +20,12 @@ def tests_text(outcomes: list[filtertest.Outcome]) -> str:
     return "\n".join(lines)
 
 
-def _tally(outcomes: list[filtertest.Outcome]) -> str:
+def _tally(outcomes: list[cases.CaseResult]) -> str:
     passed = sum(1 for o in outcomes if o.passed)
     return f"{passed} passed, {len(outcomes) - passed} failed"
 
 
-def tests_json(outcomes: list[filtertest.Outcome]) -> str:
+def tests_json(outcomes: list[cases.CaseResult]) -> str:
     cases = [{"filter": o.suite.label, "where": o.where, "case": o.number + 1, "log": o.case.log,
               "passed": o.passed, "failures": list(o.failures)} for o in outcomes]
     passed = sum(1 for o in outcomes if o.passed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.aws import Clients
+from monitor.aws.clients import Clients
 from monitor.patterns import Pattern
 
 BATCH = 50   # TestMetricFilter takes 1-50 logEventMessages a call, each at least 1 character

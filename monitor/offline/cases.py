@@ -24,7 +24,7 @@ class Suite:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CaseResult:
     suite: Suite
     number: int
     case: FilterCase
@@ -54,18 +54,18 @@ def suites(loaded: Loaded) -> list[Suite]:
     return found
 
 
-def run(suite: Suite) -> list[Outcome]:
+def run(suite: Suite) -> list[CaseResult]:
     try:
         pattern = parse(suite.filter.pattern or "")
     except PatternError as error:
-        return [Outcome(suite, n, case, None, (f"pattern does not parse: {error}",))
+        return [CaseResult(suite, n, case, None, (f"pattern does not parse: {error}",))
                 for n, case in enumerate(suite.filter.tests)]
     value, dimensions = suite.filter.value or "1", suite.filter.dimensions or {}
     return [_judge(suite, n, case, pattern.evaluate(case.log, value, dimensions))
             for n, case in enumerate(suite.filter.tests)]
 
 
-def _judge(suite: Suite, number: int, case: FilterCase, actual: Result) -> Outcome:
+def _judge(suite: Suite, number: int, case: FilterCase, actual: Result) -> CaseResult:
     failures = []
     if actual.match != case.match:
         failures.append(f"expected {'a match' if case.match else 'no match'}, got "
@@ -74,7 +74,7 @@ def _judge(suite: Suite, number: int, case: FilterCase, actual: Result) -> Outco
         failures.append(f"expected value {case.value:g}, got {_text(actual.value)}")
     if case.match and case.dimensions is not None and case.dimensions != actual.dimensions:
         failures.append(f"expected dimensions {case.dimensions}, got {actual.dimensions}")
-    return Outcome(suite, number, case, actual, tuple(failures))
+    return CaseResult(suite, number, case, actual, tuple(failures))
 
 
 def _same(expected: float, actual: float | None) -> bool:

@@ -1,0 +1,1 @@
+"""The edges that talk to AWS: clients, error wording, task definitions, the embedded emulator."""

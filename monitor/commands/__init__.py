@@ -1,0 +1,1 @@
+"""One module per command that does more than render a result."""

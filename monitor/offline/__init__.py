@@ -1,0 +1,1 @@
+"""Tools that need no AWS: filter test cases and log replays."""

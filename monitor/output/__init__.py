@@ -1,0 +1,1 @@
+"""Renderers: results in, text or JSON out. Pure: only the CLI prints."""
