@@ -77,6 +77,7 @@ class Problem:
     offset: int | None = None   # 1-based column inside a scalar, for pattern errors
     at_key: bool = False        # point at the key (unknown keys), not at the value
     mark: Mark | None = None    # an explicit position, when the path alone cannot say
+    related: tuple[Path, ...] = ()   # other places in the same file the problem is about
 
     @property
     def is_error(self) -> bool:
@@ -104,7 +105,14 @@ def render(problem: Problem) -> str:
         return f"{problem.severity}: {where}{problem.message}"
     mark = problem.position()
     where = f"{problem.source.name}:{mark.line}:{mark.column}"
-    return f"{where}: {problem.severity}: {dotted(problem.path)}: {problem.message}"
+    return f"{where}: {problem.severity}: {dotted(problem.path)}: {problem.message}{_see_also(problem)}"
+
+
+def _see_also(problem: Problem) -> str:
+    """Both places of a clash, each as FILE:LINE:COL, so an editor can jump to either."""
+    marks = [problem.source.locate(path) for path in problem.related]
+    return "".join(f" (see {problem.source.name}:{m.line}:{m.column}, {dotted(path)})"
+                   for path, m in zip(problem.related, marks))
 
 
 def placed(problem: Problem, source: Source | None) -> Problem:

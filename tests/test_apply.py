@@ -9,7 +9,7 @@ from moto import mock_aws
 from monitor.sync.apply import apply
 from monitor.aws.clients import Clients, Target
 from monitor.aws.emulator import install_fidelity_patches
-from monitor.kinds.metric_filter import make_spec, transformation
+from monitor.kinds.filter_spec import make_spec, transformation
 from monitor.sync.plan import Change, Plan
 
 REGION = "us-east-1"

@@ -35,11 +35,11 @@ REGIONS = iter(sorted(set(boto3.Session().get_available_regions("logs"))
 EXAMPLE_CLUSTER = "honban"
 APP_GROUPS = ("/ecs/honban/awesome-app", "/ecs/honban/awesome-app-nginx", "/ecs/honban/worker")
 PERFORMANCE_GROUP = "/aws/ecs/containerinsights/honban/performance"
-SLOW = "monitor-honban-awesome-app-awesome-app-slow-requests"
+SLOW = "monitor/honban/awesome-app/awesome-app/slow-requests"
 SLOW_PATTERN = "'{ $.status >= 100 && $.duration > 1000 }'"
-FATAL = "monitor-honban-worker-worker-fatal-signal"
-FOREIGN_OWNED = "monitor-legacy-disk-full"        # carries our prefix, not in the config
-FOREIGN = ("team-alerts", "monitoring-cost")        # no "monitor-" prefix: never ours
+FATAL = "monitor/honban/worker/worker/fatal-signal"
+FOREIGN_OWNED = "monitor/honban/legacy/disk-full"  # our prefix and cluster, not in the config
+FOREIGN = ("team-alerts", "monitoring-cost", "monitor/other-cluster/web/app/errors")   # never ours
 COUNT = {"metricName": "Legacy", "metricNamespace": "Team/Other", "metricValue": "1"}
 
 
@@ -122,7 +122,11 @@ def _containers(doc: dict):
 
 
 def expected_filters(config: Path) -> dict[str, dict[str, dict]]:
-    """Log group -> filter name -> the filter's merged definition (`use:` over the catalogue)."""
+    """Log group -> filter name -> the filter's merged definition (`use:` over the catalogue).
+
+    Names are `<prefix>/<cluster>/<service>/<container>/<filter>`, and a filter publishes into
+    its container's own namespace `<namespace>/<cluster>/<service>/<container>` (README).
+    """
     doc = yaml.safe_load(config.read_text())
     catalogue = {path.stem: yaml.safe_load(path.read_text()) for path in CATALOGUE.glob("*.yaml")}
     prefix = doc.get("prefix", "monitor")
@@ -130,7 +134,10 @@ def expected_filters(config: Path) -> dict[str, dict[str, dict]]:
     for cluster, service, container in _containers(doc):
         for item in container.get("filters", []):
             merged = {**catalogue[item["use"]], **item} if "use" in item else dict(item)
-            name = f"{prefix}-{cluster['name']}-{service['name']}-{container['name']}-{merged['name']}"
+            owner = f"{cluster['name']}/{service['name']}/{container['name']}"
+            name = f"{prefix}/{owner}/{merged['name']}"
+            namespace = doc.get("namespace", "Custom/ECS")
+            merged.setdefault("namespace", namespace if merged.get("shared") else f"{namespace}/{owner}")
             found.setdefault(container["log_group"], {})[name] = merged
     return found
 
@@ -250,7 +257,7 @@ def test_example_performance_metrics_become_owned_filters(example, aws, cli):
     apply_example(cli, aws, example)
     assert PERFORMANCE_GROUP in aws.groups()
     live = aws.filters(PERFORMANCE_GROUP).values()
-    assert live and all(item["filterName"].startswith("monitor-") for item in live)
+    assert live and all(item["filterName"].startswith("monitor/honban/(performance)/") for item in live)
     metrics = [m for item in live for m in item["metricTransformations"]]
     assert {m["metricValue"] for m in metrics} == {"$.CpuUtilized", "$.MemoryUtilized"}
     assert {m["metricNamespace"] for m in metrics} == {"Custom/ECS"}
@@ -373,7 +380,7 @@ def test_prune_follows_a_container_to_its_new_log_group(example, aws, cli):
     old, new = APP_GROUPS[2], "/ecs/honban/worker-v2"
     aws.client("logs").create_log_group(logGroupName=new)
     edit(example, f"log_group: {old}\n", f"log_group: {new}\n")
-    moved = sorted(name for name in aws.filters(old) if name.startswith("monitor-honban-worker-worker-"))
+    moved = sorted(name for name in aws.filters(old) if name.startswith("monitor/honban/worker/worker/"))
     assert len(moved) == 4
 
     document = cli("plan", *remote(aws, example), "--prune", "--output", "json").json
@@ -418,7 +425,7 @@ def test_destroy_deletes_owned_filters_only_and_keeps_the_cluster_setting(exampl
     assert {c["action"] for c in result.json["changes"]} == {"delete"}
     assert all(c["result"] == "ok" for c in result.json["changes"])
     left = aws.all_filters()
-    assert not [key for key in left if key.split(":", 1)[1].startswith("monitor-")]
+    assert not [key for key in left if key.split(":", 1)[1].startswith("monitor/honban/")]
     assert {item["filterName"]: item for item in left.values()} == foreign
     assert aws.insights(EXAMPLE_CLUSTER) == "enabled"
     assert {*APP_GROUPS, PERFORMANCE_GROUP} <= aws.groups()   # log groups hold data: never deleted

@@ -46,7 +46,7 @@ def stubbed():
 
 def test_metric_filter_read_follows_next_token_across_pages(stubbed):
     clients, stubber = stubbed
-    names = [f"monitor-c-s-k0-f{n:03d}" for n in range(120)] + [f"team-{n}" for n in range(3)]
+    names = [f"monitor/c/s/k0/f{n:03d}" for n in range(120)] + [f"team-{n}" for n in range(3)]
     pages = [names[0:50], names[50:100], names[100:]]
     tokens = [None, "page-2", "page-3"]
     for number, page in enumerate(pages):
@@ -62,21 +62,22 @@ def test_metric_filter_read_follows_next_token_across_pages(stubbed):
 
 
 def test_metric_filter_read_keeps_all_on_our_groups_and_only_ours_elsewhere(stubbed):
-    """Elsewhere a prefixed name is ours only if its longest matching cluster is one of ours."""
+    """On our groups everything is read (for the quotas), ours or not; elsewhere only ours.
+
+    Ours is one rule everywhere: our prefix and a cluster of the config (here `c`). Another
+    cluster's prefixed filter on our own group is read, but not ours; on another group it is
+    not even read. No ListClusters call is needed to decide.
+    """
     clients, stubber = stubbed
-    listing = [item("monitor-c-s-k0-a", GROUP), item("team-a", GROUP), item("monitor-z-s-k-a", GROUP),
-               item("monitor-c-old-k-a", "/ecs/old"), item("team-b", "/ecs/old"),
-               item("monitor-c-x-s-k-a", "/ecs/c-x"), item("monitor-other-s-k-a", "/ecs/other")]
+    listing = [item("monitor/c/s/k0/a", GROUP), item("team-a", GROUP), item("monitor/z/s/k/a", GROUP),
+               item("monitor/c/old/k/a", "/ecs/old"), item("team-b", "/ecs/old"),
+               item("monitor/c-x/s/k/a", "/ecs/c-x"), item("monitor/other/s/k/a", "/ecs/other")]
     stubber.add_response("describe_metric_filters", {"metricFilters": listing}, {"limit": 50})
-    with Stubber(clients.ecs) as ecs:
-        clusters = [f"arn:aws:ecs:{REGION}:123456789012:cluster/{name}" for name in ("c", "c-x", "other")]
-        ecs.add_response("list_clusters", {"clusterArns": clusters}, {})
-        actual = Actual()
-        metric_filter.read(clients, config(GROUP), actual)
-        ecs.assert_no_pending_responses()
+    actual = Actual()
+    metric_filter.read(clients, config(GROUP), actual)
     assert {(r.id, r.owned) for r in actual.resources.values()} == {
-        (f"{GROUP}:monitor-c-s-k0-a", True), (f"{GROUP}:team-a", False), (f"{GROUP}:monitor-z-s-k-a", True),
-        ("/ecs/old:monitor-c-old-k-a", True)}
+        (f"{GROUP}:monitor/c/s/k0/a", True), (f"{GROUP}:team-a", False), (f"{GROUP}:monitor/z/s/k/a", False),
+        ("/ecs/old:monitor/c/old/k/a", True)}
 
 
 @pytest.mark.parametrize("count, calls", [(1, 1), (49, 1), (50, 2), (99, 2), (100, 3), (149, 3)])
@@ -104,7 +105,7 @@ def test_on_the_emulator_100_filters_take_two_pages():
         logs = boto3.client("logs", region_name=REGION)
         logs.create_log_group(logGroupName=GROUP)
         for number in range(100):   # the emulator, like AWS, allows 100 a group
-            logs.put_metric_filter(logGroupName=GROUP, filterName=f"monitor-c-f{number:03d}", filterPattern="ERROR",
+            logs.put_metric_filter(logGroupName=GROUP, filterName=f"monitor/c/s/k/f{number:03d}", filterPattern="ERROR",
                                    metricTransformations=[{"metricName": "E", "metricNamespace": "N",
                                                            "metricValue": "1"}])
         clients = Clients(Target(REGION))

@@ -183,16 +183,16 @@ def test_200_services_with_3_containers_and_4_metrics_stay_far_under_the_quota()
 
 def test_performance_filters_live_on_the_performance_group_and_carry_the_prefix():
     found = metric_filter.desired(config(cluster(CASES)))
-    assert [r.spec["filterName"] for r in found] == ["monitor-honban-performance-CpuUtilized",
-                                                     "monitor-honban-performance-MemoryUtilized"]
+    assert [r.spec["filterName"] for r in found] == ["monitor/honban/(performance)/CpuUtilized",
+                                                     "monitor/honban/(performance)/MemoryUtilized"]
     assert {r.group for r in found} == {"/aws/ecs/containerinsights/honban/performance"}
 
 
 def test_split_parts_are_numbered_from_the_second():
     found = metric_filter.desired(config(cluster(distinct(30), metrics=["CpuUtilized"])))
     names = [r.spec["filterName"] for r in found]
-    assert names[:3] == ["monitor-honban-performance-CpuUtilized", "monitor-honban-performance-CpuUtilized-2",
-                         "monitor-honban-performance-CpuUtilized-3"]
+    assert names[:3] == ["monitor/honban/(performance)/CpuUtilized", "monitor/honban/(performance)/CpuUtilized/2",
+                         "monitor/honban/(performance)/CpuUtilized/3"]
 
 
 @pytest.mark.parametrize("metric", sorted(PERFORMANCE_METRICS))

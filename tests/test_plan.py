@@ -137,31 +137,46 @@ def test_findings_given_to_plan_are_kept_and_errors_are_the_error_ones():
     assert result.errors == [given[0]]
 
 
+# The ownership rule, as a table: our prefix *and* a cluster of this config, on any log group.
+CLUSTERS = frozenset({"web", "web-api"})
+
+
 @pytest.mark.parametrize("name, expected", [
-    ("monitor-honban-web-app-errors", True),
-    ("monitor-x", True),
-    ("monitor", False),
-    ("monitor_honban-web", False),
-    ("monitoring-honban", False),
-    ("Monitor-honban-web", False),
-    ("team-monitor-honban", False),
+    ("monitor/web/api-x/app/errors", True),
+    ("monitor/web-api/x/app/errors", True),
+    ("monitor/web/(performance)/CpuUtilized", True),
+    ("monitor/web/(performance)/CpuUtilized/2", True),
+    ("monitor/web/api/app/a/b", True),            # the filter's own name may hold the separator
+    ("monitor/web", False),                       # no scope after the cluster
+    ("monitor/web-ap/x/app/errors", False),       # a cluster that only starts like ours
+    ("monitor/batch/api/app/errors", False),      # another config's cluster, on any group
+    ("monitor/web api/x/app/errors", False),      # not an ECS name
+    ("monitoring/web/api/app/errors", False),
+    ("Monitor/web/api/app/errors", False),
+    ("team/web/api/app/errors", False),
+    ("monitor-web-api-x-app-errors", False),      # the old dash-joined names are nobody's
+    ("", False),
 ])
-def test_the_ownership_marker_is_the_prefix_and_a_dash(name, expected):
-    assert names.owned("monitor", name) is expected
+def test_a_resource_is_ours_only_with_our_prefix_and_one_of_our_clusters(name, expected):
+    assert names.owns("monitor", CLUSTERS, name) is expected
 
 
-@pytest.mark.parametrize("name, ours, everyone, expected", [
-    ("monitor-web-app-app-errors", ["web"], {"web"}, True),
-    ("monitor-web-api-app-errors", ["web"], {"web", "web-api"}, False),   # web-api's, made by another config
-    ("monitor-web-api-app-errors", ["web"], {"web"}, True),               # no web-api cluster: service `api`
-    ("monitor-web-api-app-errors", ["web", "web-api"], {"web", "web-api"}, True),
-    ("monitor-web-api-app-errors", ["web-api"], {"web"}, True),
-    ("monitor-other-app-app-errors", ["web"], {"web", "other"}, False),
-    ("monitor-web", ["web"], {"web"}, False),                             # no dash after the cluster
-    ("team-web-app-app-errors", ["web"], {"web"}, False),
+@pytest.mark.parametrize("cluster, service, container, leaf", [
+    ("web", "api-x", "app", "errors"),
+    ("web-api", "x", "app", "errors"),
+    ("web", "api", "app-worker", "errors"),
+    ("web", "api-app", "worker", "errors"),
+    ("web-api", "app", "worker", "errors"),
+    ("a_b", "c-d", "e_f-g", "with/slash and space"),
 ])
-def test_a_filter_left_on_another_group_is_ours_by_its_longest_cluster(name, ours, everyone, expected):
-    assert names.left_behind("monitor", ours, everyone, name) is expected
+def test_a_generated_name_parses_back_to_exactly_its_owner(cluster, service, container, leaf):
+    name = names.filter_name("monitor", cluster, service, container, leaf)
+    assert names.owner(name) == names.Owner("monitor", cluster, service, container)
+
+
+def test_the_issue_collisions_are_three_distinct_names():
+    placements = [("web", "api", "app-worker"), ("web", "api-app", "worker"), ("web-api", "app", "worker")]
+    assert len({names.filter_name("monitor", *place, "errors") for place in placements}) == 3
 
 
 # --- order --------------------------------------------------------------------------------

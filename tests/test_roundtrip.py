@@ -160,15 +160,15 @@ def test_log_group_and_performance_filters_round_trip(aws, configure):
     assert actions(first) == [
         ("update", "cluster_setting", CLUSTER),
         ("create", "log_group", PERFORMANCE),
-        ("create", "metric_filter", f"{PERFORMANCE}:monitor-honban-performance-CpuUtilized"),
-        ("create", "metric_filter", f"{PERFORMANCE}:monitor-honban-performance-MemoryUtilized"),
-        ("create", "metric_filter", f"{GROUP}:monitor-honban-web-app-errors"),
+        ("create", "metric_filter", f"{PERFORMANCE}:monitor/honban/(performance)/CpuUtilized"),
+        ("create", "metric_filter", f"{PERFORMANCE}:monitor/honban/(performance)/MemoryUtilized"),
+        ("create", "metric_filter", f"{GROUP}:monitor/honban/web/app/errors"),
     ]
     converge(loaded)
     [group] = aws.logs.describe_log_groups(logGroupNamePrefix=PERFORMANCE)["logGroups"]
     assert aws.logs.list_tags_log_group(logGroupName=PERFORMANCE)["tags"]["managed-by"] == "ecs-monitor"
-    assert filter_names(aws.logs, PERFORMANCE) == ["monitor-honban-performance-CpuUtilized",
-                                                  "monitor-honban-performance-MemoryUtilized"]
+    assert filter_names(aws.logs, PERFORMANCE) == ["monitor/honban/(performance)/CpuUtilized",
+                                                  "monitor/honban/(performance)/MemoryUtilized"]
 
 
 def test_an_existing_performance_group_is_used_not_created(aws, configure):
@@ -190,9 +190,9 @@ def test_app_metric_filters_round_trip(aws, configure):
                 "dimensions": {"Path": "$.path"}}]
     loaded = configure(document(cluster([container(filters=filters)])))
     converge(loaded)
-    assert filter_names(aws.logs) == ["monitor-honban-web-app-errors", "monitor-honban-web-app-http-5xx-json",
-                                      "monitor-honban-web-app-slow"]
-    slow = aws.logs.describe_metric_filters(logGroupName=GROUP, filterNamePrefix="monitor-honban-web-app-slow")
+    assert filter_names(aws.logs) == ["monitor/honban/web/app/errors", "monitor/honban/web/app/http-5xx-json",
+                                      "monitor/honban/web/app/slow"]
+    slow = aws.logs.describe_metric_filters(logGroupName=GROUP, filterNamePrefix="monitor/honban/web/app/slow")
     [transformation] = slow["metricFilters"][0]["metricTransformations"]
     assert (transformation["metricValue"], transformation["unit"], transformation["dimensions"]) == \
         ("$.duration", "Milliseconds", {"Path": "$.path"})
@@ -206,8 +206,8 @@ def test_a_log_group_from_the_task_definition_round_trip(aws, configure):
     loaded = configure(document(cluster([container(log_group=None)],
                                         task_definition="web")))
     applied = converge(loaded)
-    assert actions(applied) == [("create", "metric_filter", "/ecs/from-taskdef:monitor-honban-web-app-errors")]
-    assert filter_names(aws.logs, "/ecs/from-taskdef") == ["monitor-honban-web-app-errors"]
+    assert actions(applied) == [("create", "metric_filter", "/ecs/from-taskdef:monitor/honban/web/app/errors")]
+    assert filter_names(aws.logs, "/ecs/from-taskdef") == ["monitor/honban/web/app/errors"]
 
 
 def test_the_example_config_round_trip(example_config):
@@ -234,11 +234,11 @@ def test_a_changed_pattern_is_one_update_of_that_field(aws, configure):
                                                              inline("warnings")])])))
     [change] = plan_of(changed).changes
     assert (change.action, change.id, change.fields) == \
-        ("update", f"{GROUP}:monitor-honban-web-app-errors", ("filterPattern",))
+        ("update", f"{GROUP}:monitor/honban/web/app/errors", ("filterPattern",))
     assert (change.before["filterPattern"], change.after["filterPattern"]) == \
         ('{ $.level = "error" }', '{ $.level = "fatal" }')
     converge(changed)
-    [stored] = aws.logs.describe_metric_filters(logGroupName=GROUP, filterNamePrefix="monitor-honban-web-app-e")[
+    [stored] = aws.logs.describe_metric_filters(logGroupName=GROUP, filterNamePrefix="monitor/honban/web/app/e")[
         "metricFilters"]
     assert stored["filterPattern"] == '{ $.level = "fatal" }'
     assert len(filter_names(aws.logs)) == 2   # replaced, not duplicated
@@ -258,22 +258,22 @@ def test_a_removed_filter_is_deleted_only_with_prune(aws, configure):
     kept = plan_of(smaller)
     assert kept.changes == [] and kept.errors == []
     assert [f.severity for f in kept.findings] == ["note"]
-    assert "monitor-honban-web-app-warnings" in kept.findings[0].message
+    assert "monitor/honban/web/app/warnings" in kept.findings[0].message
     assert actions(plan_of(smaller, prune=True)) == [
-        ("delete", "metric_filter", f"{GROUP}:monitor-honban-web-app-warnings")]
+        ("delete", "metric_filter", f"{GROUP}:monitor/honban/web/app/warnings")]
     converge(smaller, prune=True)
-    assert filter_names(aws.logs) == ["monitor-honban-web-app-errors"]
+    assert filter_names(aws.logs) == ["monitor/honban/web/app/errors"]
 
 
 def test_an_owned_filter_not_in_the_config_is_deleted_only_with_prune(aws, configure):
-    put_filter(aws.logs, "monitor-honban-left-over")
+    put_filter(aws.logs, "monitor/honban/left-over")
     loaded = configure(document())
     converge(loaded)
-    assert "monitor-honban-left-over" in filter_names(aws.logs)
+    assert "monitor/honban/left-over" in filter_names(aws.logs)
     assert actions(plan_of(loaded, prune=True)) == [
-        ("delete", "metric_filter", f"{GROUP}:monitor-honban-left-over")]
+        ("delete", "metric_filter", f"{GROUP}:monitor/honban/left-over")]
     converge(loaded, prune=True)
-    assert filter_names(aws.logs) == ["monitor-honban-web-app-errors"]
+    assert filter_names(aws.logs) == ["monitor/honban/web/app/errors"]
 
 
 # None starts with "monitor-", the ownership marker (CONTRACT.md).
@@ -298,7 +298,7 @@ def test_our_filter_on_a_log_group_the_config_no_longer_names_is_found_for_prune
     smaller = configure(document())
     assert plan_of(smaller).changes == []
     assert actions(plan_of(smaller, prune=True)) == [
-        ("delete", "metric_filter", "/ecs/honban/old:monitor-honban-web-old-errors")]
+        ("delete", "metric_filter", "/ecs/honban/old:monitor/honban/web/old/errors")]
     converge(smaller, prune=True)
     assert filter_names(aws.logs, "/ecs/honban/old") == []
 
@@ -312,9 +312,9 @@ def test_a_config_with_the_same_prefix_for_another_cluster_never_prunes_ours(aws
     theirs = configure(document(cluster([container(log_group=group)], name=other)))
     converge(theirs)
     ours = configure(document())
-    assert actions(plan_of(ours, prune=True)) == [("create", "metric_filter", f"{GROUP}:monitor-honban-web-app-errors")]
+    assert actions(plan_of(ours, prune=True)) == [("create", "metric_filter", f"{GROUP}:monitor/honban/web/app/errors")]
     converge(ours, prune=True)
-    assert filter_names(aws.logs, group) == [f"monitor-{other}-web-app-errors"]
+    assert filter_names(aws.logs, group) == [f"monitor/{other}/web/app/errors"]
     assert_empty(plan_of(theirs, prune=True))
 
 
@@ -382,7 +382,7 @@ def test_the_filter_quota_counts_foreign_filters(aws, configure):
 def test_the_quota_counts_our_stale_filters_unless_they_are_pruned(aws, configure):
     for number in range(94):
         put_filter(aws.logs, f"team-{number:02d}")
-    put_filter(aws.logs, "monitor-honban-stale")
+    put_filter(aws.logs, "monitor/honban/stale")
     loaded = configure(document(cluster([container(filters=[inline(f"f{n}") for n in range(6)])])))
     assert len(plan_of(loaded).errors) == 1
     assert plan_of(loaded, prune=True).errors == []

@@ -46,6 +46,7 @@ class Filter(Model):
     unit: str | None = None
     default: float | None = None
     dimensions: dict[str, str] | None = None
+    shared: bool = False   # publish into the config's namespace, meaning to share the metric
     tests: list[FilterCase] = []
 
 

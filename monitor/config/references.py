@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 
 from monitor.config import rules
 from monitor.config.catalogue import REQUIRED, Definition
@@ -15,7 +14,6 @@ from monitor.problems import Path, Problem, Source
 from monitor.sync import ownership
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")          # ECS cluster names
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 # family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
 TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?")
@@ -27,7 +25,7 @@ def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> l
     problems = _top_level(config, source) + _duplicate_names(config, source)
     for place in containers(config):
         problems += _container(config, place, source, catalogue)
-    return problems + _shared_log_groups(config, source)
+    return problems
 
 
 def _top_level(config: Config, source: Source) -> list[Problem]:
@@ -45,10 +43,27 @@ def _top_level(config: Config, source: Source) -> list[Problem]:
                    "(e.g. awesome-app or awesome-app:12) or its ARN")
                   for s, service in enumerate(cluster.services)
                   if service.task_definition and not TASK_DEFINITION.fullmatch(service.task_definition)]
-        if not CLUSTER.fullmatch(cluster.name):
-            found.append((("clusters", c, "name"), f"'{cluster.name}' is not a valid ECS cluster name: "
-                                                   "1-255 characters of A-Z a-z 0-9 _ -"))
+    found += _ecs_names(config)
     return [Problem(path, message, source=source) for path, message in found] + _tags(config, source)
+
+
+def _ecs_names(config: Config) -> list[tuple[Path, str]]:
+    """Cluster, service and container names as ECS allows them: 1-255 of A-Z a-z 0-9 _ -.
+
+    ECS API reference: CreateCluster clusterName, CreateService serviceName and
+    ContainerDefinition name. Our resource names rely on it (monitor/sync/ownership.py).
+    """
+    found = []
+    for c, cluster in enumerate(config.clusters):
+        places = [(("clusters", c), "cluster", cluster.name)]
+        for s, service in enumerate(cluster.services):
+            places.append((("clusters", c, "services", s), "service", service.name))
+            places += [(("clusters", c, "services", s, "containers", k), "container", container.name)
+                       for k, container in enumerate(service.containers)]
+        found += [(path + ("name",), f"'{name}' is not a valid ECS {noun} name: 1-255 characters of "
+                                     "A-Z a-z 0-9 _ -") for path, noun, name in places
+                  if not ownership.ECS_NAME.fullmatch(name)]
+    return found
 
 
 def _tags(config: Config, source: Source) -> list[Problem]:
@@ -130,8 +145,11 @@ def _filter(config: Config, place: Place, item: Filter, path: Path, source: Sour
     resolved = _resolve(item, catalogue)
     problems = rules.check_filter(resolved, path, source, with_pattern=item.use is None)
     full = ownership.filter_name(config.prefix, place.cluster.name, place.service.name, place.container.name,
-                             resolved.name)
-    if message := rules.filter_name_problem(full):
+                                 resolved.name)
+    if not resolved.name.strip():
+        problems.append(Problem(path + ("name",), f"a filter name cannot be empty or blank, got {resolved.name!r}",
+                                source=source))
+    elif message := rules.filter_name_problem(full):
         problems.append(Problem(path + ("name" if item.name else "use",), message, source=source))
     return problems
 
@@ -148,18 +166,3 @@ def resolve(config: Config, catalogue: dict[str, Definition]) -> Config:
     """The config with every `use:` replaced by the full filter it names."""
     return map_containers(config, lambda place: place.container.model_copy(
         update={"filters": [_resolve(f, catalogue) for f in place.container.filters]}))
-
-
-def _shared_log_groups(config: Config, source: Source) -> list[Problem]:
-    """Two containers on one log group: each one's filters would count the other's lines too."""
-    users: dict[str, list[Place]] = defaultdict(list)
-    for place in containers(config):
-        if place.container.log_group and place.container.filters:
-            users[place.container.log_group].append(place)
-    problems = []
-    for group, places in users.items():
-        for place in places[1:]:
-            problems.append(Problem(place.path + ("log_group",), f"log group '{group}' is shared with "
-                                    f"container '{places[0].container.name}'; each filter here also counts "
-                                    "the other container's events", severity="warning", source=source))
-    return problems

@@ -6,25 +6,38 @@ from monitor import kinds
 from monitor.aws import taskdefs
 from monitor.aws.clients import Clients
 from monitor.config import Loaded, load
-from monitor.kinds import metric_filter
-from monitor.problems import placed
-from monitor.sync.plan import Plan, plan
-from monitor.sync.resources import Actual
+from monitor.config.model import Config
+from monitor.kinds import filter_checks
+from monitor.problems import Problem, placed
+from monitor.sync.plan import Plan, duplicates, plan
+from monitor.sync.resources import Actual, Resource
 
 
 def validate(path: str) -> Loaded:
-    """The config's own problems, then the per-log-group limits only the desired state shows."""
+    """The config's own problems, then what only the desired state shows: clashes and quotas."""
     loaded = load(path)
     if loaded.ok:
-        wanted = kinds.desired(loaded.config)
-        loaded.problems += [placed(p, loaded.source) for p in metric_filter.limits(wanted, Actual())]
+        found = offline_checks(loaded.config, kinds.desired(loaded.config))
+        loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded
 
 
+def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
+    return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.collisions(config)
+            + filter_checks.shared_groups(config) + filter_checks.limits(wanted, Actual()))
+
+
 def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
-    """Read what AWS has for the config's scope and diff it against what the config wants."""
+    """Read what AWS has for the config's scope and diff it against what the config wants.
+
+    Task definitions may name log groups the config did not; what that adds to the offline
+    checks (a group now shared, say) is reported here, the rest validate already printed.
+    """
     config, findings = taskdefs.resolve(clients, loaded.config)
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
-    findings += [] if destroy else kinds.check(config, wanted, actual, prune)
+    if not destroy:
+        known = set(offline_checks(loaded.config, kinds.desired(loaded.config)))
+        findings += [p for p in offline_checks(config, wanted) if p not in known]
+        findings += kinds.check(config, wanted, actual, prune)
     return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings)

@@ -1,29 +1,65 @@
-"""Names of the resources we create: every one starts with the config's prefix, our ownership marker."""
+"""Names of the resources we create, and the one rule that says whether a resource is ours.
+
+A name is `<prefix>/<cluster>/<service>/<container>/<filter>`, e.g.
+`monitor/honban/awesome-app/nginx/http-5xx`, or `<prefix>/<cluster>/(performance)/<metric>`
+for the compiled Container Insights filters of a cluster.
+
+The separator `/` cannot occur in a prefix or in an ECS name: cluster, service and container
+names are 1-255 of `[A-Za-z0-9_-]` (ECS API reference, CreateCluster/CreateService/
+ContainerDefinition `name`), so splitting a name at its first slashes gives exactly one owner,
+whatever dashes the names hold. Metric filter names may hold any character but `:` and `*`
+(CloudWatch Logs API reference, PutMetricFilter `filterName`, pattern `[^:*]*`), so the last
+part, the filter's own name, may contain anything else, `/` included.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SEPARATOR = "/"
+PERFORMANCE = "(performance)"   # not an ECS name: marks a filter of the whole cluster
+ECS_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")   # clusters, services, containers (ECS API reference)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whom a generated name belongs to: the config's prefix and a cluster, service and container."""
+
+    prefix: str
+    cluster: str
+    service: str | None = None
+    container: str | None = None
 
 
 def filter_name(prefix: str, cluster: str, service: str, container: str, name: str) -> str:
     """An app-log filter, unique per container on a shared log group."""
-    return f"{prefix}-{cluster}-{service}-{container}-{name}"
+    return SEPARATOR.join((prefix, cluster, service, container, name))
 
 
 def performance_filter_name(prefix: str, cluster: str, metric: str, part: int) -> str:
-    """A compiled performance filter; `part` counts from 1 and shows only when split."""
-    suffix = f"-{part}" if part > 1 else ""
-    return f"{prefix}-{cluster}-performance-{metric}{suffix}"
+    """A compiled performance filter; `part` counts from 1 and shows only when the pattern is split."""
+    suffix = f"{SEPARATOR}{part}" if part > 1 else ""
+    return SEPARATOR.join((prefix, cluster, PERFORMANCE, metric)) + suffix
 
 
-def owned(prefix: str, name: str) -> bool:
-    """Our marker, as CONTRACT.md defines it: the prefix and a dash at the start of the name."""
-    return name.startswith(f"{prefix}-")
+def owner(name: str) -> Owner | None:
+    """The owner a name encodes, or None when it is not a name of ours at all."""
+    parts = name.split(SEPARATOR, 4)
+    if len(parts) < 3 or not all(ECS_NAME.fullmatch(part) for part in parts[:2]):
+        return None
+    prefix, cluster, scope = parts[0], parts[1], parts[2]
+    if scope == PERFORMANCE or len(parts) < 5:
+        return Owner(prefix, cluster)
+    return Owner(prefix, cluster, scope, parts[3])
 
 
-def left_behind(prefix: str, ours: list[str], everyone: set[str], name: str) -> bool:
-    """Whether a filter on a log group the config no longer names was made for one of our clusters.
+def owns(prefix: str, clusters: frozenset[str] | set[str], name: str) -> bool:
+    """The ownership rule, the only one: our prefix *and* a cluster of this config.
 
-    The longest cluster name that fits decides, so a config for `web` never claims the
-    filters of a cluster `web-api` (`monitor-web-api-...`) made by another config.
+    Used for every kind and on every log group, by plan, prune and destroy alike. A name
+    with our prefix that names another cluster belongs to another config (or to nobody we
+    know), and is never changed or deleted.
     """
-    fits = [c for c in set(ours) | everyone if name.startswith(f"{prefix}-{c}-")]
-    return bool(fits) and max(fits, key=len) in ours
+    found = owner(name)
+    return found is not None and found.prefix == prefix and found.cluster in clusters

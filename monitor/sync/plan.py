@@ -100,6 +100,19 @@ def unique_keys(desired: list[Resource]) -> set[tuple[str, str]]:
     return keys
 
 
+def duplicates(desired: list[Resource]) -> list[Problem]:
+    """Desired resources that share a key, each pointing at the first: validation's side of unique_keys."""
+    first: dict[tuple[str, str], Resource] = {}
+    found = []
+    for resource in desired:
+        if resource.key in first:
+            found.append(Problem(resource.origin, f"this makes {resource.kind} {resource.id} a second time; "
+                                                  "each resource can come from one place only", "error",
+                                 related=(first[resource.key].origin,)))
+        first.setdefault(resource.key, resource)
+    return found
+
+
 def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
     if live is None and not resource.creatable:
         return   # the kind's check reports what is missing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monitor.problems import Path
+from monitor.problems import Path, Problem
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Actual:
     resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
     missing: set[tuple[str, str]] = field(default_factory=set)
     settings: dict[str, str] = field(default_factory=dict)   # live containerInsights per cluster
+    problems: list[Problem] = field(default_factory=list)   # what reading found wrong with the answers
 
     def add(self, resource: Resource) -> None:
         self.resources[resource.key] = resource

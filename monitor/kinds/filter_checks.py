@@ -1,0 +1,189 @@
+"""Checks over metric filters: quotas per log group, metric identity, shared log groups.
+
+Pure: they see the config, the desired resources and what was read, never AWS itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from monitor.config.model import Config
+from monitor.config.walk import Place, containers
+from monitor.kinds import log_group
+from monitor.kinds.filter_spec import KIND, performance_metric, publishes
+from monitor.patterns import PatternError, parse
+from monitor.problems import Path, Problem
+from monitor.sync.resources import Actual, Resource
+
+MAX_PER_GROUP = 100   # metric filters per log group; "This quota can't be changed" (CloudWatch Logs quotas)
+MAX_REGEX_PER_GROUP = 5   # filter patterns with regex per log group (CloudWatch Logs regex syntax page)
+
+
+def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:
+    """A filter needs its log group, unless this plan creates the group first."""
+    created = {r.id for r in wanted if r.kind == log_group.KIND}
+    reported: set[str] = set()
+    findings = []
+    for resource in wanted:
+        group = resource.group
+        if resource.kind == KIND and ("log_group", group) in actual.missing and group not in created | reported:
+            reported.add(group)
+            container = resource.origin[:-2]   # origin is <container>.filters[n]
+            findings.append(Problem(container + ("log_group",), f"log group '{group}' does not exist: create it (or run a task "
+                                             "that writes to it) or fix the name", "error"))
+    return findings
+
+
+def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+    """AWS's per-log-group quotas over what the group would hold: ours, plus the filters we keep.
+
+    Kept are the ones not ours and, without --prune, our stale ones. A finding points at the
+    first of our filters past a limit.
+    """
+    keys = {r.key for r in wanted}
+    kept = [r for r in actual.resources.values()
+            if r.kind == KIND and r.key not in keys and not (r.owned and prune)]
+    ours = [r for r in wanted if r.kind == KIND]
+    return (_limit(ours, kept, MAX_PER_GROUP, lambda r: True, "metric filters", ())
+            + _limit(ours, kept, MAX_REGEX_PER_GROUP, _has_regex, "filter patterns with regular expressions",
+                     ("pattern",)))
+
+
+def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Callable[[Resource], bool],
+           what: str, field: tuple) -> list[Problem]:
+    """One finding per log group where the counted filters would pass `limit`."""
+    used: dict[str, int] = defaultdict(int)
+    for resource in kept:
+        used[resource.group] += counts(resource)
+    totals = used.copy()
+    for resource in ours:
+        totals[resource.group] += counts(resource)
+    findings = []
+    for resource in ours:
+        used[resource.group] += counts(resource)
+        if counts(resource) and used[resource.group] == limit + 1:
+            findings.append(Problem(resource.origin + field, f"log group '{resource.group}' would have {totals[resource.group]} "
+                                             f"{what}; AWS allows at most {limit}", "error"))
+    return findings
+
+
+def _has_regex(resource: Resource) -> bool:
+    """Whether a filter counts toward the 5 regex patterns a log group may have [S4]."""
+    try:
+        return parse(resource.spec["filterPattern"]).regex_count > 0
+    except PatternError:   # a pattern AWS took but we cannot read: it counts, to be safe
+        return "%" in resource.spec["filterPattern"]
+
+
+def insights_notes(config: Config, actual: Actual) -> list[Problem]:
+    """Performance metrics that would duplicate enhanced mode's, or that no event will feed."""
+    notes = []
+    for number, cluster in enumerate(config.clusters):
+        if not cluster.wants_performance_metrics:
+            continue
+        live = cluster.container_insights or actual.settings.get(cluster.name)
+        if live == "enhanced":
+            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
+                                         "per-container metrics (ECS/ContainerInsights) already exist, so "
+                                         + ("no performance filters are made" if cluster.container_insights else
+                                            "the performance filters duplicate them; set container_insights: "
+                                            "enhanced to drop them"), "note"))
+        elif live == "disabled":
+            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' has Container Insights disabled in AWS: the "
+                                         "performance filters will see no events until it is enabled", "note"))
+    return notes
+
+
+
+
+def generated_patterns(wanted: list[Resource]) -> list[Problem]:
+    """Patterns we compile (performance filters) must parse, or AWS would refuse them mid-apply."""
+    found = []
+    for resource in wanted:
+        if resource.kind == KIND and len(resource.origin) == 2:   # a cluster's compiled filter
+            try:
+                parse(resource.spec["filterPattern"])
+            except PatternError as error:
+                found.append(Problem(resource.origin, f"the generated pattern of {resource.id} is not valid "
+                                                      f"({error}); report this as a bug", "error"))
+    return found
+
+
+Publisher = tuple[Path, bool, str | None]   # where, whether it says `shared: true`, its unit
+
+
+def collisions(config: Config) -> list[Problem]:
+    """Two filters publishing one metric (namespace, name, dimension names) merge their data.
+
+    That is an error unless every one of them says `shared: true`; different units on one
+    metric are always an error (CloudWatch keeps one unit per data point and mixes them).
+    """
+    found = []
+    for (namespace, metric, _), publishers in _publishers(config).items():
+        first = publishers[0]
+        for where, shared, unit in publishers[1:]:
+            if unit != first[2]:
+                found.append(Problem(where, f"metric {namespace} {metric} is published with unit {unit or 'None'} "
+                                            f"here and {first[2] or 'None'} by another filter; one metric has one "
+                                            "unit", "error", related=(first[0],)))
+            elif not (shared and first[1]):
+                found.append(Problem(where, f"metric {namespace} {metric} is also published by another filter: "
+                                            "each container's metrics are its own unless every filter that "
+                                            "publishes one says `shared: true`", "error", related=(first[0],)))
+    return found
+
+
+def _publishers(config: Config) -> dict[tuple, list[Publisher]]:
+    """Every filter's metric identity; a cluster's performance metrics share theirs by design."""
+    found: dict[tuple, list[Publisher]] = defaultdict(list)
+    for place in containers(config):
+        for number, item in enumerate(place.container.filters):
+            found[_identity(publishes(config, place, item))].append(
+                (place.path + ("filters", number), item.shared, item.unit))
+    for number, cluster in enumerate(config.clusters):
+        for field in sorted({m for s in cluster.services for c in s.containers for m in c.performance_metrics}):
+            metric = performance_metric(config, field)
+            found[_identity(metric)].append((("clusters", number), True, metric.get("unit")))
+    return found
+
+
+def _identity(metric: dict) -> tuple:
+    return (metric["metricNamespace"], metric["metricName"], frozenset(metric.get("dimensions", {})))
+
+
+def shared_groups(config: Config) -> list[Problem]:
+    """Containers that share a log group each count the others' events too; say so, once per container."""
+    users: dict[str, list[Place]] = defaultdict(list)
+    for place in containers(config):
+        if place.container.log_group and place.container.filters:
+            users[place.container.log_group].append(place)
+    found = []
+    for group, places in users.items():
+        for place in places[1:]:
+            found.append(Problem(place.path + ("log_group",), f"log group '{group}' is shared with container "
+                                 f"'{places[0].container.name}' ({_where(places[0])}); each filter here also "
+                                 "counts the other container's events", "warning", related=(places[0].path,)))
+        found += _twice(places)
+    return found
+
+
+def _twice(places: list[Place]) -> list[Problem]:
+    """The same pattern from two containers on one group: every matching event is counted twice."""
+    first: dict[tuple, Path] = {}
+    found = []
+    for place in places:
+        for number, item in enumerate(place.container.filters):
+            path, key = place.path + ("filters", number), (item.pattern, item.value or "1")
+            if key in first and first[key][:len(place.path)] != place.path:
+                found.append(Problem(path, f"the same pattern sits on log group '{place.container.log_group}' "
+                                           "for another container too: every matching event is counted twice. "
+                                           "Keep one filter (with `shared: true` to make it one metric), or tell "
+                                           "containers apart with a dimension from the event (FireLens adds "
+                                           "$.container_name)", "warning", related=(first[key],)))
+            first.setdefault(key, path)
+    return found
+
+
+def _where(place: Place) -> str:
+    return f"cluster {place.cluster.name}, service {place.service.name}"
