@@ -7,7 +7,7 @@ Language reference: /work/shared/reference/filter-patterns.md; undocumented beha
 in monitor.patterns.semantics.
 """
 
-from monitor.patterns.errors import PatternError
+from monitor.patterns.errors import PatternError, PatternWarning
 from monitor.patterns.pattern import Pattern, Result, parse
 
-__all__ = ["Pattern", "PatternError", "Result", "parse"]
+__all__ = ["Pattern", "PatternError", "PatternWarning", "Result", "parse"]

@@ -45,7 +45,8 @@ class Field:
 class DelimitedMatcher:
     """A compiled space-delimited pattern: field layout plus per-field tests."""
 
-    wildcard_selectors = 0
+    wildcards_at: tuple[int, ...] = ()
+    warnings: tuple = ()
 
     def __init__(self, specs: list):
         split = specs.index(ELLIPSIS) if ELLIPSIS in specs else len(specs)
@@ -55,7 +56,7 @@ class DelimitedMatcher:
         self.ellipsis = split < len(specs) or not specs  # `[]` extracts everything [S5]
         self.names = tuple(f.name for f in self.head + self.tail if f.name)
         conditions = [f.condition for f in self.head + self.tail if f.condition is not None]
-        self.regex_count = sum(c.operand.kind == "regex" for n in conditions for c in logic.atoms(n))
+        self.regex_at = tuple(c.operand.start for n in conditions for c in logic.atoms(n) if c.operand.kind == "regex")
         self.checks = _checks(self.head, self.tail)
         self.needles = required_text(conditions)
 

@@ -16,9 +16,6 @@ import re
 
 # --- The pattern as a whole -----------------------------------------------------------------
 
-MAX_PATTERN_LENGTH = 1024
-"""filterPattern is 0..1024 characters in PutMetricFilter and TestMetricFilter [S10]."""
-
 MATCH_ALL_TEXTS = frozenset({"", '""', '" "'})
 """Trimmed patterns that match every event: the empty pattern [S3][S10] and `" "` [S1].
 
@@ -32,13 +29,29 @@ from exhausting Python's stack, so parse() only ever raises PatternError."""
 
 # --- Unstructured terms ---------------------------------------------------------------------
 
-UNQUOTED_TERM = re.compile(r"[A-Za-z0-9_]+")
-"""An unquoted term may hold only letters, digits and `_`; anything else must be quoted.
+PLAIN_TERM = re.compile(r"[A-Za-z0-9_]+")
+"""The documented unquoted term: letters, digits and `_`; "terms that include characters other than
+alphanumeric or underscore must be placed inside double quotes" [S3a][S1]. Any other unquoted term
+parses (see UNQUOTED_TERM) but carries a PatternWarning whose fix is the quoted spelling."""
 
-"Metric filter terms that include characters other than alphanumeric or underscore must be placed
-inside double quotes" [S3a][S1]. Unquoted `ORDER-ITEM-1` does not find the literal text on AWS
-[S20], so rather than guess what AWS does with it, such a term is a PatternError that says how to
-quote it.
+UNQUOTED_TERM = re.compile(r'[^\s"%]+')
+"""An unquoted term is any run of characters but whitespace, `"` (a phrase) and `%` (a regex).
+
+AWS accepts unquoted `java.lang.OutOfMemoryError`: filters like it are deployed and working in
+public Terraform and CloudFormation configs, so refusing them would refuse what AWS accepts. How
+AWS matches them is UNVERIFIED; here such a term is a literal, case-sensitive substring (the
+strictest reading that still finds the text; splitting at the `.` into ANDed words would match
+more). `[`, `]`, `{`, `(`, `:`, `/`, `=`, `@`, `'`, `*`, `?` and non-ASCII letters have no meaning
+inside a term, so they are literal; `-` is the exception (HYPHEN_STARTS_EXCLUSION).
+"""
+
+HYPHEN_STARTS_EXCLUSION = True
+"""A `-` inside an unquoted term starts an exclusion: `ORDER-ITEM-1` is `ORDER -ITEM -1`.
+
+AWS accepts unquoted `ORDER-ITEM-1` but does not find that literal text, while `"ORDER-ITEM-1"`
+does [S20]; the minus is the exclusion operator [S1], and reading it as one explains the report
+(every event containing ORDER-ITEM-1 contains ITEM, so none matches). UNVERIFIED; the warning
+says to quote the term. An empty piece (`ERROR-`, `a--b`) is a PatternError, as `ERROR -` is.
 """
 
 SPACED_EXCLUSION = True
@@ -104,10 +117,6 @@ WILDCARD_SELECTS_CHILDREN = True
 """`.*` and `[*]` both select every child of an object or array [S2]. A comparison matches when any
 selected value satisfies it (implied by [S2]'s examples); `NOT EXISTS` matches when nothing is
 selected."""
-
-MAX_WILDCARDS_PER_SELECTOR = 1
-""""You can only use up to one wildcard selector in a property selector" [S1][S2]: a second one is
-a PatternError. The per-pattern quota (3) is left to the caller via Pattern.wildcard_selectors."""
 
 IS_MATCHES_TEXT = False
 """`IS TRUE`, `IS FALSE` and `IS NULL` need the JSON literals true, false and null: the string

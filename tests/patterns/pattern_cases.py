@@ -128,6 +128,10 @@ TERMS = [
     *expect("[S19]", "?ERROR ?Exception", ["java.lang.Exception", "[ERROR] x"], ["[INFO] ok"]),
     *expect("[S17]", "ERROR", [], [CONTAINER], "NetworkRxErrors is not ERROR: terms are case sensitive"),
     Case("[S5]", '"[ERROR]"', APP[3], True, fields={}),
+    *expect("[S20]", '"ORDER-ITEM-1"', ["order ORDER-ITEM-1 shipped"], ["order ORDER-ITEM-2 shipped"]),
+    *expect("[S20]", "ORDER-ITEM-1", ["ORDER 7"], ["order ORDER-ITEM-1 shipped"],
+            "AWS does not find the literal text; read as ORDER -ITEM -1 (semantics.HYPHEN_STARTS_EXCLUSION)",
+            disputed=True),
 ]
 
 # --- Standalone regex [S1][S4] ----------------------------------------------------------------
