@@ -141,11 +141,20 @@ refuse."""
 
 # --- Space-delimited patterns ----------------------------------------------------------------
 
-EXACT_FIELD_COUNT = True
-"""Without `...` an event must have exactly as many fields as the pattern (DISPUTED [S1] vs
-[S3][S5]): every example that states results has equal counts, and [S3] says `[w1=ERROR, w2]`
-matches `ERROR message` but not `ERROR WARN message`. Set to False to let the last field absorb
-the rest of the line (what [S1]'s "blank w2 indicator" suggests); read at evaluation time."""
+EXACT_FIELD_COUNT = False
+"""Without `...` the last pattern field takes the rest of the line (DISPUTED, UNVERIFIED).
+
+For an exact count: every documented example that states results has as many pattern fields as
+event fields [S5][S1][S18], and the 2020 doc says `[w1=ERROR, w2]` matches `ERROR message` but not
+`ERROR WARN message` [S3] (the same section also claims a match no reading allows, so it is weak).
+Against it, and decisive: the current doc pairs `[w1=ERROR, w2]` with 6- and 7-word events and says
+it returns events "where the first word is ERROR", after a "blank w2 indicator" [S1]; and public
+repositories deploy one-field alarms such as `[(w1="*ERROR*" && w1!="*UNAUTHORIZED*") ||
+w1="*Task timed out*"]`, have added exclusions to silence real alerts from them, and have widened
+values because the one field held a space. Both only make sense if, on AWS, the last field takes
+the rest of the line. Its value is then the raw rest (brackets and quotes kept), read at
+evaluation time; a non-last field stays one event field (see delimited.spaced_value_warnings).
+"""
 
 MAX_ELLIPSES = 1
 """One `...` per pattern, at the start, middle or end (the documented placements [S3]); with two,

@@ -27,6 +27,8 @@ WARNED = [
     ("Malware scan timed out for notification.id", 40, '"notification.id"'),
     ("ORDER-ITEM-1", 6, '"ORDER-ITEM-1"'),
     ("ERROR -a/b", 9, '-"a/b"'),
+    ('[w1="*Task timed out*", w2]', 5, "make w1 the last field"),
+    ('[..., msg="*timed out*"]', 11, "compare one word"),
 ]
 
 

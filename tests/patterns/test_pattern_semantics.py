@@ -183,12 +183,26 @@ def test_json_reference_must_be_in_pattern() -> None:
 
 def test_exact_field_count(monkeypatch: pytest.MonkeyPatch) -> None:
     event = "ERROR 09/25/2014 12:00:02 Failed to process request"
-    assert semantics.EXACT_FIELD_COUNT is True
-    assert not parse("[w1=ERROR, w2]").matches(event)
-    monkeypatch.setattr(semantics, "EXACT_FIELD_COUNT", False)
+    assert semantics.EXACT_FIELD_COUNT is False
     result = parse("[w1=ERROR, w2]").evaluate(event)
     assert result.fields == {"$w1": "ERROR", "$w2": "09/25/2014 12:00:02 Failed to process request"}
+    assert parse('[w1="*Task timed out*"]').matches("2024-01-01T00:00:00Z abc Task timed out after 3s")
     assert not parse("[w1=ERROR, w2, w3]").matches("ERROR message")
+    assert parse("[a, ..., b]").evaluate("1 2 3 4").fields == {"$a": "1", "$2": "2", "$3": "3", "$b": "4"}
+    monkeypatch.setattr(semantics, "EXACT_FIELD_COUNT", True)
+    assert not parse("[w1=ERROR, w2]").matches(event)
+
+
+@pytest.mark.parametrize("pattern, columns", [
+    ('[(w1="*ERROR*" && w1!="*UNAUTHORIZED*") || w1="*Task timed out*"]', []),
+    ('[a, b="x y"]', []),
+    ('[a="x y", b]', [4]),
+    ('[a=%x y% || a!="p q", b = 1]', [4, 16]),
+    ('[..., b="x y"]', [9]),
+    ('[a="xy", b=%x\\sy%]', []),
+])
+def test_spaced_values_warn_unless_the_field_takes_the_rest(pattern: str, columns: list[int]) -> None:
+    assert [warning.column for warning in parse(pattern).warnings] == columns
 
 
 def test_max_ellipses() -> None:
