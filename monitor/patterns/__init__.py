@@ -3,8 +3,8 @@
     >>> parse('{ $.latency > 1000 }').evaluate('{"latency": 1500}', value="$.latency").value
     1500.0
 
-Language reference: /work/shared/reference/filter-patterns.md; undocumented behaviour is decided
-in monitor.patterns.semantics.
+Undocumented behaviour is decided in monitor.patterns.semantics, whose SOURCES list resolves the
+[S#] tags used throughout this package; AWS's quotas are in monitor.patterns.limits.
 """
 
 from monitor.patterns.errors import PatternError, PatternWarning

@@ -1,13 +1,51 @@
 """Every behaviour the AWS documentation leaves open, decided once and named here.
 
-Each choice is one constant with a docstring and a test in tests/patterns/test_semantics.py. Most
-are switches the engine reads (flip one and the behaviour follows); a few record a fixed decision
-(REGEX_MIXED_WITH_TERMS, COMPARABLE_TYPES, UNSUPPORTED_JSON_KEYWORDS, JSON_EXTRACTS_FIELDS) so it
-is written down in one place. Source tags [S#] refer to the source list at the end of
-/work/shared/reference/filter-patterns.md. Where a choice is marked UNVERIFIED only a
-TestMetricFilter call on a real account can settle it; the choice follows what the documented
-examples imply, and leans towards "does not match" when a wrong "matches" would hide a broken
-metric.
+Each choice is one constant with a docstring and a test in tests/patterns/test_pattern_semantics.py.
+Most are switches the engine reads (flip one and the behaviour follows); a few record a fixed
+decision (REGEX_MIXED_WITH_TERMS, COMPARABLE_TYPES, UNSUPPORTED_JSON_KEYWORDS, JSON_EXTRACTS_FIELDS)
+so it is written down in one place. The principle: never refuse a pattern AWS accepts. Where a
+choice is marked UNVERIFIED only a TestMetricFilter call on a real account can settle it; the
+choice follows the best evidence, the pattern carries a PatternWarning with the unambiguous
+spelling, and the engine leans towards "does not match" when a wrong "matches" would hide a broken
+metric. AWS's documented quotas are in monitor.patterns.limits.
+
+SOURCES - the [S#] tags used in monitor/patterns/, monitor/config/rules.py and the tests:
+
+[S1]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+      (with .../logs/matching-terms-unstructured-log-events.html and
+      .../logs/matching-terms-space-delimited-log-events.html)
+[S2]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+[S3]  The 2020 page: https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide/blob/
+      5ae5c9aeccbdc909d7549b9260291ce7ed2a92f3/doc_source/FilterAndPatternSyntax.md
+[S3a] The 2018 page: https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide/blob/
+      e9343db32ceee280415c5020340b450132c0be07/doc_source/FilterAndPatternSyntax.md
+[S4]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html
+[S5]  https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html
+[S6]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntaxForMetricFilters.html
+[S7]  https://github.com/aws/aws-cli/blob/develop/awscli/examples/logs/test-metric-filter.rst
+[S10] botocore's logs model, https://github.com/boto/botocore/blob/develop/botocore/data/logs/
+      2014-03-28/service-2.json; the same text on
+      https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+[S11] https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html
+[S12] https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+[S13] https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_logs/MetricFilterProps.html
+[S14] https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/ExtractBytesExample.html (and
+      Counting404Responses.html, FindCountMetric.html, CountOccurrencesExample.html on the same path)
+[S14a] The archived ExtractBytesExample.md in https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide
+[S15] https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
+[S16] https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
+[S17] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-ECS.html
+[S18] https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
+[S19] https://docs.aws.amazon.com/lightsail/2016-11-28/api-reference/API_GetContainerLog.html
+[S20] https://github.com/jorgebastida/awslogs/issues/381
+[S21] https://github.com/aws/aws-cdk/issues/15047
+[S22] The CloudWatch console's metric-value help text ("Valid metric values are: floating point
+      number (1, 99.9, etc.), numeric field identifiers ($1, $2, etc.), or named field
+      identifiers ..."), as quoted in public sample code; no AWS page carries it.
+[S23] https://github.com/hashicorp/terraform-provider-aws/issues/28881,
+      https://github.com/hashicorp/terraform-provider-aws/issues/22105,
+      https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-logs/issues/64,
+      https://github.com/aws/aws-cdk/pull/21654
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """AWS's documented filter-pattern examples as a table: [source] pattern, event, expected outcome.
 
-Source tags refer to /work/shared/reference/filter-patterns.md. Where a source gives a pattern but
+Source tags refer to the SOURCES list in monitor/patterns/semantics.py ("[prod]" marks a pattern
+seen in public repositories' deployed configs, not in a doc). Where a source gives a pattern but
 no event, the event is built to sit just inside or outside what the pattern documents ("event
 built"). Cases marked disputed=True are where the docs disagree; the expectation is the engine's
 default as decided in monitor/patterns/semantics.py, and the note says what the doc claims.
