@@ -281,6 +281,8 @@ def cmd_test_filter(args) -> int:
         pattern = cases.compile_for_test(args.pattern, args.value, args.dimension)
     except ValueError as error:
         raise UserError(str(error)) from None
+    for warning in pattern.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.aws:
         return _test_filter_on_aws(args, pattern)
     dimensions = dict(item.split("=", 1) for item in args.dimension)

@@ -1,7 +1,9 @@
 """Layer three: AWS's rules for each metric filter field, checked offline.
 
 Sources: botocore's `logs` service model (PutMetricFilter, MetricTransformation) and the
-CloudFormation AWS::Logs::MetricFilter schema; see shared/reference/filter-patterns.md §5-6.
+CloudFormation AWS::Logs::MetricFilter schema ([S10] and [S11] in the SOURCES list of
+monitor/patterns/semantics.py). Whether a filter pattern is accepted, quotas included, is
+decided by monitor.patterns.parse alone.
 """
 
 from __future__ import annotations
@@ -13,16 +15,14 @@ import botocore.loaders
 
 from monitor.config.model import Filter
 from monitor.patterns import Pattern, PatternError, parse
+from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN   # noqa: F401 (kinds.performance)
 from monitor.problems import Path, Problem, Source
 
 MAX_FILTER_NAME = 512          # filterName: 1-512, pattern [^:*]*
-MAX_PATTERN = 1024             # filterPattern: 0-1024
 MAX_METRIC_NAME = 255          # metricName: <=255, [^:*$]*, ASCII (CloudFormation)
 MAX_METRIC_VALUE = 100         # metricValue: <=100
 MAX_DIMENSIONS = 3             # "as many as three dimensions"
 MAX_DIMENSION_TEXT = 255       # dimension key and value: <=255 each
-MAX_REGEX_PER_PATTERN = 2      # JSON and space-delimited patterns
-MAX_WILDCARD_SELECTORS = 3     # per compound JSON pattern
 # Namespace: botocore allows [^:*$]{0,255}, CloudFormation [0-9a-zA-Z.\-_/#]{1,256};
 # we accept only what both accept.
 NAMESPACE = re.compile(r"[0-9A-Za-z._/#-]{1,255}")
@@ -66,24 +66,25 @@ def check_filter(item: Filter, path: Path, source: Source, with_pattern: bool = 
     found += _metric_problems(item)
     if pattern is not None:
         found += _reference_problems(item, pattern)
-    return [Problem(path + (key if isinstance(key, tuple) else (key,)), message,
-                    source=source, offset=offset)
-            for key, message, offset in found]
+    problems = [Problem(path + (key if isinstance(key, tuple) else (key,)), message,
+                        source=source, offset=offset)
+                for key, message, offset in found]
+    return problems + (_pattern_warnings(pattern, path, source) if with_pattern else [])
 
 
 def _pattern(text: str, found: list) -> Pattern | None:
-    try:   # the parser also enforces the 1024-character limit
-        pattern = parse(text)
+    """parse() alone decides what AWS accepts, quotas included; its error becomes a Problem."""
+    try:
+        return parse(text)
     except PatternError as error:
         found.append(("pattern", error.message, error.column))
         return None
-    if pattern.kind in ("json", "delimited") and pattern.regex_count > MAX_REGEX_PER_PATTERN:
-        found.append(("pattern", f"{pattern.regex_count} regular expressions; AWS allows at most "
-                                 f"{MAX_REGEX_PER_PATTERN} in a JSON or space-delimited pattern", None))
-    if pattern.wildcard_selectors > MAX_WILDCARD_SELECTORS:
-        found.append(("pattern", f"{pattern.wildcard_selectors} wildcard selectors; AWS allows at most "
-                                 f"{MAX_WILDCARD_SELECTORS} in one pattern", None))
-    return pattern
+
+
+def _pattern_warnings(pattern: Pattern | None, path: Path, source: Source) -> list[Problem]:
+    """Accepted, but matched in a way AWS does not document: warn with the unambiguous spelling."""
+    return [Problem(path + ("pattern",), warning.message, severity="warning", source=source, offset=warning.column)
+            for warning in (pattern.warnings if pattern is not None else ())]
 
 
 def _metric_problems(item: Filter) -> list[tuple[str, str, None]]:

@@ -3,11 +3,11 @@
     >>> parse('{ $.latency > 1000 }').evaluate('{"latency": 1500}', value="$.latency").value
     1500.0
 
-Language reference: /work/shared/reference/filter-patterns.md; undocumented behaviour is decided
-in monitor.patterns.semantics.
+Undocumented behaviour is decided in monitor.patterns.semantics, whose SOURCES list resolves the
+[S#] tags used throughout this package; AWS's quotas are in monitor.patterns.limits.
 """
 
-from monitor.patterns.errors import PatternError
+from monitor.patterns.errors import PatternError, PatternWarning
 from monitor.patterns.pattern import Pattern, Result, parse
 
-__all__ = ["Pattern", "PatternError", "Result", "parse"]
+__all__ = ["Pattern", "PatternError", "PatternWarning", "Result", "parse"]

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from monitor.patterns import logic, semantics
 from monitor.patterns.cursor import Cursor
+from monitor.patterns.errors import PatternWarning
 from monitor.patterns.operands import (COMPARE, ORDERING, Operand, is_any, read_operand, read_operator,
                                        text_test, to_number, wildcard_core)
 from monitor.patterns.semantics import (CONDITION_NAMES_OWN_FIELD, DELIMITED_TEXT_EQUALITY,
@@ -45,7 +46,7 @@ class Field:
 class DelimitedMatcher:
     """A compiled space-delimited pattern: field layout plus per-field tests."""
 
-    wildcard_selectors = 0
+    wildcards_at: tuple[int, ...] = ()
 
     def __init__(self, specs: list):
         split = specs.index(ELLIPSIS) if ELLIPSIS in specs else len(specs)
@@ -55,9 +56,10 @@ class DelimitedMatcher:
         self.ellipsis = split < len(specs) or not specs  # `[]` extracts everything [S5]
         self.names = tuple(f.name for f in self.head + self.tail if f.name)
         conditions = [f.condition for f in self.head + self.tail if f.condition is not None]
-        self.regex_count = sum(c.operand.kind == "regex" for n in conditions for c in logic.atoms(n))
+        self.regex_at = tuple(c.operand.start for n in conditions for c in logic.atoms(n) if c.operand.kind == "regex")
         self.checks = _checks(self.head, self.tail)
         self.needles = required_text(conditions)
+        self.warnings = spaced_value_warnings(self.head + self.tail, self.ellipsis)
 
     def match(self, message: str) -> bool:
         """True if the event has the right number of fields and every condition holds."""
@@ -119,6 +121,29 @@ def required_text(conditions: list) -> tuple[str, ...]:
         if condition.op == "=" and operand.kind == "text" and not is_any(operand.text):
             found.append(wildcard_core(operand.text))
     return tuple(needle for needle in dict.fromkeys(found) if needle)
+
+
+def spaced_value_warnings(fields: list[Field], ellipsis: bool) -> tuple[PatternWarning, ...]:
+    """Only the last field takes the rest of the line; any other is one event field (EVENT_FIELD)."""
+    absorbing = fields[-1] if fields and not ellipsis and not semantics.EXACT_FIELD_COUNT else None
+    return tuple(_spaced_warning(field.name, atom.operand, absorbing is not None) for field in fields
+                 if field is not absorbing and field.condition is not None
+                 for atom in logic.atoms(field.condition) if _has_space(atom.operand))
+
+
+def _has_space(operand: Operand) -> bool:
+    """A text or regex value with a literal space, which one whitespace-delimited word never holds."""
+    text = operand.regex.pattern if operand.kind == "regex" else operand.text
+    return operand.kind != "number" and any(char.isspace() for char in text)
+
+
+def _spaced_warning(name: str, operand: Operand, can_absorb: bool) -> PatternWarning:
+    """Say when such a value can match at all, and how to make it match the line as written."""
+    fix = (f"make {name} the last field (it then takes the rest of the line), or compare one word" if can_absorb
+           else "compare one word (with '...' no field takes the rest of the line)")
+    return PatternWarning(f"field {name} is one word of the event unless the event wraps it in [...] or "
+                          f"\"...\", so a value with a space matches only such a field; {fix}",
+                          operand.start + 1, fix)
 
 
 def _checks(head: list[Field], tail: list[Field]) -> list[tuple[int, Callable[[str], bool]]]:

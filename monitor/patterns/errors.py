@@ -1,6 +1,8 @@
-"""The one error a filter pattern can raise, with the column a person needs to fix it."""
+"""The one error a filter pattern can raise, and the warnings it can carry, each with its column."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class PatternError(ValueError):
@@ -17,3 +19,15 @@ class PatternError(ValueError):
 
     def __reduce__(self):
         return (type(self), (self.message, self.column, self.expected))
+
+
+@dataclass(frozen=True)
+class PatternWarning:
+    """A pattern AWS accepts but whose matching is undocumented; `fix` is the unambiguous spelling."""
+
+    message: str
+    column: int
+    fix: str
+
+    def __str__(self) -> str:
+        return f"column {self.column}: {self.message}"

@@ -44,8 +44,9 @@ class JsonMatcher:
     def __init__(self, expression: Any):
         comparisons = logic.atoms(expression)
         self.selectors = tuple(dict.fromkeys(c.selector.text for c in comparisons))
-        self.regex_count = sum(c.operand is not None and c.operand.kind == "regex" for c in comparisons)
-        self.wildcard_selectors = sum(c.selector.wildcard for c in comparisons)
+        self.regex_at = tuple(c.operand.start for c in comparisons if c.operand and c.operand.kind == "regex")
+        self.wildcards_at = tuple(c.selector.start for c in comparisons if c.selector.wildcard)
+        self.warnings: tuple = ()
         self.needles = required_text(expression)
         self.test = logic.compile_node(expression, compile_comparison)
 

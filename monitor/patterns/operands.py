@@ -29,6 +29,7 @@ class Operand:
     number: float = 0.0
     regex: re.Pattern | None = None
     quoted: bool = False
+    start: int = 0  # offset of the value in the pattern text, for quota errors and warnings
 
 
 def read_operator(cursor: Cursor) -> str | None:
@@ -43,9 +44,9 @@ def read_operand(cursor: Cursor, op: str, stops: str) -> Operand:
     cursor.skip_space()
     start = cursor.pos
     if cursor.at('"'):
-        operand = Operand("text", read_quoted(cursor), quoted=True)
+        operand = Operand("text", read_quoted(cursor), quoted=True, start=start)
     elif cursor.at("%"):
-        operand = Operand("regex", regex=read_regex(cursor))
+        operand = Operand("regex", regex=read_regex(cursor), start=start)
     else:
         operand = _read_unquoted(cursor, op, stops)
     if op in ORDERING and operand.kind != "number":
@@ -65,11 +66,11 @@ def _read_unquoted(cursor: Cursor, op: str, stops: str) -> Operand:
                            f"put the value in double quotes: {quote(whole)}")
     text = token.group()
     if NUMBER.fullmatch(text):
-        return Operand("number", text, number=parse_number(text))
+        return Operand("number", text, number=parse_number(text), start=start)
     if "+" in text:
         raise cursor.error("'+' is allowed only as the sign of a number; quote text values",
                            pos=start + text.index("+"))
-    return Operand("text", text)
+    return Operand("text", text, start=start)
 
 
 def quote(text: str) -> str:

@@ -8,11 +8,12 @@ from typing import Any, Callable
 
 from monitor.patterns import references
 from monitor.patterns.delimited import parse_delimited
-from monitor.patterns.errors import PatternError
+from monitor.patterns.errors import PatternWarning
 from monitor.patterns.jsonpattern import parse_json
+from monitor.patterns.limits import check_length, check_quotas
 from monitor.patterns.regex import compile_regex
-from monitor.patterns.semantics import DIMENSION_KINDS, MATCH_ALL_TEXTS, MAX_PATTERN_LENGTH
-from monitor.patterns.terms import parse_terms
+from monitor.patterns.semantics import DIMENSION_KINDS, MATCH_ALL_TEXTS
+from monitor.patterns.terms import compile_terms, read_terms
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,13 @@ class Result:
 class TextMatcher:
     """Terms, a standalone regex, or match-all: a test of the raw message, nothing extracted."""
 
-    regex_count = 0
-    wildcard_selectors = 0
+    wildcards_at: tuple[int, ...] = ()
 
-    def __init__(self, test: Callable[[str], bool], regex_count: int = 0):
+    def __init__(self, test: Callable[[str], bool], regex_at: tuple[int, ...] = (),
+                 warnings: tuple[PatternWarning, ...] = ()):
         self.match = test
-        self.regex_count = regex_count
+        self.regex_at = regex_at
+        self.warnings = warnings
 
     def extract(self, message: str) -> tuple[bool, Any]:
         """The match; unstructured patterns extract nothing [S5][S7]."""
@@ -46,8 +48,9 @@ class Pattern:
     def __init__(self, text: str, kind: str, matcher: Any):
         self.text = text
         self.kind = kind
-        self.regex_count: int = matcher.regex_count
-        self.wildcard_selectors: int = matcher.wildcard_selectors
+        self.regex_count: int = len(matcher.regex_at)
+        self.wildcard_selectors: int = len(matcher.wildcards_at)
+        self.warnings: tuple[PatternWarning, ...] = matcher.warnings  # accepted, but say how to be sure
         self._matcher = matcher
         self._references: dict[str, references.Reference] = {}   # checked once, not per event
         self.matches = matcher.match  # the compiled test itself: one call less per event
@@ -111,13 +114,12 @@ class Pattern:
 
 @lru_cache(maxsize=1024)
 def parse(text: str) -> Pattern:
-    """Compile a filter pattern; raises PatternError naming the column of the first problem."""
-    if len(text) > MAX_PATTERN_LENGTH:
-        raise PatternError(f"a filter pattern is at most {MAX_PATTERN_LENGTH} characters, "
-                           f"this one has {len(text)}", MAX_PATTERN_LENGTH + 1)
+    """The one judge of what AWS accepts: PatternError (with its column) for anything it refuses."""
+    check_length(text)
     start = len(text) - len(text.lstrip())
     end = len(text.rstrip())
     kind, matcher = _compile(text, start, end)
+    check_quotas(kind, matcher)
     return Pattern(text, kind, matcher)
 
 
@@ -131,8 +133,9 @@ def _compile(text: str, start: int, end: int) -> tuple[str, Any]:
     if body[0] == "[":
         return "delimited", parse_delimited(text, start, end)
     if len(body) > 1 and body[0] == body[-1] == "%":
-        return "regex", TextMatcher(_search(compile_regex(text, start + 1, end - 1)), 1)
-    return "terms", TextMatcher(parse_terms(text, start, end))
+        return "regex", TextMatcher(_search(compile_regex(text, start + 1, end - 1)), (start,))
+    terms = read_terms(text, start, end)
+    return "terms", TextMatcher(compile_terms(terms), warnings=terms.warnings)
 
 
 def _search(regex: Any) -> Callable[[str], bool]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from monitor.patterns.cursor import Cursor
-from monitor.patterns.semantics import MAX_WILDCARDS_PER_SELECTOR, WILDCARD_SELECTS_CHILDREN
+from monitor.patterns.limits import MAX_WILDCARDS_PER_SELECTOR
+from monitor.patterns.semantics import WILDCARD_SELECTS_CHILDREN
 
 MISSING = object()
 """What a selector yields when the event has nothing at that path."""
@@ -32,6 +33,7 @@ class Selector:
     steps: tuple
     get: Callable[[dict], Any] = field(compare=False, repr=False)
     select: Callable[[dict], list] = field(compare=False, repr=False)
+    start: int = field(default=0, compare=False)  # offset in the pattern text, for quota errors
 
     @property
     def wildcard(self) -> bool:
@@ -56,7 +58,7 @@ def parse_selector(cursor: Cursor) -> Selector:
         at = cursor.pos
         steps.append(_read_step(cursor))
         _check_wildcards(cursor, steps, at)
-    return make_selector(cursor.text[start:cursor.pos], tuple(steps))
+    return make_selector(cursor.text[start:cursor.pos], tuple(steps), start)
 
 
 def _read_step(cursor: Cursor) -> Any:
@@ -87,21 +89,21 @@ def _read_bracket(cursor: Cursor) -> Any:
 
 
 def _check_wildcards(cursor: Cursor, steps: list, at: int) -> None:
-    """At most one wildcard per property selector [S1][S2]."""
+    """At most one wildcard per property selector (limits.MAX_WILDCARDS_PER_SELECTOR)."""
     count = sum(isinstance(step, Wildcard) for step in steps)
     if count > MAX_WILDCARDS_PER_SELECTOR:
         raise cursor.error(f"a property selector can use at most {MAX_WILDCARDS_PER_SELECTOR} wildcard "
                            "selector ('*')", pos=at)
 
 
-def make_selector(text: str, steps: tuple) -> Selector:
+def make_selector(text: str, steps: tuple, start: int = 0) -> Selector:
     """Attach the compiled lookups to a parsed selector."""
     wild = [i for i, step in enumerate(steps) if isinstance(step, Wildcard)]
     if not wild:
         get = compile_get(steps)
-        return Selector(text, steps, get, lambda doc: _listed(get(doc)))
+        return Selector(text, steps, get, lambda doc: _listed(get(doc)), start)
     split = wild[0]
-    return Selector(text, steps, _no_single, compile_select(steps[:split], steps[split], steps[split + 1:]))
+    return Selector(text, steps, _no_single, compile_select(steps[:split], steps[split], steps[split + 1:]), start)
 
 
 def compile_get(steps: tuple) -> Callable[[dict], Any]:

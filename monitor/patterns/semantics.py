@@ -1,13 +1,51 @@
 """Every behaviour the AWS documentation leaves open, decided once and named here.
 
-Each choice is one constant with a docstring and a test in tests/patterns/test_semantics.py. Most
-are switches the engine reads (flip one and the behaviour follows); a few record a fixed decision
-(REGEX_MIXED_WITH_TERMS, COMPARABLE_TYPES, UNSUPPORTED_JSON_KEYWORDS, JSON_EXTRACTS_FIELDS) so it
-is written down in one place. Source tags [S#] refer to the source list at the end of
-/work/shared/reference/filter-patterns.md. Where a choice is marked UNVERIFIED only a
-TestMetricFilter call on a real account can settle it; the choice follows what the documented
-examples imply, and leans towards "does not match" when a wrong "matches" would hide a broken
-metric.
+Each choice is one constant with a docstring and a test in tests/patterns/test_pattern_semantics.py.
+Most are switches the engine reads (flip one and the behaviour follows); a few record a fixed
+decision (REGEX_MIXED_WITH_TERMS, COMPARABLE_TYPES, UNSUPPORTED_JSON_KEYWORDS, JSON_EXTRACTS_FIELDS)
+so it is written down in one place. The principle: never refuse a pattern AWS accepts. Where a
+choice is marked UNVERIFIED only a TestMetricFilter call on a real account can settle it; the
+choice follows the best evidence, the pattern carries a PatternWarning with the unambiguous
+spelling, and the engine leans towards "does not match" when a wrong "matches" would hide a broken
+metric. AWS's documented quotas are in monitor.patterns.limits.
+
+SOURCES - the [S#] tags used in monitor/patterns/, monitor/config/rules.py and the tests:
+
+[S1]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+      (with .../logs/matching-terms-unstructured-log-events.html and
+      .../logs/matching-terms-space-delimited-log-events.html)
+[S2]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+[S3]  The 2020 page: https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide/blob/
+      5ae5c9aeccbdc909d7549b9260291ce7ed2a92f3/doc_source/FilterAndPatternSyntax.md
+[S3a] The 2018 page: https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide/blob/
+      e9343db32ceee280415c5020340b450132c0be07/doc_source/FilterAndPatternSyntax.md
+[S4]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html
+[S5]  https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html
+[S6]  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntaxForMetricFilters.html
+[S7]  https://github.com/aws/aws-cli/blob/develop/awscli/examples/logs/test-metric-filter.rst
+[S10] botocore's logs model, https://github.com/boto/botocore/blob/develop/botocore/data/logs/
+      2014-03-28/service-2.json; the same text on
+      https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+[S11] https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html
+[S12] https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+[S13] https://docs.aws.amazon.com/cdk/api/latest/python/aws_cdk.aws_logs/MetricFilterProps.html
+[S14] https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/ExtractBytesExample.html (and
+      Counting404Responses.html, FindCountMetric.html, CountOccurrencesExample.html on the same path)
+[S14a] The archived ExtractBytesExample.md in https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide
+[S15] https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
+[S16] https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
+[S17] https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-ECS.html
+[S18] https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
+[S19] https://docs.aws.amazon.com/lightsail/2016-11-28/api-reference/API_GetContainerLog.html
+[S20] https://github.com/jorgebastida/awslogs/issues/381
+[S21] https://github.com/aws/aws-cdk/issues/15047
+[S22] The CloudWatch console's metric-value help text ("Valid metric values are: floating point
+      number (1, 99.9, etc.), numeric field identifiers ($1, $2, etc.), or named field
+      identifiers ..."), as quoted in public sample code; no AWS page carries it.
+[S23] https://github.com/hashicorp/terraform-provider-aws/issues/28881,
+      https://github.com/hashicorp/terraform-provider-aws/issues/22105,
+      https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-logs/issues/64,
+      https://github.com/aws/aws-cdk/pull/21654
 """
 
 from __future__ import annotations
@@ -15,9 +53,6 @@ from __future__ import annotations
 import re
 
 # --- The pattern as a whole -----------------------------------------------------------------
-
-MAX_PATTERN_LENGTH = 1024
-"""filterPattern is 0..1024 characters in PutMetricFilter and TestMetricFilter [S10]."""
 
 MATCH_ALL_TEXTS = frozenset({"", '""', '" "'})
 """Trimmed patterns that match every event: the empty pattern [S3][S10] and `" "` [S1].
@@ -32,13 +67,29 @@ from exhausting Python's stack, so parse() only ever raises PatternError."""
 
 # --- Unstructured terms ---------------------------------------------------------------------
 
-UNQUOTED_TERM = re.compile(r"[A-Za-z0-9_]+")
-"""An unquoted term may hold only letters, digits and `_`; anything else must be quoted.
+PLAIN_TERM = re.compile(r"[A-Za-z0-9_]+")
+"""The documented unquoted term: letters, digits and `_`; "terms that include characters other than
+alphanumeric or underscore must be placed inside double quotes" [S3a][S1]. Any other unquoted term
+parses (see UNQUOTED_TERM) but carries a PatternWarning whose fix is the quoted spelling."""
 
-"Metric filter terms that include characters other than alphanumeric or underscore must be placed
-inside double quotes" [S3a][S1]. Unquoted `ORDER-ITEM-1` does not find the literal text on AWS
-[S20], so rather than guess what AWS does with it, such a term is a PatternError that says how to
-quote it.
+UNQUOTED_TERM = re.compile(r'[^\s"%]+')
+"""An unquoted term is any run of characters but whitespace, `"` (a phrase) and `%` (a regex).
+
+AWS accepts unquoted `java.lang.OutOfMemoryError`: filters like it are deployed and working in
+public Terraform and CloudFormation configs, so refusing them would refuse what AWS accepts. How
+AWS matches them is UNVERIFIED; here such a term is a literal, case-sensitive substring (the
+strictest reading that still finds the text; splitting at the `.` into ANDed words would match
+more). `[`, `]`, `{`, `(`, `:`, `/`, `=`, `@`, `'`, `*`, `?` and non-ASCII letters have no meaning
+inside a term, so they are literal; `-` is the exception (HYPHEN_STARTS_EXCLUSION).
+"""
+
+HYPHEN_STARTS_EXCLUSION = True
+"""A `-` inside an unquoted term starts an exclusion: `ORDER-ITEM-1` is `ORDER -ITEM -1`.
+
+AWS accepts unquoted `ORDER-ITEM-1` but does not find that literal text, while `"ORDER-ITEM-1"`
+does [S20]; the minus is the exclusion operator [S1], and reading it as one explains the report
+(every event containing ORDER-ITEM-1 contains ITEM, so none matches). UNVERIFIED; the warning
+says to quote the term. An empty piece (`ERROR-`, `a--b`) is a PatternError, as `ERROR -` is.
 """
 
 SPACED_EXCLUSION = True
@@ -105,10 +156,6 @@ WILDCARD_SELECTS_CHILDREN = True
 selected value satisfies it (implied by [S2]'s examples); `NOT EXISTS` matches when nothing is
 selected."""
 
-MAX_WILDCARDS_PER_SELECTOR = 1
-""""You can only use up to one wildcard selector in a property selector" [S1][S2]: a second one is
-a PatternError. The per-pattern quota (3) is left to the caller via Pattern.wildcard_selectors."""
-
 IS_MATCHES_TEXT = False
 """`IS TRUE`, `IS FALSE` and `IS NULL` need the JSON literals true, false and null: the string
 `"true"` is not TRUE (UNVERIFIED)."""
@@ -132,11 +179,20 @@ refuse."""
 
 # --- Space-delimited patterns ----------------------------------------------------------------
 
-EXACT_FIELD_COUNT = True
-"""Without `...` an event must have exactly as many fields as the pattern (DISPUTED [S1] vs
-[S3][S5]): every example that states results has equal counts, and [S3] says `[w1=ERROR, w2]`
-matches `ERROR message` but not `ERROR WARN message`. Set to False to let the last field absorb
-the rest of the line (what [S1]'s "blank w2 indicator" suggests); read at evaluation time."""
+EXACT_FIELD_COUNT = False
+"""Without `...` the last pattern field takes the rest of the line (DISPUTED, UNVERIFIED).
+
+For an exact count: every documented example that states results has as many pattern fields as
+event fields [S5][S1][S18], and the 2020 doc says `[w1=ERROR, w2]` matches `ERROR message` but not
+`ERROR WARN message` [S3] (the same section also claims a match no reading allows, so it is weak).
+Against it, and decisive: the current doc pairs `[w1=ERROR, w2]` with 6- and 7-word events and says
+it returns events "where the first word is ERROR", after a "blank w2 indicator" [S1]; and public
+repositories deploy one-field alarms such as `[(w1="*ERROR*" && w1!="*UNAUTHORIZED*") ||
+w1="*Task timed out*"]`, have added exclusions to silence real alerts from them, and have widened
+values because the one field held a space. Both only make sense if, on AWS, the last field takes
+the rest of the line. Its value is then the raw rest (brackets and quotes kept), read at
+evaluation time; a non-last field stays one event field (see delimited.spaced_value_warnings).
+"""
 
 MAX_ELLIPSES = 1
 """One `...` per pattern, at the start, middle or end (the documented placements [S3]); with two,

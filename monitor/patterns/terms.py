@@ -7,45 +7,44 @@ from dataclasses import dataclass
 from typing import Callable
 
 from monitor.patterns.cursor import Cursor
-from monitor.patterns.errors import PatternError
+from monitor.patterns.errors import PatternError, PatternWarning
 from monitor.patterns.operands import quote, read_quoted
-from monitor.patterns.semantics import SPACED_EXCLUSION, UNQUOTED_TERM
+from monitor.patterns.semantics import HYPHEN_STARTS_EXCLUSION, PLAIN_TERM, SPACED_EXCLUSION, UNQUOTED_TERM
 
 WORD = re.compile(r"\S+")
-TERM_CHAR = re.compile(r"[A-Za-z0-9_]")
+PREFIXES = ("?", "-")
 
 Matcher = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
 class Terms:
-    """The three kinds of term in an unstructured pattern."""
+    """The three kinds of term in an unstructured pattern, and what to tell the author."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...]
     excluded: tuple[str, ...]
+    warnings: tuple[PatternWarning, ...] = ()
 
 
-def parse_terms(text: str, start: int, end: int) -> Matcher:
-    """Compile text[start:end] into a substring test."""
-    return compile_terms(read_terms(Cursor(text, start, end)))
-
-
-def read_terms(cursor: Cursor) -> Terms:
-    """Sort every term of the pattern by its prefix: none, '?' or '-'."""
+def read_terms(text: str, start: int, end: int) -> Terms:
+    """Sort every term of text[start:end] by its prefix: none, '?' or '-'."""
+    cursor = Cursor(text, start, end)
     found: dict[str, list[str]] = {"": [], "?": [], "-": []}
+    warnings: list[PatternWarning] = []
     cursor.skip_space()
     while not cursor.done():
         prefix = read_prefix(cursor)
-        found[prefix].append(read_term(cursor))
+        for kind, term in read_term(cursor, prefix, warnings):
+            found[kind].append(term)
         cursor.skip_space()
-    return Terms(tuple(found[""]), tuple(found["?"]), tuple(found["-"]))
+    return Terms(tuple(found[""]), tuple(found["?"]), tuple(found["-"]), tuple(warnings))
 
 
 def read_prefix(cursor: Cursor) -> str:
     """'?' or '-' glued to a term; '- term' (spaced) is an exclusion too [S3a]."""
     prefix = cursor.peek()
-    if prefix not in ("?", "-"):
+    if prefix not in PREFIXES:
         return ""
     cursor.pos += 1
     if cursor.done() or cursor.peek().isspace():
@@ -57,28 +56,54 @@ def read_prefix(cursor: Cursor) -> str:
     return prefix
 
 
-def read_term(cursor: Cursor) -> str:
-    """A "quoted phrase", or a word of letters, digits and '_' (semantics.UNQUOTED_TERM)."""
+def read_term(cursor: Cursor, prefix: str, warnings: list[PatternWarning]) -> list[tuple[str, str]]:
+    """A "quoted phrase", or an unquoted word as (prefix, term) pairs (semantics.UNQUOTED_TERM)."""
     if cursor.at('"'):
         phrase = read_quoted(cursor)
         if not cursor.done() and not cursor.peek().isspace():
             raise cursor.error(f"expected a space after the closing quote, found {cursor.found()}", "a space")
-        return phrase
+        return [(prefix, phrase)]
     start = cursor.pos
     word = cursor.read(WORD).group()
     if not UNQUOTED_TERM.fullmatch(word):
         raise unquoted_error(word, start)
-    return word
+    if not PLAIN_TERM.fullmatch(word):
+        warnings.append(unquoted_warning(word, start, prefix))
+    return split_word(cursor, word, start, prefix)
+
+
+def split_word(cursor: Cursor, word: str, start: int, prefix: str) -> list[tuple[str, str]]:
+    """`ORDER-ITEM-1` is `ORDER -ITEM -1` (semantics.HYPHEN_STARTS_EXCLUSION)."""
+    pieces = word.split("-") if HYPHEN_STARTS_EXCLUSION else [word]
+    offset = start
+    for piece in pieces:
+        if not piece:
+            raise cursor.error("expected a term after '-'", "a term", offset)
+        offset += len(piece) + 1
+    return [(prefix, pieces[0])] + [("-", piece) for piece in pieces[1:]]
 
 
 def unquoted_error(word: str, start: int) -> PatternError:
-    """Say how to write a term AWS would not read literally [S1][S20]."""
-    offset = next(i for i, char in enumerate(word) if not TERM_CHAR.match(char))
-    if "%" in word:
+    """A '%' or '"' inside an unquoted word: say how to write it [S1]."""
+    offset = next(i for i, char in enumerate(word) if char in '%"')
+    if word[offset] == "%":
         return PatternError("a %regex% must be the whole pattern, or a value inside a JSON or "
-                            "space-delimited pattern", start + word.index("%") + 1)
-    return PatternError(f"{word[offset]!r} in an unquoted term: quote terms that contain characters "
-                        f"other than letters, digits and '_': {quote(word)}", start + offset + 1, "a quoted term")
+                            "space-delimited pattern", start + offset + 1)
+    return PatternError(f"'\"' inside an unquoted term: quote the whole term, escaping the quote: "
+                        f"{quote(word)}", start + offset + 1, "a quoted term")
+
+
+def unquoted_warning(word: str, start: int, prefix: str) -> PatternWarning:
+    """AWS accepts the word, but only the quoted spelling has documented matching [S1][S20]."""
+    fix = prefix + quote(word)
+    if HYPHEN_STARTS_EXCLUSION and "-" in word:
+        split = " -".join(word.split("-"))
+        return PatternWarning(f"'-' inside the unquoted term {word} starts an exclusion: it means {split}; "
+                              f"to find the text itself, quote it: {fix}", start + word.index("-") + 1, fix)
+    offset = next(i for i, char in enumerate(word) if not PLAIN_TERM.match(char))
+    return PatternWarning(f"{word[offset]!r} in the unquoted term {word}: AWS accepts it but does not document "
+                          f"how it matches (read here as the literal text); quote it: {fix}",
+                          start + offset + 1, fix)
 
 
 def compile_terms(terms: Terms) -> Matcher:

@@ -1,6 +1,7 @@
 """AWS's documented filter-pattern examples as a table: [source] pattern, event, expected outcome.
 
-Source tags refer to /work/shared/reference/filter-patterns.md. Where a source gives a pattern but
+Source tags refer to the SOURCES list in monitor/patterns/semantics.py ("[prod]" marks a pattern
+seen in public repositories' deployed configs, not in a doc). Where a source gives a pattern but
 no event, the event is built to sit just inside or outside what the pattern documents ("event
 built"). Cases marked disputed=True are where the docs disagree; the expectation is the engine's
 default as decided in monitor/patterns/semantics.py, and the note says what the doc claims.
@@ -128,6 +129,10 @@ TERMS = [
     *expect("[S19]", "?ERROR ?Exception", ["java.lang.Exception", "[ERROR] x"], ["[INFO] ok"]),
     *expect("[S17]", "ERROR", [], [CONTAINER], "NetworkRxErrors is not ERROR: terms are case sensitive"),
     Case("[S5]", '"[ERROR]"', APP[3], True, fields={}),
+    *expect("[S20]", '"ORDER-ITEM-1"', ["order ORDER-ITEM-1 shipped"], ["order ORDER-ITEM-2 shipped"]),
+    *expect("[S20]", "ORDER-ITEM-1", ["ORDER 7"], ["order ORDER-ITEM-1 shipped"],
+            "AWS does not find the literal text; read as ORDER -ITEM -1 (semantics.HYPHEN_STARTS_EXCLUSION)",
+            disputed=True),
 ]
 
 # --- Standalone regex [S1][S4] ----------------------------------------------------------------
@@ -337,17 +342,23 @@ DELIMITED = [
             [W[0]], [W[1], W[2], W[3]]),
     *expect("[S1]", "[logLevel, date, time, method, url=%/service/resource/[0-9]+/part/[0-9]+$%, response_time]",
             [W[1]], [W[0], W[2], W[3]]),
-    *expect("[S1]", "[w1=ERROR, w2]", [], [W[3]], 'doc: "returns log events where the first word is ERROR"; '
-            "exact field count says 6 fields do not fit 2 (semantics.EXACT_FIELD_COUNT)", disputed=True),
-    *expect("[S1]", "[w1=ERROR || w1=WARNING, w2]", [], [W[2], W[3]], "as above: the doc implies a match",
-            disputed=True),
-    *expect("[S1]", "[w1!=ERROR && w1!=WARNING, w2]", [], [W[0], W[1]], "as above: the doc implies a match",
-            disputed=True),
+    *expect("[S1]", "[w1=ERROR, w2]", [W[3]], W[:3], 'doc: "returns log events where the first word is ERROR"; '
+            "the last field takes the rest of the line (semantics.EXACT_FIELD_COUNT)", disputed=True),
+    *expect("[S1]", "[w1=ERROR || w1=WARNING, w2]", W[2:], W[:2], "as above", disputed=True),
+    *expect("[S1]", "[w1!=ERROR && w1!=WARNING, w2]", W[:2], W[2:], "as above", disputed=True),
     *expect("[S1]", "[w1=ERROR || w1=WARNING, w2]", ["ERROR message", "WARNING message"], ["INFO message"]),
-    *expect("[S3]", "[w1=ERROR, w2]", [OR2], [OR1, OR3]),
-    *expect("[S3]", "[w1=ERROR || w1=WARN, w2]", [OR2, OR3], [OR1]),
+    *expect("[S3]", "[w1=ERROR, w2]", [OR2], [OR3]),
+    *expect("[S3]", "[w1=ERROR, w2]", [OR1], [], "the 2020 doc says no match; the last field takes the rest "
+            "of the line (semantics.EXACT_FIELD_COUNT)", disputed=True),
+    *expect("[S3]", "[w1=ERROR || w1=WARN, w2]", [OR2, OR3]),
+    *expect("[S3]", "[w1=ERROR || w1=WARN, w2]", [OR1], [], "as above: the 2020 doc says no match", disputed=True),
     *expect("[S3]", "[w1!=ERROR&&w1!=WARN, w2]", [], [OR1, OR2, OR3],
             "the 2020 doc claims a match on ERROR WARN message, which no reading allows", disputed=True),
+    *expect("[prod]", '[(w1="*ERROR*" && w1!="*UNAUTHORIZED*") || w1="*Task timed out*"]',
+            ["2024-01-01T00:00:00Z abc-123 Task timed out after 3.00 seconds", "ERROR db down"],
+            ["ERROR 401 UNAUTHORIZED", "INFO all good"],
+            "the one-field idiom of alarms in public repositories (events built); no doc shows it",
+            disputed=True),
     *expect("[S6]", "[w1=ERROR || w1=%WARN%, w2]", ["WARNING message", "ERROR message"], ["INFO message"]),
     *expect("[S14]", "[IP, UserInfo, User, Timestamp, RequestInfo, StatusCode=404, Bytes]", [NOT_FOUND], [A1]),
     *expect("[S14]", "[ip, id, user, timestamp, request, status_code=404, size]", [BOB_404], [BOB_200]),

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from monitor.patterns import Pattern, PatternError, Result, parse
+from monitor.patterns import Pattern, PatternError, PatternWarning, Result, parse
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -23,11 +23,20 @@ def test_kind_follows_the_first_non_blank_character(text: str, kind: str) -> Non
 
 @pytest.mark.parametrize("text, regexes, wildcards", [
     ("ERROR", 0, 0), ("%a%", 1, 0), ("{ $.a = %x% && $.b[*] = %y% }", 2, 1),
-    ("[a = %x%, b = %y%, c = %z%]", 3, 0), ("{ $.* = 1 || $.a[*].b = 2 }", 0, 2),
+    ("[a = %x%, b = %y%, c]", 2, 0), ("{ $.* = 1 || $.a[*].b = 2 }", 0, 2),
 ])
 def test_quota_counts_are_exposed(text: str, regexes: int, wildcards: int) -> None:
     pattern = parse(text)
     assert (pattern.regex_count, pattern.wildcard_selectors) == (regexes, wildcards)
+
+
+def test_warnings_are_frozen_values_with_a_column_and_a_fix() -> None:
+    (warning,) = parse("ERROR java.lang.OutOfMemoryError").warnings
+    assert warning == PatternWarning(warning.message, 11, '"java.lang.OutOfMemoryError"')
+    assert str(warning) == f"column 11: {warning.message}" and warning.fix in warning.message
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        warning.column = 1  # type: ignore[misc]
+    assert parse("ERROR").warnings == ()
 
 
 def test_parse_is_cached() -> None:

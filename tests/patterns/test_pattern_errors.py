@@ -49,7 +49,9 @@ ERRORS = [
     ("%a[b%", 3, "unterminated character set", None),
     ("%*a%", 2, "nothing to repeat", None),
     # Terms [S1][S20]
-    ("ORDER-ITEM-1", 6, 'quote terms', "a quoted term"),
+    ("ERROR-", 7, "expected a term after '-'", "a term"),
+    ("a--b", 3, "expected a term after '-'", "a term"),
+    ('abc"def', 4, 'escaping the quote: "abc\\"def"', "a quoted term"),
     ("ERROR %foo%", 7, "a %regex% must be the whole pattern", None),
     ("%foo", 1, "a %regex% must be the whole pattern", None),
     ("?", 2, "expected a term right after '?'", "a term"),
@@ -71,8 +73,12 @@ ERRORS = [
     ("[a] [b]", 5, "unexpected text after the closing ']'", None),
     ("[a = (1]", 6, "expected a value after '='", "a value"),
     ("[a = 1 && (b = 2)]", 12, "names 'b' but belongs to field 'a'", "'a'"),
-    # The whole pattern [S10]
+    # The whole pattern: AWS's quotas [S1][S2][S4][S10]
     ("x" * 1025, 1025, "at most 1024 characters", None),
+    ("{ $.a = %r1% && $.b = %r2% && $.c = %r3% }", 37, "3 regular expressions; AWS allows at most 2", None),
+    ("[a = %x%, b = %y%, c = %z%]", 24, "3 regular expressions; AWS allows at most 2", None),
+    ("{ $.a[*] = 1 || $.b.* = 2 || $.c[*] = 3 || $.d[*] = 4 }", 44, "4 wildcard selectors; AWS allows at most 3",
+     None),
 ]
 
 
@@ -99,5 +105,11 @@ def test_pattern_error_is_a_value_error_and_survives_pickling() -> None:
     assert (copy.message, copy.column, copy.expected, str(copy)) == ("expected ')'", 7, "')'", "column 7: expected ')'")
 
 
-def test_a_pattern_of_1024_characters_is_accepted() -> None:
-    assert parse("x" * 1024).kind == "terms"
+@pytest.mark.parametrize("text, kind", [
+    ("x" * 1024, "terms"),
+    ("{ $.a = %r1% || $.b = %r2% }", "json"),
+    ("[a = %x%, b = %y%, c]", "delimited"),
+    ("{ $.a[*] = 1 || $.b.* = 2 || $.c[*] = 3 }", "json"),
+])
+def test_a_pattern_at_aws_limits_is_accepted(text: str, kind: str) -> None:
+    assert parse(text).kind == kind
