@@ -48,7 +48,7 @@ def _ask(clients: Clients, text: str, messages: list[str]) -> list[tuple[bool, d
     """AWS's match and extracted values per message, in order.
 
     Matches are paired with events by message, in order: the documents disagree on whether
-    eventNumber counts from 0 or from 1 (filter-patterns.md §6).
+    eventNumber counts from 0 or from 1 (monitor/patterns/semantics.py, sources [S5] and [S7]).
     """
     matches = clients.logs.test_metric_filter(filterPattern=text, logEventMessages=messages)["matches"]
     answers: list[tuple[bool, dict[str, str]]] = [(False, {})] * len(messages)

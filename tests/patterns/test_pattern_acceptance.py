@@ -7,7 +7,7 @@ import pytest
 from monitor.cli import main
 from monitor.config.model import Filter
 from monitor.config.rules import check_filter
-from monitor.filtertest import compile_for_test
+from monitor.offline.cases import compile_for_test
 from monitor.problems import Problem, Source
 
 # (pattern, column of the problem): AWS refuses each of these.
