@@ -11,7 +11,7 @@ import botocore.exceptions as bx
 import pytest
 
 from monitor import cli
-from monitor.aws import clients as aws, connect as connection
+from monitor.aws import connect as connection
 from monitor.sync import flow
 from monitor.aws.errors import explain
 
@@ -41,6 +41,10 @@ def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientErr
     pytest.param(bx.NoRegionError(), ["no AWS Region", "--region"], id="no-region"),
     pytest.param(bx.TokenRetrievalError(provider="sso", error_msg="expired"), ["SSO session has expired"],
                  id="sso-expired"),
+    pytest.param(bx.ReadTimeoutError(endpoint_url="http://127.0.0.1:4566/"),
+                 ["no answer from http://127.0.0.1:4566/", "--endpoint-url"], id="read-timeout"),
+    pytest.param(bx.ConnectTimeoutError(endpoint_url="https://logs.us-east-1.amazonaws.com/"),
+                 ["no connection to https://logs.us-east-1.amazonaws.com/", "network"], id="connect-timeout"),
 ])
 def test_explain_gives_one_line_naming_the_fix(error, words):
     message = explain(error)
@@ -70,8 +74,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 def run(capsys, monkeypatch):
-    """Run the CLI with one attempt per call, so a refused connection fails at once."""
-    monkeypatch.setattr(aws, "RETRIES", {"mode": "standard", "max_attempts": 1})
+    """Run the CLI in this process; a refused connection is tried twice, with a short backoff."""
 
     def main(*argv: str) -> tuple[int, str, str]:
         code = cli.main(list(argv))
