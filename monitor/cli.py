@@ -1,6 +1,11 @@
 """`monitor`: parse the command line, run the command, print its result, choose the exit code.
 
 The flow each AWS command follows: load config -> desired -> actual -> plan -> render -> print / apply.
+
+A reader that goes away (`monitor ... | head`) ends the command quietly with 141, as SIGPIPE
+ends any Unix tool. During a text-mode apply that also stops the changes not yet made, by
+choice: nobody would read their results, and a partial apply is safe (the next plan shows
+what is left, the next apply finishes it) while changes made unseen are not.
 """
 
 from __future__ import annotations
