@@ -323,14 +323,13 @@ def _lines(files: list[str]):
 
 def cmd_replay(args) -> int:
     from monitor.kinds import metric_filter
-    from monitor.offline.replay import read_events, replay
+    from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
     loaded = load_valid(args)
-    specs = [r.spec for r in metric_filter.desired(loaded.config)
-             if args.log_group in (None, r.spec["logGroupName"])]
+    specs = [r.spec for r in metric_filter.desired(loaded.config)]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
     try:
-        series, count = replay(specs, events)
+        series, count = replay(on_group(specs, args.log_group), events)
     except ValueError as error:
         raise UserError(str(error)) from None
     print(report.replay_json(series, count) if args.output == "json" else report.replay_text(series, count))
