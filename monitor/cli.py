@@ -161,7 +161,9 @@ def load_valid(args) -> configs.Loaded:
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
-        raise UserError(f"{loaded.source.name} is not valid; nothing was sent to AWS")
+        files = loaded.invalid_files or [loaded.source.name]
+        verb = "is" if len(files) == 1 else "are"
+        raise UserError(f"{' and '.join(files)} {verb} not valid; nothing was sent to AWS")
     return loaded
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import cli
 from monitor.offline import cases as filtertest
 from monitor.sync.flow import validate
 from monitor.config import catalogue, default_path, load
@@ -201,6 +202,25 @@ def test_a_local_definition_overrides_the_builtin_one_of_the_same_name(write_con
     assert messages(loaded) == []
     item = only_filter(loaded)
     assert (item.pattern, item.metric) == ("{ $.code >= 500 }", "LocalHttp5xx")
+
+
+def test_a_local_definition_that_replaces_a_builtin_one_is_a_warning_naming_it(write_config, local_filters):
+    path = local_filters("http-5xx-json", definition("http-5xx-json", '{ $.code >= 500 }', "LocalHttp5xx"))
+    loaded = load(write_config(app_config("- use: http-5xx-json")))
+    [warning] = [render(p) for p in loaded.problems]
+    builtin = catalogue.builtin_directory().resolve() / "http-5xx-json.yaml"
+    assert warning.startswith(f"{path.resolve()}:1:7: warning: name: ")
+    assert f"replaces the built-in definition {builtin}" in warning
+    assert loaded.ok
+
+
+def test_a_broken_local_catalogue_file_is_blamed_not_the_config(write_config, local_filters, capsys):
+    path = local_filters("app-errors", definition("app-errors", unit="Parsecs"))
+    config = write_config(app_config("- use: http-5xx-json"))
+    assert cli.main(["plan", "-c", str(config)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"{path.resolve()}:4:") and "Parsecs" in line for line in err)
+    assert err[-1] == f"error: {path.resolve()} is not valid; nothing was sent to AWS"
 
 
 def test_a_local_definition_adds_to_the_builtin_ones(write_config, local_filters):
