@@ -12,7 +12,7 @@ import pytest
 from monitor import cli
 from monitor.offline import cases as filtertest
 from monitor.sync.flow import validate
-from monitor.config import catalogue, default_path, load
+from monitor.config import catalogue, default_path, load, yamlfile
 from monitor.config.walk import containers
 from monitor.problems import errors, render
 
@@ -296,3 +296,21 @@ def test_top_level_x_keys_hold_anchors_that_merge_keys_reuse(write_config):
     assert loaded.ok, messages(loaded)
     [place] = list(containers(loaded.config))
     assert (place.container.log_group, place.container.performance_metrics) == ("/ecs/honban/web", ["CpuUtilized"])
+
+
+# --- documents deeper than Python's recursion ----------------------------------------------
+
+def test_aliases_nested_past_the_recursion_limit_are_indexed(write_config):
+    """Each anchor wraps the one before in 90 levels: 20 of them nest 1,800 deep once followed."""
+    lines = ["version: 1", "clusters: [{name: honban}]", "x-0: &a0 1"]
+    lines += [f"x-{n}: &a{n} " + "[" * 90 + f"*a{n - 1}" + "]" * 90 for n in range(1, 21)]
+    loaded = load(write_config("\n".join(lines) + "\n"))
+    assert messages(loaded) == []
+    assert max(len(path) for path in loaded.source.values) == 1 + 20 * 90
+
+
+def test_a_recursion_error_inside_pyyaml_is_a_problem_not_a_traceback(write_config, monkeypatch):
+    monkeypatch.setattr(yamlfile, "MAX_DEPTH", 10**6)   # as if the depth check let it through
+    loaded = load(write_config("version: 1\nx-deep: " + "[" * 3000 + "]" * 3000 + "\n"))
+    [message] = messages(loaded)
+    assert re.search(r"monitor\.yaml:2:\d+: error: \(top level\): the document nests more than", message)
