@@ -1,6 +1,11 @@
 """`monitor`: parse the command line, run the command, print its result, choose the exit code.
 
 The flow each AWS command follows: load config -> desired -> actual -> plan -> render -> print / apply.
+
+A reader that goes away (`monitor ... | head`) ends the command quietly with 141, as SIGPIPE
+ends any Unix tool. During a text-mode apply that also stops the changes not yet made, by
+choice: nobody would read their results, and a partial apply is safe (the next plan shows
+what is left, the next apply finishes it) while changes made unseen are not.
 """
 
 from __future__ import annotations
@@ -156,7 +161,9 @@ def load_valid(args) -> configs.Loaded:
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
-        raise UserError(f"{loaded.source.name} is not valid; nothing was sent to AWS")
+        files = loaded.invalid_files or [loaded.source.name]
+        verb = "is" if len(files) == 1 else "are"
+        raise UserError(f"{' and '.join(files)} {verb} not valid; nothing was sent to AWS")
     return loaded
 
 
@@ -320,14 +327,13 @@ def _lines(files: list[str]):
 
 def cmd_replay(args) -> int:
     from monitor.kinds import metric_filter
-    from monitor.offline.replay import read_events, replay
+    from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
     loaded = load_valid(args)
-    specs = [r.spec for r in metric_filter.desired(loaded.config)
-             if args.log_group in (None, r.spec["logGroupName"])]
+    specs = [r.spec for r in metric_filter.desired(loaded.config)]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
     try:
-        series, count = replay(specs, events)
+        series, count = replay(on_group(specs, args.log_group), events)
     except ValueError as error:
         raise UserError(str(error)) from None
     print(report.replay_json(series, count) if args.output == "json" else report.replay_text(series, count))

@@ -11,8 +11,9 @@ import botocore.exceptions as bx
 import pytest
 
 from monitor import cli
-from monitor.aws import clients as aws, connect as connection
+from monitor.aws import connect as connection
 from monitor.sync import flow
+from monitor.sync.plan import Change, Plan
 from monitor.aws.errors import explain
 
 
@@ -41,6 +42,10 @@ def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientErr
     pytest.param(bx.NoRegionError(), ["no AWS Region", "--region"], id="no-region"),
     pytest.param(bx.TokenRetrievalError(provider="sso", error_msg="expired"), ["SSO session has expired"],
                  id="sso-expired"),
+    pytest.param(bx.ReadTimeoutError(endpoint_url="http://127.0.0.1:4566/"),
+                 ["no answer from http://127.0.0.1:4566/", "--endpoint-url"], id="read-timeout"),
+    pytest.param(bx.ConnectTimeoutError(endpoint_url="https://logs.us-east-1.amazonaws.com/"),
+                 ["no connection to https://logs.us-east-1.amazonaws.com/", "network"], id="connect-timeout"),
 ])
 def test_explain_gives_one_line_naming_the_fix(error, words):
     message = explain(error)
@@ -70,8 +75,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 def run(capsys, monkeypatch):
-    """Run the CLI with one attempt per call, so a refused connection fails at once."""
-    monkeypatch.setattr(aws, "RETRIES", {"mode": "standard", "max_attempts": 1})
+    """Run the CLI in this process; a refused connection is tried twice, with a short backoff."""
 
     def main(*argv: str) -> tuple[int, str, str]:
         code = cli.main(list(argv))
@@ -164,3 +168,47 @@ def test_an_unknown_profile_in_the_environment_does_not_break_offline_or_local_r
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- usage errors and the prompt ------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["--endpoint-url", "AWS_ENDPOINT_URL"])
+def test_an_endpoint_without_a_scheme_is_a_usage_error(run, example_config, monkeypatch, where):
+    argv = ["plan", "-c", str(example_config)]
+    if where == "AWS_ENDPOINT_URL":
+        monkeypatch.setenv("AWS_ENDPOINT_URL", "localhost:5000")
+    else:
+        argv += ["--endpoint-url", "localhost:5000"]
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err == f"error: {where} 'localhost:5000': not an http(s) URL with a host; write it like http://localhost:5000\n"
+
+
+class Terminal:
+    """stdin as a terminal whose user typed `answer` (None: Ctrl-D)."""
+
+    def __init__(self, monkeypatch, answer: str | None):
+        self.questions: list[str] = []
+        monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+        monkeypatch.setattr("builtins.input", self.ask)
+        self.answer = answer
+
+    def ask(self, question: str) -> str:
+        self.questions.append(question)
+        if self.answer is None:
+            raise EOFError
+        return self.answer
+
+
+@pytest.mark.parametrize("command, question", [("apply", "Apply these changes?"), ("destroy", "Destroy these resources?")])
+def test_ctrl_d_at_the_prompt_is_no(run, example_config, monkeypatch, command, question):
+    terminal = Terminal(monkeypatch, None)
+    monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    code, _, err = run(command, "-c", str(example_config))
+    assert code == 1
+    assert [q.split(" Type")[0] for q in terminal.questions] == [question]
+    assert err == "error: cancelled; nothing was changed\n"
+
+
+def planned() -> Plan:
+    return Plan([Change("metric_filter", "/g:monitor-x", "delete", {"logGroupName": "/g", "filterName": "monitor-x"}, None)])

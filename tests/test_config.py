@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from monitor import cli
 from monitor.offline import cases as filtertest
 from monitor.sync.flow import validate
-from monitor.config import catalogue, default_path, load
+from monitor.config import catalogue, default_path, load, yamlfile
 from monitor.config.walk import containers
 from monitor.problems import errors, render
 
@@ -203,6 +204,25 @@ def test_a_local_definition_overrides_the_builtin_one_of_the_same_name(write_con
     assert (item.pattern, item.metric) == ("{ $.code >= 500 }", "LocalHttp5xx")
 
 
+def test_a_local_definition_that_replaces_a_builtin_one_is_a_warning_naming_it(write_config, local_filters):
+    path = local_filters("http-5xx-json", definition("http-5xx-json", '{ $.code >= 500 }', "LocalHttp5xx"))
+    loaded = load(write_config(app_config("- use: http-5xx-json")))
+    [warning] = [render(p) for p in loaded.problems]
+    builtin = catalogue.builtin_directory().resolve() / "http-5xx-json.yaml"
+    assert warning.startswith(f"{path.resolve()}:1:7: warning: name: ")
+    assert f"replaces the built-in definition {builtin}" in warning
+    assert loaded.ok
+
+
+def test_a_broken_local_catalogue_file_is_blamed_not_the_config(write_config, local_filters, capsys):
+    path = local_filters("app-errors", definition("app-errors", unit="Parsecs"))
+    config = write_config(app_config("- use: http-5xx-json"))
+    assert cli.main(["plan", "-c", str(config)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"{path.resolve()}:4:") and "Parsecs" in line for line in err)
+    assert err[-1] == f"error: {path.resolve()} is not valid; nothing was sent to AWS"
+
+
 def test_a_local_definition_adds_to_the_builtin_ones(write_config, local_filters):
     local_filters("app-errors", definition("app-errors"))
     loaded = load(write_config(app_config("- use: app-errors", "- use: http-4xx-json")))
@@ -276,3 +296,21 @@ def test_top_level_x_keys_hold_anchors_that_merge_keys_reuse(write_config):
     assert loaded.ok, messages(loaded)
     [place] = list(containers(loaded.config))
     assert (place.container.log_group, place.container.performance_metrics) == ("/ecs/honban/web", ["CpuUtilized"])
+
+
+# --- documents deeper than Python's recursion ----------------------------------------------
+
+def test_aliases_nested_past_the_recursion_limit_are_indexed(write_config):
+    """Each anchor wraps the one before in 90 levels: 20 of them nest 1,800 deep once followed."""
+    lines = ["version: 1", "clusters: [{name: honban}]", "x-0: &a0 1"]
+    lines += [f"x-{n}: &a{n} " + "[" * 90 + f"*a{n - 1}" + "]" * 90 for n in range(1, 21)]
+    loaded = load(write_config("\n".join(lines) + "\n"))
+    assert messages(loaded) == []
+    assert max(len(path) for path in loaded.source.values) == 1 + 20 * 90
+
+
+def test_a_recursion_error_inside_pyyaml_is_a_problem_not_a_traceback(write_config, monkeypatch):
+    monkeypatch.setattr(yamlfile, "MAX_DEPTH", 10**6)   # as if the depth check let it through
+    loaded = load(write_config("version: 1\nx-deep: " + "[" * 3000 + "]" * 3000 + "\n"))
+    [message] = messages(loaded)
+    assert re.search(r"monitor\.yaml:2:\d+: error: \(top level\): the document nests more than", message)

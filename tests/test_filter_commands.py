@@ -205,3 +205,28 @@ def test_a_pattern_may_start_with_a_dash(capsys, tmp_path, argv):
     code, out, _ = run(capsys, "test-filter", *[arg.format(file=path) for arg in argv])
     assert code == 0
     assert [json.loads(line)["match"] for line in out.splitlines()] == [False, True]
+
+
+def test_a_truncated_filter_log_events_document_names_where_the_json_breaks(capsys, example_config, tmp_path):
+    whole = json.dumps({"events": [{"timestamp": 60_000, "message": "ERROR a"}] * 3}, indent=4)
+    path = tmp_path / "events.json"
+    path.write_text(whole[:len(whole) // 2])   # the capture was cut mid-way
+    code, out, err = run(capsys, "replay", "-c", str(example_config), str(path))
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: {path}:") and "JSON document breaks here" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_json_lines_are_still_read_as_lines(tmp_path):
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"status": 500}\n{"status": 200}\n')
+    assert list(read_events(path)) == [Event('{"status": 500}'), Event('{"status": 200}')]
+
+
+def test_replay_on_a_log_group_no_filter_is_on_names_the_real_ones(capsys, example_config, tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text("ERROR x\n")
+    code, out, err = run(capsys, "replay", "-c", str(example_config), "--log-group", "/typo", str(path))
+    assert code == 1 and out == ""
+    assert "/typo" in err and APP in err and "/ecs/honban/worker" in err
+    assert err.count("\n") == 1

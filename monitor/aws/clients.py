@@ -10,9 +10,11 @@ import boto3
 import botocore.session
 from botocore.config import Config as BotoConfig
 
-# "standard" retry mode retries throttling and transient errors with backoff
-# (botocore docs, "Retries": standard mode, default 3 attempts; we allow 10).
-RETRIES = {"mode": "standard", "max_attempts": 10}
+from monitor.aws import retries
+
+# "standard" retry mode (botocore docs, "Retries"), with per-failure budgets on top: see
+# monitor/aws/retries.py. `total_max_attempts` counts the first call; `max_attempts` would not.
+RETRIES = {"mode": "standard", "total_max_attempts": retries.THROTTLED_ATTEMPTS}
 USER_AGENT = "ecs-monitor"
 
 
@@ -81,8 +83,10 @@ class Clients:
         return self._session
 
     def _client(self, service: str):
-        config = BotoConfig(retries=RETRIES, user_agent_extra=USER_AGENT)
+        config = BotoConfig(retries=RETRIES, user_agent_extra=USER_AGENT, connect_timeout=retries.CONNECT_TIMEOUT,
+                            read_timeout=retries.READ_TIMEOUT)
         client = self._boto_session().client(service, endpoint_url=self.target.endpoint_url, config=config)
+        retries.install(client)
         client.meta.events.register("before-call", self._count)
         return client
 

@@ -2,6 +2,10 @@
 
 `--local`, `monitor demo` and the tests run against it, so a change that AWS would refuse
 (a 101st filter, a filter on a missing log group, ...) is refused here too.
+
+The corrections patch moto's internals (LogsBackend, MetricFilters, LogsResponse, the logs
+PAGINATION_MODEL), which are no API and change between minor releases: pyproject pins
+moto to the 5.2 series they were written and tested against (>=5.2.5,<5.3).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import botocore.exceptions as bx
 
+from monitor.aws import retries
+
 
 def explain(error: Exception) -> str | None:
     """A one-line message naming what to fix, for the AWS errors a user can fix; else None."""
@@ -15,11 +17,21 @@ def explain(error: Exception) -> str | None:
         return "no AWS Region: give --region, set `region:` in the config, or set AWS_REGION"
     if isinstance(error, (bx.TokenRetrievalError, bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError)):
         return "the SSO session has expired: run `aws sso login` (with your --profile) and try again"
+    if isinstance(error, (bx.ReadTimeoutError, bx.ConnectTimeoutError)):
+        return _silent(error)
     if isinstance(error, bx.EndpointConnectionError):
         return f"cannot reach {error.kwargs.get('endpoint_url')}: check --region (is it a real Region?) or --endpoint-url"
     if isinstance(error, bx.ClientError):
         return _client_error(error)
     return None
+
+
+def _silent(error: bx.ReadTimeoutError | bx.ConnectTimeoutError) -> str:
+    """An endpoint that never answered: name it, and how long we waited, so the user can judge."""
+    reading = isinstance(error, bx.ReadTimeoutError)
+    what, seconds = ("no answer from", retries.READ_TIMEOUT) if reading else ("no connection to", retries.CONNECT_TIMEOUT)
+    return (f"{what} {error.kwargs.get('endpoint_url')} within {seconds} s ({retries.SILENT_ATTEMPTS} tries): "
+            "check --endpoint-url (or --region), the network and any proxy")
 
 
 CREDENTIAL_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}

@@ -25,6 +25,12 @@ class Loaded:
     def ok(self) -> bool:
         return self.config is not None and not errors(self.problems)
 
+    @property
+    def invalid_files(self) -> list[str]:
+        """The files with errors, the config first: a broken catalogue file is not the config's fault."""
+        names = {p.source.name if p.source else self.source.name for p in errors(self.problems)}
+        return sorted(names, key=lambda name: (name != self.source.name, name))
+
 
 def default_path() -> str:
     """`monitor.yaml`, else `config.yaml`, in the working directory."""

@@ -36,16 +36,24 @@ def directories(config_path: str | FilePath) -> list[FilePath]:
 
 
 def load(folders: list[FilePath]) -> tuple[dict[str, Definition], list[Problem]]:
-    """Every definition in the folders, each checked; an earlier folder wins a name."""
+    """Every definition in the folders, each checked; an earlier folder wins a name, and says so."""
     catalogue: dict[str, Definition] = {}
     problems: list[Problem] = []
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
             definition, found = _load_one(file)
             problems += found
-            if definition and definition.filter.name not in catalogue:
+            if definition and definition.filter.name in catalogue:
+                problems.append(_shadows(catalogue[definition.filter.name], definition))
+            elif definition:
                 catalogue[definition.filter.name] = definition
     return catalogue, problems
+
+
+def _shadows(local: Definition, builtin: Definition) -> Problem:
+    """A local file that replaces a built-in definition may do so by accident: say which one."""
+    message = f"'{local.filter.name}' replaces the built-in definition {builtin.source.name}; rename it to keep both"
+    return Problem(("name",), message, "warning", source=local.source)
 
 
 def _load_one(file: FilePath) -> tuple[Definition | None, list[Problem]]:

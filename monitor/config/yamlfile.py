@@ -13,8 +13,34 @@ STRING = "tag:yaml.org,2002:str"
 MAX_NODES = 100_000   # far beyond any real config
 
 
+MAX_DEPTH = 100       # a config nests about 10 levels; pyyaml's composer recurses once per level
+
+
 class TooLarge(Exception):
     """The document, with its aliases expanded, has more nodes than a config could need."""
+
+
+class TooDeep(Exception):
+    """The document nests deeper than MAX_DEPTH, where pyyaml's recursion would end in a RecursionError."""
+
+    def __init__(self, mark: yaml.Mark):
+        super().__init__(mark)
+        self.mark = mark
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader that refuses to compose past MAX_DEPTH levels, at the node where it happens."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Problem]]:
@@ -23,12 +49,10 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
     try:
         text = FilePath(path).read_text(encoding="utf-8") if text is None else text
         source.text = text
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            source.data = loader.construct_document(node) if node else None
-        finally:
-            loader.dispose()
+        node, source.data = _compose(text)
+    except TooDeep as error:
+        message = f"the document nests more than {MAX_DEPTH} levels deep"
+        return source, [Problem((), message, source=source, mark=Mark(error.mark.line + 1, error.mark.column + 1))]
     except OSError as error:
         return source, [Problem((), f"cannot read file: {error.strerror}", source=source)]
     except UnicodeDecodeError as error:
@@ -38,11 +62,23 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
     problems: list[Problem] = []
     try:
         if node is not None:
-            _index(node, (), source, problems)
+            _index(node, source, problems)
     except TooLarge:
         message = f"the document expands to more than {MAX_NODES} nodes (aliases inside aliases?)"
         return source, [Problem((), message, source=source, mark=Mark(1, 1))]
     return source, problems
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, object]:
+    """The node tree and the data; a RecursionError pyyaml still hits is TooDeep where it stopped."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node else None)
+    except RecursionError:
+        raise TooDeep(loader.get_mark()) from None
+    finally:
+        loader.dispose()
 
 
 def _encoding_problem(error: UnicodeDecodeError, source: Source) -> Problem:
@@ -70,37 +106,46 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1, node.start_mark.index, node.end_mark.index)
 
 
-def _index(node: yaml.Node, path: Path, source: Source, problems: list[Problem],
-           inside: frozenset[int] = frozenset()) -> None:
+def _index(root: yaml.Node, source: Source, problems: list[Problem]) -> None:
     """Record every node's position and report keys given twice in one mapping.
 
     Aliases are followed, so a node is refused inside itself, and the walk stops at MAX_NODES
-    (a small file of nested aliases can stand for billions of nodes).
+    (a small file of nested aliases can stand for billions of nodes). The walk keeps its own
+    stack: aliases inside aliases nest deeper than Python's recursion limit.
     """
-    if id(node) in inside:
-        problems.append(Problem(path, "this alias refers to a node that contains it", source=source,
-                                mark=_mark(node)))
-        return
-    if len(source.values) >= MAX_NODES:
-        raise TooLarge(path)
-    source.values[path] = _mark(node)
-    inside = inside | {id(node)}
+    stack: list[tuple[yaml.Node, Path, frozenset[int]]] = [(root, (), frozenset())]
+    while stack:
+        node, path, inside = stack.pop()
+        if id(node) in inside:
+            problems.append(Problem(path, "this alias refers to a node that contains it", source=source,
+                                    mark=_mark(node)))
+            continue
+        if len(source.values) >= MAX_NODES:
+            raise TooLarge(path)
+        source.values[path] = _mark(node)
+        children = _children(node, path, source, problems)
+        stack.extend((child, child_path, inside | {id(node)}) for child, child_path in reversed(children))
+
+
+def _children(node: yaml.Node, path: Path, source: Source, problems: list[Problem]) -> list[tuple[yaml.Node, Path]]:
+    """A node's items or values with their paths; bad and duplicate keys are reported, not followed."""
     if isinstance(node, yaml.SequenceNode):
-        for number, item in enumerate(node.value):
-            _index(item, path + (number,), source, problems, inside)
-    elif isinstance(node, yaml.MappingNode):
-        seen: dict[object, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            child = path + (key,)
-            if key_node.tag != STRING:
-                message = f"key '{key}' is not read as text by YAML ({key_node.tag.rsplit(':', 1)[-1]}); quote it"
-                problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
-                continue
-            if key in seen:
-                message = f"duplicate key '{key}' (first given on line {seen[key]})"
-                problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
-                continue
+        return [(item, path + (number,)) for number, item in enumerate(node.value)]
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    seen: dict[object, int] = {}
+    found = []
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        child = path + (key,)
+        if key_node.tag != STRING:
+            message = f"key '{key}' is not read as text by YAML ({key_node.tag.rsplit(':', 1)[-1]}); quote it"
+            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+        elif key in seen:
+            message = f"duplicate key '{key}' (first given on line {seen[key]})"
+            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+        else:
             seen[key] = key_node.start_mark.line + 1
             source.keys[child] = _mark(key_node)
-            _index(value_node, child, source, problems, inside)
+            found.append((value_node, child))
+    return found

@@ -61,5 +61,20 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
 
 
 def apply(clients: Clients, changes: list[Change]) -> None:
+    """A group that is already there (a retried create that had reached AWS, or a concurrent run)
+    counts as created once it carries the planned tags."""
     for change in changes:
-        clients.logs.create_log_group(logGroupName=change.id, **change.params)
+        try:
+            clients.logs.create_log_group(logGroupName=change.id, **change.params)
+        except clients.logs.exceptions.ResourceAlreadyExistsException:
+            _tag(clients, change.id, change.params.get("tags"))
+
+
+def _tag(clients: Clients, name: str, tags: dict | None) -> None:
+    """TagResource needs the ARN without ':*', which DescribeLogGroups gives as `logGroupArn`
+    (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html)."""
+    if not tags:
+        return
+    found = clients.logs.describe_log_groups(logGroupIdentifiers=[name])["logGroups"]
+    arn = next(group["logGroupArn"] for group in found if group["logGroupName"] == name)
+    clients.logs.tag_resource(resourceArn=arn, tags=tags)

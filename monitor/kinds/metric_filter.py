@@ -94,7 +94,14 @@ def apply(clients: Clients, changes: list[Change]) -> None:
     """PutMetricFilter creates or replaces; there is no batch call, so one change at a time."""
     for change in changes:
         if change.action == "delete":
-            clients.logs.delete_metric_filter(logGroupName=change.before["logGroupName"],
-                                              filterName=change.before["filterName"])
+            _delete(clients, change.before)
         else:
             clients.logs.put_metric_filter(**change.after)
+
+
+def _delete(clients: Clients, spec: dict) -> None:
+    """A filter already gone (a retried delete that had reached AWS, or a concurrent run) is deleted."""
+    try:
+        clients.logs.delete_metric_filter(logGroupName=spec["logGroupName"], filterName=spec["filterName"])
+    except clients.logs.exceptions.ResourceNotFoundException:
+        pass

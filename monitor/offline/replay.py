@@ -27,7 +27,7 @@ def read_events(path: Path) -> Iterator[Event]:
     with path.open(encoding="utf-8", errors="replace") as stream:
         head = stream.read(1)
         stream.seek(0)
-        document = _events_document(stream) if head == "{" else None
+        document = _events_document(path, stream) if head == "{" else None
         if document is not None:
             yield from (_document_event(path, item) for item in document)
             return
@@ -36,14 +36,31 @@ def read_events(path: Path) -> Iterator[Event]:
             yield _line_event(line.rstrip("\n"))
 
 
-def _events_document(stream) -> list | None:
-    """The `events` of a filter-log-events answer; None when the file is JSON lines instead."""
+def _events_document(path: Path, stream) -> list | None:
+    """The `events` of a filter-log-events answer; None when the file is JSON Lines instead.
+
+    A file whose first line is a JSON value of its own is JSON Lines (one event a line); any
+    other file starting with '{' is one document, and one that does not parse was cut short
+    or damaged: replaying its lines as events would count garbage, so it is refused.
+    """
+    text = stream.read()
     try:
-        document = json.load(stream)
-    except ValueError:
-        return None
+        document = json.loads(text)
+    except ValueError as error:
+        if _is_json(text.split("\n", 1)[0]):
+            return None
+        raise ValueError(f"{path}:{error.lineno}:{error.colno}: the JSON document breaks here ({error.msg}); "
+                         "was the capture cut short?") from None
     events = document.get("events") if isinstance(document, dict) else None
     return events if isinstance(events, list) else None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _document_event(path: Path, item: object) -> Event:
@@ -80,6 +97,17 @@ class Series:
     def metrics(self) -> set[tuple]:
         """Distinct dimension combinations: each one is a custom metric, billed on its own."""
         return {dims for buckets in self.minutes.values() for dims in buckets}
+
+
+def on_group(specs: list[dict], group: str | None) -> list[dict]:
+    """The filters on `group` (all when None); a group none is on is a typo, so name the real ones."""
+    if group is None:
+        return specs
+    chosen = [spec for spec in specs if spec["logGroupName"] == group]
+    if not chosen:
+        groups = ", ".join(sorted({spec["logGroupName"] for spec in specs})) or "(none)"
+        raise ValueError(f"no filter of the config is on log group {group}; its filters are on: {groups}")
+    return chosen
 
 
 def replay(specs: list[dict], events: Iterable[Event]) -> tuple[list[Series], int]:

@@ -1,0 +1,118 @@
+"""Faults a user causes with a keystroke or a pipe: Ctrl-C during apply, `| head`.
+
+`python -m monitor` runs as a subprocess against a real emulator process, as in test_cli_e2e
+(whose Regions, one per test, are shared with this module: moto keeps one state per process).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_cli_e2e import Account, REGIONS, assert_no_traceback, emulator, remote, run, subprocess_env  # noqa: F401
+
+GROUPS, PER_GROUP = 4, 75   # 300 metric filters: apply takes a few seconds, long enough to interrupt
+DONE = re.compile(r"interrupted: (\d+) of (\d+) changes done; run apply again to finish")
+
+
+def bulk_config(groups: int = GROUPS, per_group: int = PER_GROUP) -> str:
+    lines = ["version: 1", "clusters:", "  - name: bulk", "    services:", "      - name: api", "        containers:"]
+    for group in range(groups):
+        lines += [f"          - name: c{group}", f"            log_group: /ecs/bulk/c{group}", "            filters:"]
+        lines += [f"              - {{name: f{n:03d}, pattern: 'ERROR{n}', metric: Errors{n}}}" for n in range(per_group)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def bulk(tmp_path, emulator) -> tuple[Account, Path]:
+    """A fresh Region holding the cluster and log groups of a config of 300 metric filters."""
+    aws = Account(emulator.url, next(REGIONS))
+    aws.client("ecs").create_cluster(clusterName="bulk")
+    for group in range(GROUPS):
+        aws.client("logs").create_log_group(logGroupName=f"/ecs/bulk/c{group}")
+    config = tmp_path / "monitor.yaml"
+    config.write_text(bulk_config())
+    return aws, config
+
+
+def start(*argv: str, **options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "monitor", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=subprocess_env(), text=True, **options)
+
+
+def read_results(process: subprocess.Popen, wanted: int) -> list[str]:
+    """Lines until `wanted` applied results ('... [ok]') have been printed."""
+    results: list[str] = []
+    while len(results) < wanted:
+        line = process.stdout.readline()
+        assert line, "apply ended before it could be interrupted"
+        results += [line] if line.rstrip().endswith("[ok]") else []
+    return results
+
+
+def test_ctrl_c_during_apply_says_how_far_it_got_and_apply_again_finishes(bulk):
+    aws, config = bulk
+    process = start("apply", *remote(aws, config), "--yes")
+    printed = read_results(process, 20)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    printed += [line for line in out.splitlines() if line.endswith("[ok]")]
+
+    assert process.returncode == 130, out + err
+    assert_no_traceback(out, err)
+    [done] = DONE.findall(err)
+    assert int(done[1]) == GROUPS * PER_GROUP
+    assert len(printed) <= int(done[0]) <= len(printed) + 1   # the last may be done but not yet printed
+    assert int(done[0]) < GROUPS * PER_GROUP
+
+    again = run("apply", *remote(aws, config), "--yes")
+    assert again.returncode == 0, again.stdout + again.stderr
+    final = run("plan", *remote(aws, config), "--detailed-exitcode")
+    assert final.returncode == 0 and "No changes" in final.stdout, final.stdout + final.stderr
+    assert len(aws.all_filters()) == GROUPS * PER_GROUP
+
+
+# --- | head: the reader goes away; monitor ends quietly, as Unix tools do ---
+
+
+def head(process: subprocess.Popen, lines: int) -> tuple[list[str], str]:
+    """Read `lines` lines, then close the pipe as `head` does; what was read and stderr."""
+    got = [process.stdout.readline() for _ in range(lines)]
+    process.stdout.close()
+    err = process.stderr.read()
+    process.wait(timeout=120)
+    return got, err
+
+
+def assert_quiet(process: subprocess.Popen, got: list[str], err: str) -> None:
+    assert all(got), got
+    assert "error:" not in err and "Exception ignored" not in err, err
+    assert_no_traceback(err)
+    assert process.returncode in (0, 141)   # 141: a tool ended by SIGPIPE, as a shell reports it
+
+
+def test_demo_into_head(tmp_path):
+    process = start("demo", cwd=tmp_path)
+    assert_quiet(process, *head(process, 3))
+
+
+def test_test_filter_into_head(tmp_path):
+    events = tmp_path / "app.log"
+    events.write_text("".join(f"ERROR number {n}\n" for n in range(50_000)))   # far more than a pipe holds
+    process = start("test-filter", "ERROR", str(events))
+    assert_quiet(process, *head(process, 1))
+    assert process.returncode == 141
+
+
+def test_destroy_json_into_head(bulk):
+    aws, config = bulk
+    assert run("apply", *remote(aws, config), "--yes").returncode == 0
+    process = start("destroy", *remote(aws, config), "--yes", "--output", "json")   # a document of 300 changes
+    got, err = head(process, 1)
+    assert got == ["{\n"]
+    assert_quiet(process, got, err)
