@@ -509,6 +509,7 @@ clusters:
             log_group: /ecs/web/app
             filters:
               - use: http-5xx-json
+                namespace: Custom/ECS
           - name: proxy
             log_group: /ecs/web/proxy
             filters:
@@ -521,10 +522,10 @@ POSITION = re.compile(r"[\w./-]*\.yaml:(\d+):(\d+)")
 
 
 def test_an_inline_filter_into_the_catalogue_filters_metric_is_refused_at_both_places(tmp_path):
-    """Fault: metric identity. An inline filter on container `proxy` publishes Http5xx into the
-    namespace the catalogue filter of container `app` publishes it into: validate must refuse
-    it (exit 1) and point at both places, as FILE:LINE:COL. Without the explicit namespace the
-    config is valid: by default each container's metrics are kept distinct."""
+    """Fault: metric identity. Container `app` (a catalogue filter) and container `proxy` (an
+    inline filter) both name the namespace Custom/ECS and publish Http5xx into it: validate must
+    refuse it (exit 1) and point at both places, as FILE:LINE:COL. Without the explicit
+    namespaces the config is valid: by default each container's metrics are kept distinct."""
     config = tmp_path / "monitor.yaml"
     config.write_text(SAME_METRIC.replace("                namespace: Custom/ECS\n", ""))
     control = monitor("validate", "-c", str(config))
