@@ -30,6 +30,12 @@ def item(name: str, group: str = GROUP) -> dict:
             "metricTransformations": [{"metricName": "Errors", "metricNamespace": "Custom/ECS", "metricValue": "1"}]}
 
 
+def described(name: str) -> dict:
+    """A DescribeLogGroups item as AWS gives it: `arn` ends in `:*`, `logGroupArn` does not."""
+    arn = f"arn:aws:logs:{REGION}:123456789012:log-group:{name}"
+    return {"logGroupName": name, "arn": f"{arn}:*", "logGroupArn": arn, "creationTime": 1}
+
+
 @pytest.fixture
 def stubbed():
     """Clients whose logs client answers only from a Stubber; `calls` counts every request made.
@@ -90,7 +96,7 @@ def test_log_group_read_batches_50_identifiers_a_call(stubbed, count, calls):
     present = scope[::2]   # every other group exists
     for start in range(0, len(scope), 50):
         batch = scope[start:start + 50]
-        found = [{"logGroupName": name} for name in batch if name in present]
+        found = [described(name) for name in batch if name in present]
         stubber.add_response("describe_log_groups", {"logGroups": found}, {"logGroupIdentifiers": batch})
     actual = Actual()
     log_group.read(clients, config(*groups), actual)

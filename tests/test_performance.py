@@ -8,7 +8,7 @@ import pytest
 
 from monitor import kinds
 from monitor.config.model import Cluster, Config, Container, Service
-from monitor.config.rules import MAX_PATTERN
+from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
 from monitor.insights import PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group, metric_filter
 from monitor.kinds.performance import compile_cluster, pattern_for

@@ -177,11 +177,41 @@ def test_an_existing_performance_group_is_used_not_created(aws, configure):
     assert [c.kind for c in converge(loaded).changes] == ["metric_filter", "metric_filter"]
 
 
+OUR_TAGS = {"managed-by": "ecs-monitor", "ecs-monitor:prefix": "monitor", "ecs-monitor:cluster": CLUSTER}
+
+
+def group_tags(logs, name: str) -> dict[str, str]:
+    [group] = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    return logs.list_tags_for_resource(resourceArn=group["logGroupArn"])["tags"]
+
+
 def test_the_config_tags_go_on_the_created_group(aws, configure):
     loaded = configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "platform"}))
     converge(loaded)
-    assert aws.logs.list_tags_log_group(logGroupName=PERFORMANCE)["tags"] == {"team": "platform",
-                                                                             "managed-by": "ecs-monitor"}
+    assert group_tags(aws.logs, PERFORMANCE) == {"team": "platform", **OUR_TAGS}
+
+
+def test_changed_tags_reach_a_group_we_made_and_the_plan_says_so(aws, configure):
+    converge(configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "a", "old": "x"})))
+    loaded = configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "b", "env": "prd"}))
+    [change] = plan_of(loaded).changes
+    assert (change.action, change.kind, change.id) == ("update", "log_group", PERFORMANCE)
+    assert set(change.fields) == {"tags.team", "tags.old", "tags.env"}
+    converge(loaded)
+    assert group_tags(aws.logs, PERFORMANCE) == {"team": "b", "env": "prd", **OUR_TAGS}
+
+
+def test_a_group_someone_else_made_is_used_and_never_tagged(aws, configure):
+    aws.logs.create_log_group(logGroupName=PERFORMANCE, tags={"owner": "insights"})
+    loaded = configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "platform"}))
+    assert {c.kind for c in converge(loaded).changes} == {"metric_filter"}
+    assert group_tags(aws.logs, PERFORMANCE) == {"owner": "insights"}
+
+
+def test_a_group_of_another_prefix_is_not_ours(aws, configure):
+    converge(configure(document(cluster([container(metrics=["CpuUtilized"])]), prefix="other")))
+    loaded = configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "platform"}))
+    assert {c.kind for c in plan_of(loaded).changes} == {"metric_filter"}
 
 
 def test_app_metric_filters_round_trip(aws, configure):

@@ -15,7 +15,6 @@ import botocore.loaders
 
 from monitor.config.model import Filter
 from monitor.patterns import Pattern, PatternError, parse
-from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN   # noqa: F401 (kinds.performance)
 from monitor.problems import Path, Problem, Source
 
 MAX_FILTER_NAME = 512          # filterName: 1-512, pattern [^:*]*

@@ -2,8 +2,13 @@
 
 Container Insights creates `/aws/ecs/containerinsights/<cluster>/performance` when the first
 task of the cluster runs. Until then there is nothing to attach the performance filters to, so
-we create the group ourselves (tagged `managed-by=ecs-monitor`); Container Insights writes into
-an existing group as it would into its own. We never delete a log group: it holds data.
+we create the group ourselves; Container Insights writes into an existing group as it would
+into its own. We never delete a log group: it holds data.
+
+A group we create carries the config's `tags`, `managed-by=ecs-monitor`, and tags naming our
+prefix and cluster: that is what makes it ours (the ownership rule, for a resource whose name
+cannot say it), and only then are its tags reconciled on later plans. A group someone else
+made (Container Insights itself, a task's awslogs driver) is used as it is and never tagged.
 App log groups belong to the task definitions; a missing one is an error, never created.
 """
 
@@ -20,14 +25,28 @@ from monitor.problems import Problem
 KIND = "log_group"
 IDENTIFIERS_BATCH = 50   # DescribeLogGroups logGroupIdentifiers: 1-50 names (botocore logs model)
 MARKER_TAG = {"managed-by": "ecs-monitor"}
+PREFIX_TAG = "ecs-monitor:prefix"
+CLUSTER_TAG = "ecs-monitor:cluster"
 
 
 def desired(config: Config) -> list[Resource]:
     """The performance group of each cluster whose containers ask for performance metrics."""
-    tags = {**config.tags, **MARKER_TAG}
-    return [Resource(KIND, performance_log_group(cluster.name), {}, prunable=False,
-                     origin=("clusters", number), params={"tags": tags})
+    return [Resource(KIND, performance_log_group(cluster.name), {"tags": tags(config, cluster.name)},
+                     prunable=False, claim=False, origin=("clusters", number),
+                     params={"tags": tags(config, cluster.name)})
             for number, cluster in enumerate(config.clusters) if wants_performance(cluster)]
+
+
+def tags(config: Config, cluster: str) -> dict[str, str]:
+    """The config's tags, then ours, which no config tag may override."""
+    return {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix, CLUSTER_TAG: cluster}
+
+
+def owned(config: Config, live: dict[str, str]) -> bool:
+    """The ownership rule, read from tags: our marker, our prefix and a cluster of this config."""
+    clusters = {cluster.name for cluster in config.clusters}
+    return (live.get("managed-by") == MARKER_TAG["managed-by"] and live.get(PREFIX_TAG) == config.prefix
+            and live.get(CLUSTER_TAG) in clusters)
 
 
 def wants_performance(cluster) -> bool:
@@ -43,17 +62,30 @@ def scope(config: Config) -> list[str]:
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """Existence of every group in scope, 50 names a call; the missing ones go to `missing`."""
+    """Every group in scope, 50 names a call; tags only of the groups we would make (one call each)."""
     names = scope(config)
-    found: set[str] = set()
+    ours = {resource.id for resource in desired(config)}
+    found: dict[str, str] = {}
     paginator = clients.logs.get_paginator("describe_log_groups")
     for start in range(0, len(names), IDENTIFIERS_BATCH):
         batch = names[start:start + IDENTIFIERS_BATCH]
         for page in paginator.paginate(logGroupIdentifiers=batch):
-            found |= {group["logGroupName"] for group in page["logGroups"]} & set(batch)
+            found |= {g["logGroupName"]: arn(g) for g in page["logGroups"] if g["logGroupName"] in batch}
     actual.missing |= {("log_group", name) for name in names if name not in found}
-    for name in found:
-        actual.add(Resource(KIND, name, {}, prunable=False))
+    for name, handle in found.items():
+        live = _tags(clients, handle) if name in ours else {}
+        actual.add(Resource(KIND, name, {"tags": live} if name in ours else {}, owned=owned(config, live),
+                            prunable=False, handle=handle))
+
+
+def arn(group: dict) -> str:
+    """TagResource wants the ARN without the `:*` that `arn` ends with; `logGroupArn` is that form
+    (DescribeLogGroups and TagResource API references)."""
+    return group.get("logGroupArn") or group["arn"].removesuffix(":*")
+
+
+def _tags(clients: Clients, handle: str) -> dict[str, str]:
+    return clients.logs.list_tags_for_resource(resourceArn=handle).get("tags", {})
 
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
@@ -61,20 +93,30 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
 
 
 def apply(clients: Clients, changes: list[Change]) -> None:
+    """Create tagged; on update make the tags what the plan says (CreateLogGroup takes tags, later
+    changes need TagResource and UntagResource)."""
+    for change in changes:
+        if change.action == "create":
+            _create(clients, change)
+        else:
+            _retag(clients, change.handle, change.before.get("tags", {}), change.after["tags"])
+
+
+def _create(clients: Clients, change: Change) -> None:
     """A group that is already there (a retried create that had reached AWS, or a concurrent run)
     counts as created once it carries the planned tags."""
-    for change in changes:
-        try:
-            clients.logs.create_log_group(logGroupName=change.id, **change.params)
-        except clients.logs.exceptions.ResourceAlreadyExistsException:
-            _tag(clients, change.id, change.params.get("tags"))
+    try:
+        clients.logs.create_log_group(logGroupName=change.id, **change.params)
+    except clients.logs.exceptions.ResourceAlreadyExistsException:
+        found = clients.logs.describe_log_groups(logGroupIdentifiers=[change.id])["logGroups"]
+        handle = next(arn(group) for group in found if group["logGroupName"] == change.id)
+        _retag(clients, handle, {}, change.params.get("tags", {}))
 
 
-def _tag(clients: Clients, name: str, tags: dict | None) -> None:
-    """TagResource needs the ARN without ':*', which DescribeLogGroups gives as `logGroupArn`
-    (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html)."""
-    if not tags:
-        return
-    found = clients.logs.describe_log_groups(logGroupIdentifiers=[name])["logGroups"]
-    arn = next(group["logGroupArn"] for group in found if group["logGroupName"] == name)
-    clients.logs.tag_resource(resourceArn=arn, tags=tags)
+def _retag(clients: Clients, handle: str, before: dict[str, str], after: dict[str, str]) -> None:
+    changed = {key: value for key, value in after.items() if before.get(key) != value}
+    removed = sorted(set(before) - set(after))
+    if changed:
+        clients.logs.tag_resource(resourceArn=handle, tags=changed)
+    if removed:
+        clients.logs.untag_resource(resourceArn=handle, tagKeys=removed)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from monitor.config.model import Cluster
-from monitor.config.rules import MAX_PATTERN
+from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
 
 Selection = tuple[str, tuple[str, ...]]   # a service and the containers of it to select
 

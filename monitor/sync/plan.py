@@ -25,6 +25,7 @@ class Change:
     fields: tuple[str, ...] = ()   # the dotted fields an update changes
     params: dict = field(default_factory=dict)   # create-only parameters, e.g. tags
     parent: tuple[str, str] | None = None   # the resource it needs, e.g. a filter's log group
+    handle: str | None = None   # the live resource's AWS identifier (an ARN), for updates and deletes
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     stale = [r for r in actual.resources.values() if r.key not in wanted and r.owned and r.prunable]
     result.owned = sum(1 for r in actual.resources.values() if r.owned and r.prunable)
     if prune:
-        result.changes += [Change(r.kind, r.id, "delete", r.spec, None) for r in stale]
+        result.changes += [Change(r.kind, r.id, "delete", r.spec, None, handle=r.handle) for r in stale]
     elif stale:
         result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are "
                                                f"kept; --prune deletes them: {', '.join(r.id for r in stale[:5])}"
@@ -119,13 +120,15 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
     if live is None:
         result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
                                      params=resource.params, parent=resource.parent))
+    elif not live.owned and not resource.claim:
+        result.unchanged += 1   # e.g. a log group Container Insights made: it serves as it is
     elif not live.owned:
         result.findings.append(Problem(resource.origin, f"{resource.kind} {resource.id} exists but does not carry our "
                                                 "ownership marker; it is left alone", "error"))
     elif live.spec != resource.spec:
         fields = tuple(changed_fields(live.spec, resource.spec))
         result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,
-                                     params=resource.params, parent=resource.parent))
+                                     params=resource.params, parent=resource.parent, handle=live.handle))
     else:
         result.unchanged += 1
 

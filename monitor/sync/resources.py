@@ -19,6 +19,8 @@ class Resource:
     creatable: bool = True    # a cluster setting needs its cluster: a missing one is a finding, not a create
     group: str | None = None  # the log group a metric filter lives on
     parent: tuple[str, str] | None = None   # the key of a resource it needs (a filter's log group)
+    claim: bool = True        # must be ours; False: someone else's copy satisfies us as it is
+    handle: str | None = field(default=None, compare=False)   # AWS's identifier for writes (an ARN)
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
 
