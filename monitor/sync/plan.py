@@ -80,9 +80,11 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     if prune:
         result.changes += [Change(r.kind, r.id, "delete", r.spec, None, handle=r.handle) for r in stale]
     elif stale:
-        result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are "
-                                               f"kept; --prune deletes them: {', '.join(r.id for r in stale[:5])}"
-                                               + (" ..." if len(stale) > 5 else ""), "note"))
+        shown = ", ".join(r.id for r in stale[:5]) + (" ..." if len(stale) > 5 else "")
+        result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are kept; "
+                                           "--prune deletes them. If another config uses this prefix for the "
+                                           f"same cluster, they are its own: give each config its prefix. {shown}",
+                                       "note"))
     result.changes.sort(key=lambda change: _order(change, kinds))
     return result
 
