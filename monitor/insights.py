@@ -4,15 +4,17 @@ from __future__ import annotations
 
 # Fields of a `Type=Container` performance log event and the CloudWatch unit of each.
 # Source: AWS, "Container Insights performance log events for Amazon ECS"
-# (Container-Insights-reference-performance-logs-ECS.html): CPU in CPU units, memory in MB,
-# network and storage in bytes (per second for network), packet counters cumulative.
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-ECS.html):
+# the embedded-metric block of its Task event gives CpuUtilized/CpuReserved "None" (CPU units),
+# Memory* "Megabytes", and Storage*Bytes and Network*Bytes "Bytes/Second"; the packet, drop and
+# error counters are counts.
 PERFORMANCE_METRICS: dict[str, str] = {
     "CpuUtilized": "None",
     "CpuReserved": "None",
     "MemoryUtilized": "Megabytes",
     "MemoryReserved": "Megabytes",
-    "StorageReadBytes": "Bytes",
-    "StorageWriteBytes": "Bytes",
+    "StorageReadBytes": "Bytes/Second",
+    "StorageWriteBytes": "Bytes/Second",
     "NetworkRxBytes": "Bytes/Second",
     "NetworkTxBytes": "Bytes/Second",
     "NetworkRxPackets": "Count",

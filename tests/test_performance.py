@@ -195,11 +195,30 @@ def test_split_parts_are_numbered_from_the_second():
                          "monitor/honban/(performance)/CpuUtilized/3"]
 
 
+# The units AWS itself declares for these fields: the embedded-metric (CloudWatchMetrics) block
+# of the Type=Task sample in "Container Insights performance log events for Amazon ECS"
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-ECS.html),
+# copied as it stands there. The packet, drop and error counters are not in that block; the page
+# shows them as running counts, so Count.
+AWS_EMF_UNITS = [{"Name": "CpuUtilized", "Unit": "None"}, {"Name": "CpuReserved", "Unit": "None"},
+                 {"Name": "MemoryUtilized", "Unit": "Megabytes"}, {"Name": "MemoryReserved", "Unit": "Megabytes"},
+                 {"Name": "StorageReadBytes", "Unit": "Bytes/Second"},
+                 {"Name": "StorageWriteBytes", "Unit": "Bytes/Second"},
+                 {"Name": "NetworkRxBytes", "Unit": "Bytes/Second"}, {"Name": "NetworkTxBytes", "Unit": "Bytes/Second"}]
+DOCUMENTED_UNITS = {**{item["Name"]: item["Unit"] for item in AWS_EMF_UNITS},
+                    **{f"Network{way}{what}": "Count" for way in ("Rx", "Tx")
+                       for what in ("Packets", "Dropped", "Errors")}}
+
+
+def test_every_performance_field_of_the_container_event_is_offered():
+    assert set(PERFORMANCE_METRICS) == set(DOCUMENTED_UNITS)
+
+
 @pytest.mark.parametrize("metric", sorted(PERFORMANCE_METRICS))
 def test_metric_name_value_unit_and_dimensions(metric):
     [resource] = metric_filter.desired(config(cluster({"web": ["app"]}, metrics=[metric])))
     [transformation] = resource.spec["metricTransformations"]
-    unit = PERFORMANCE_METRICS[metric]
+    unit = DOCUMENTED_UNITS[metric]
     assert transformation["metricName"] == f"Container{metric}"
     assert transformation["metricValue"] == f"$.{metric}"
     assert transformation["metricNamespace"] == "Custom/ECS"

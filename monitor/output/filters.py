@@ -33,7 +33,7 @@ def tests_json(outcomes: list[cases.CaseResult]) -> str:
 
 
 def event_json(line: int, result: Result) -> str:
-    """One line per event, in the shape CONTRACT.md gives for `test-filter --output json`."""
+    """One line per event: `{"line", "match", "value", "dimensions"}` (README, proving filters), plus `fields`."""
     value = result.value if result.match else None
     return json.dumps({"line": line, "match": result.match, "value": value,
                        "dimensions": result.dimensions, "fields": result.fields})
