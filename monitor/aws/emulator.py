@@ -33,7 +33,8 @@ from moto.logs.utils import PAGINATION_MODEL
 from moto.server import ThreadedMotoServer
 
 from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
-from monitor.config.rules import units  # StandardUnit, read from botocore's logs model
+from monitor import quotas
+from monitor.quotas import units  # StandardUnit, read from botocore's logs model
 from moto.utilities.paginator import paginate
 
 Filter = dict[str, Any]
@@ -41,10 +42,10 @@ Wrapped = Callable[..., Any]
 
 HOST = "127.0.0.1"
 READY_TIMEOUT = 10.0
-MAX_FILTERS_PER_GROUP = 100  # PutMetricFilter: "maximum number of metric filters ... is 100"
-MAX_PAGE = 50  # botocore logs model: DescribeLimit is 1..50
-MAX_DIMENSIONS = 3  # MetricTransformation.dimensions: "as many as three dimensions"
-MAX_IDENTIFIERS = 50  # botocore logs model: DescribeLogGroupsLogGroupIdentifiers is 1..50
+MAX_FILTERS_PER_GROUP = quotas.FILTERS_PER_GROUP
+MAX_PAGE = quotas.METRIC_FILTERS_PAGE
+MAX_DIMENSIONS = quotas.DIMENSIONS
+MAX_IDENTIFIERS = quotas.LOG_GROUP_IDENTIFIERS
 _PATCHED = "_ecs_monitor_fidelity_patched"
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.patterns import Pattern
 
-BATCH = 50   # TestMetricFilter takes 1-50 logEventMessages a call, each at least 1 character
+BATCH = quotas.TEST_EVENTS   # logEventMessages a TestMetricFilter call; each at least 1 character
 
 
 @dataclass(frozen=True)

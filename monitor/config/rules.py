@@ -9,19 +9,18 @@ decided by monitor.patterns.parse alone.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import botocore.loaders
 
+from monitor import quotas
 from monitor.config.model import Filter
 from monitor.patterns import Pattern, PatternError, parse
 from monitor.problems import Path, Problem, Source
 
-MAX_FILTER_NAME = 512          # filterName: 1-512, pattern [^:*]*
-MAX_METRIC_NAME = 255          # metricName: <=255, [^:*$]*, ASCII (CloudFormation)
-MAX_METRIC_VALUE = 100         # metricValue: <=100
-MAX_DIMENSIONS = 3             # "as many as three dimensions"
-MAX_DIMENSION_TEXT = 255       # dimension key and value: <=255 each
+MAX_FILTER_NAME = quotas.FILTER_NAME          # filterName: 1-512, pattern [^:*]*
+MAX_METRIC_NAME = quotas.METRIC_NAME          # metricName: <=255, [^:*$]*, ASCII (CloudFormation)
+MAX_METRIC_VALUE = quotas.METRIC_VALUE        # metricValue: <=100
+MAX_DIMENSIONS = quotas.DIMENSIONS            # "as many as three dimensions"
+MAX_DIMENSION_TEXT = quotas.DIMENSION_TEXT    # dimension key and value: <=255 each
 # Namespace: botocore allows [^:*$]{0,255}, CloudFormation [0-9a-zA-Z.\-_/#]{1,256};
 # we accept only what both accept.
 NAMESPACE = re.compile(r"[0-9A-Za-z._/#-]{1,255}")
@@ -29,11 +28,7 @@ METRIC_NAME = re.compile(r"[\x00-\x7f]{1,255}")
 LOG_GROUP = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")   # logGroupName pattern, 1-512
 
 
-@lru_cache(maxsize=1)
-def units() -> tuple[str, ...]:
-    """CloudWatch's StandardUnit enum, from botocore's model rather than a copy of it."""
-    model = botocore.loaders.create_loader().load_service_model("logs", "service-2")   # no profile read
-    return tuple(model["shapes"]["StandardUnit"]["enum"])
+units = quotas.units
 
 
 def filter_name_problem(name: str) -> str | None:

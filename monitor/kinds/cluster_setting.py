@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.sync.plan import Change
@@ -10,7 +11,7 @@ from monitor.problems import Problem
 
 KIND = "cluster_setting"
 SETTING = "containerInsights"
-DESCRIBE_BATCH = 100   # DescribeClusters takes at most 100 clusters a call
+DESCRIBE_BATCH = quotas.DESCRIBE_CLUSTERS
 
 
 def desired(config: Config) -> list[Resource]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from monitor import quotas
 from monitor.config.model import Config
 from monitor.config.walk import Place, containers
 from monitor.kinds import log_group
@@ -16,8 +17,8 @@ from monitor.patterns import PatternError, parse
 from monitor.problems import Path, Problem
 from monitor.sync.resources import Actual, Resource
 
-MAX_PER_GROUP = 100   # metric filters per log group; "This quota can't be changed" (CloudWatch Logs quotas)
-MAX_REGEX_PER_GROUP = 5   # filter patterns with regex per log group (CloudWatch Logs regex syntax page)
+MAX_PER_GROUP = quotas.FILTERS_PER_GROUP
+MAX_REGEX_PER_GROUP = quotas.REGEX_PATTERNS_PER_GROUP
 
 
 def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:

@@ -14,6 +14,7 @@ App log groups belong to the task definitions; a missing one is an error, never 
 
 from __future__ import annotations
 
+from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
@@ -23,7 +24,7 @@ from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
 
 KIND = "log_group"
-IDENTIFIERS_BATCH = 50   # DescribeLogGroups logGroupIdentifiers: 1-50 names (botocore logs model)
+IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
 MARKER_TAG = {"managed-by": "ecs-monitor"}
 PREFIX_TAG = "ecs-monitor:prefix"
 CLUSTER_TAG = "ecs-monitor:cluster"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
@@ -14,7 +15,7 @@ from monitor.sync.plan import Change
 from monitor.sync.resources import Actual, Resource
 
 KIND = filter_spec.KIND
-PAGE = 50             # DescribeMetricFilters returns at most 50 a page (botocore logs model, DescribeLimit)
+PAGE = quotas.METRIC_FILTERS_PAGE
 
 
 def desired(config: Config) -> list[Resource]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor import quotas
 from monitor.patterns.errors import PatternError
 
-MAX_PATTERN_LENGTH = 1024
+MAX_PATTERN_LENGTH = quotas.FILTER_PATTERN
 """filterPattern is 0..1024 characters in PutMetricFilter and TestMetricFilter [S10]."""
 
 MAX_REGEX_PER_PATTERN = 2

@@ -1,0 +1,52 @@
+"""AWS's API limits and quotas that the tool enforces, each written once.
+
+Where botocore's service model states a limit, it is read from there (the model ships with
+boto3 and is what the SDK itself validates against); the rest are quotas the model cannot
+express, each with the AWS page that states it. Reading a model opens a JSON file: no
+credentials, no network.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import botocore.loaders
+
+
+@lru_cache(maxsize=None)
+def _shapes(service: str) -> dict:
+    return botocore.loaders.create_loader().load_service_model(service, "service-2")["shapes"]
+
+
+def model_max(service: str, shape: str) -> int:
+    """The `max` botocore's model gives a shape: a string's length, a list's items or an integer."""
+    return int(_shapes(service)[shape]["max"])
+
+
+def units() -> tuple[str, ...]:
+    """CloudWatch's StandardUnit enum (botocore logs model, MetricTransformation.unit)."""
+    return tuple(_shapes("logs")["StandardUnit"]["enum"])
+
+
+# --- CloudWatch Logs, from botocore's logs model ------------------------------------------------
+FILTER_NAME = model_max("logs", "FilterName")                 # 512; pattern [^:*]*
+FILTER_PATTERN = model_max("logs", "FilterPattern")           # 1024
+METRIC_NAME = model_max("logs", "MetricName")                 # 255
+METRIC_NAMESPACE = model_max("logs", "MetricNamespace")       # 255
+METRIC_VALUE = model_max("logs", "MetricValue")               # 100
+DIMENSION_TEXT = model_max("logs", "DimensionsKey")           # 255, keys and values alike
+LOG_GROUP_NAME = model_max("logs", "LogGroupName")            # 512
+METRIC_FILTERS_PAGE = model_max("logs", "DescribeLimit")      # 50 a DescribeMetricFilters page
+LOG_GROUP_IDENTIFIERS = model_max("logs", "DescribeLogGroupsLogGroupIdentifiers")   # 50 a call
+TEST_EVENTS = model_max("logs", "TestEventMessages")          # 50 a TestMetricFilter call
+
+# --- Quotas the model cannot state ------------------------------------------------------------
+# "One metric filter can include as many as three dimensions" (PutMetricFilter API reference).
+DIMENSIONS = 3
+# "Metric filters: 100 per log group. This quota can't be changed" (CloudWatch Logs quotas,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html).
+FILTERS_PER_GROUP = 100
+# "a quota of five regular expression patterns per log group" (PutMetricFilter API reference).
+REGEX_PATTERNS_PER_GROUP = 5
+# DescribeClusters: "A list of up to 100 cluster names or full cluster ARNs" (ECS API reference).
+DESCRIBE_CLUSTERS = 100
