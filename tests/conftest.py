@@ -35,3 +35,14 @@ def write_config(tmp_path):
         path.write_text(text)
         return path
     return write
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """One real emulator process (moto's ThreadedMotoServer, corrected) for every end-to-end test.
+
+    moto keeps one state per process, so each test works in a Region of its own.
+    """
+    from monitor.aws.emulator import start
+    with start("us-east-1") as running:
+        yield running

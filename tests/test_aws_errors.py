@@ -11,7 +11,6 @@ import botocore.exceptions as bx
 import pytest
 
 from monitor import cli
-from monitor.aws import connect as connection
 from monitor.sync import flow
 from monitor.sync.plan import Change, Plan
 from monitor.aws.errors import explain

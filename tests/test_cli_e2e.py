@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 from monitor.cli import main
-from monitor.aws.emulator import start
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
@@ -44,12 +43,6 @@ COUNT = {"metricName": "Legacy", "metricNamespace": "Team/Other", "metricValue":
 
 
 # --- the emulator and one fresh Region per test ---
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with start("us-east-1") as running:
-        yield running
 
 
 @dataclass

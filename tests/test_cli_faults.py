@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_cli_e2e import Account, REGIONS, assert_no_traceback, emulator, remote, run, subprocess_env  # noqa: F401
+from test_cli_e2e import Account, REGIONS, assert_no_traceback, remote, run, subprocess_env
 
 GROUPS, PER_GROUP = 4, 75   # 300 metric filters: apply takes a few seconds, long enough to interrupt
 DONE = re.compile(r"interrupted: (\d+) of (\d+) changes done; run apply again to finish")

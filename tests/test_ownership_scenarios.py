@@ -39,7 +39,6 @@ import boto3
 import pytest
 import yaml
 
-from monitor.aws.emulator import start
 from monitor.cli import main
 
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
@@ -51,12 +50,6 @@ PREFIX = "monitor"   # the contract's default prefix; every config here leaves `
 
 
 # --- the emulator, and one fresh Region per test ---
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with start("us-east-1") as running:
-        yield running
 
 
 @dataclass
