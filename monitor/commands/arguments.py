@@ -1,0 +1,81 @@
+"""The command line: each command's options (only those it uses), and the parser."""
+
+from __future__ import annotations
+
+import argparse
+
+from monitor import __version__
+
+CONFIG = [(("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"})]
+OUTPUT = [(("--output",), {"choices": ("text", "json"), "default": "text"})]
+REGION = [(("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"})]
+AWS = REGION + [
+    (("--profile",), {"help": "AWS profile from ~/.aws/config"}),
+    (("--endpoint-url",), {"help": "talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)"}),
+    (("--local",), {"action": "store_true", "help": "run against an embedded emulator seeded from the config"}),
+]
+YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
+PRUNE = (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"})
+COMMAND_HELP = {
+    "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
+    "plan": "show what apply would change (read only)",
+    "apply": "plan, then make the changes",
+    "destroy": "delete every owned resource the config covers",
+    "test": "run every `tests:` case of the config's filters and the catalogue",
+    "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
+    "replay": "show what the config's filters would have published on captured log events",
+    "demo": "a guided tour on the embedded emulator",
+}
+COMMAND_FLAGS = {
+    "validate": CONFIG + OUTPUT,
+    "test": CONFIG + OUTPUT,
+    "plan": CONFIG + OUTPUT + AWS + [
+        (("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
+        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
+    "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
+                                                                  "help": "allow a plan that deletes a large share"})],
+    "destroy": CONFIG + OUTPUT + AWS + [YES],
+    "test-filter": OUTPUT + AWS + [
+        (("pattern",), {"metavar": "PATTERN"}),
+        (("files",), {"nargs": "*", "metavar": "FILE"}),
+        (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
+        (("--dimension",), {"action": "append", "default": [], "metavar": "NAME=SELECTOR"}),
+        (("--aws",), {"action": "store_true", "help": "also ask AWS's TestMetricFilter and show where it disagrees"})],
+    "replay": CONFIG + OUTPUT + [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
+                                 (("--log-group",), {"help": "replay only the filters on this log group"})],
+    "demo": CONFIG + REGION,
+}
+
+
+def dashed_pattern(argv: list[str]) -> list[str]:
+    """`test-filter -ERROR`: a pattern may start with '-', which argparse would take for an option.
+
+    Every token that is not one of the command's options (or an option's value) is moved
+    behind `--`, in order, so it reaches PATTERN and FILE as it was typed.
+    """
+    if argv[:1] != ["test-filter"] or "--" in argv:
+        return argv
+    flags = COMMAND_FLAGS["test-filter"] + [(("-h", "--help"), {"action": "help"})]
+    takes_value = {name: kwargs.get("action", "store") in ("store", "append")
+                   for names, kwargs in flags for name in names if name[0] == "-"}
+    options, positionals, tokens = [], [], iter(argv[1:])
+    for token in tokens:
+        name = token.split("=", 1)[0]
+        if name not in takes_value:
+            positionals.append(token)
+            continue
+        options.append(token)
+        if takes_value[name] and "=" not in token:
+            options.append(next(tokens, ""))
+    return [argv[0], *options, "--", *positionals]
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="monitor", description="Monitoring as code for Amazon ECS.")
+    main.add_argument("--version", action="version", version=f"ecs-monitor {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text in COMMAND_HELP.items():
+        sub = commands.add_parser(name, help=text, description=text)
+        for flag, kwargs in COMMAND_FLAGS[name]:
+            sub.add_argument(*flag, **kwargs)
+    return main
