@@ -143,6 +143,8 @@ def _publishers(config: Config) -> dict[tuple, list[Publisher]]:
             found[_identity(publishes(config, place, item))].append(
                 (place.path + ("filters", number), item.shared, item.unit))
     for number, cluster in enumerate(config.clusters):
+        if not log_group.wants_performance(cluster):
+            continue
         for field in sorted({m for s in cluster.services for c in s.containers for m in c.performance_metrics}):
             metric = performance_metric(config, field)
             found[_identity(metric)].append((("clusters", number), True, metric.get("unit")))

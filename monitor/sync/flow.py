@@ -27,6 +27,14 @@ def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
             + filter_checks.shared_groups(config) + filter_checks.limits(wanted, Actual()))
 
 
+def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
+    """The offline checks' findings that only the log groups read from task definitions cause."""
+    if resolved is given:
+        return []
+    known = set(offline_checks(given, kinds.desired(given)))
+    return [p for p in offline_checks(resolved, wanted) if p not in known]
+
+
 def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
     """Read what AWS has for the config's scope and diff it against what the config wants.
 
@@ -37,7 +45,5 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
     if not destroy:
-        known = set(offline_checks(loaded.config, kinds.desired(loaded.config)))
-        findings += [p for p in offline_checks(config, wanted) if p not in known]
-        findings += kinds.check(config, wanted, actual, prune)
+        findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
     return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings)
