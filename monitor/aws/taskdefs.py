@@ -27,7 +27,7 @@ def resolve(clients: Clients, config: Config) -> tuple[Config, list[Problem]]:
     """The config with each missing `log_group` (and its Region and driver) read from a task definition."""
     wanting = _wanting(config)
     named, findings = services.named(clients, config, list(wanting))
-    definitions = {reference: _describe(clients, reference) for reference, _ in named.values()}
+    definitions = {reference: _describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
     for path, (reference, origin) in named.items():
         definition = definitions[reference]
