@@ -240,6 +240,23 @@ def test_a_log_group_from_the_task_definition_round_trip(aws, configure):
     assert filter_names(aws.logs, "/ecs/from-taskdef") == ["monitor/honban/web/app/errors"]
 
 
+def test_a_filter_on_a_group_in_another_region_round_trip(aws, configure):
+    """`log_region` puts the filter where the logs are; the home Region gets nothing."""
+    away = boto3.client("logs", region_name="eu-west-1")
+    away.create_log_group(logGroupName=GROUP)
+    loaded = configure(document(cluster([{**container(), "log_region": "eu-west-1"}])))
+    assert actions(converge(loaded)) == [("create", "metric_filter", f"eu-west-1:{GROUP}:monitor/honban/web/app/errors")]
+    assert filter_names(away) == ["monitor/honban/web/app/errors"] and filter_names(aws.logs) == []
+
+
+def test_a_group_the_task_would_create_round_trip(aws, configure):
+    """`create_log_group` (awslogs-create-group): the plan makes the group, tagged as ours, then its filters."""
+    loaded = configure(document(cluster([{**container(log_group="/ecs/honban/new"), "create_log_group": True}])))
+    assert actions(converge(loaded)) == [("create", "log_group", "/ecs/honban/new"),
+                                         ("create", "metric_filter", "/ecs/honban/new:monitor/honban/web/app/errors")]
+    assert group_tags(aws.logs, "/ecs/honban/new") == OUR_TAGS
+
+
 def test_the_example_config_round_trip(example_config):
     with mock_aws():
         install_fidelity_patches()

@@ -61,12 +61,18 @@ def local_session(region: str | None) -> boto3.Session:
 
 @dataclass
 class Clients:
-    """Lazily made clients sharing one session; `calls` counts API calls by operation."""
+    """Lazily made clients sharing one session; `calls` counts API calls by operation.
+
+    `region_name` overrides the session's Region: `in_region` makes such clients for log
+    groups that live in another Region than the config's (`awslogs-region`).
+    """
 
     target: Target
     calls: Counter = field(default_factory=Counter)
     _made: dict = field(default_factory=dict)
     _session: boto3.Session | None = None
+    region_name: str | None = None
+    _regions: dict = field(default_factory=dict)
 
     def __getattr__(self, service: str):
         if service.startswith("_"):
@@ -74,6 +80,19 @@ class Clients:
         if service not in self._made:
             self._made[service] = self._client(service)
         return self._made[service]
+
+    @property
+    def region(self) -> str | None:
+        """The home Region: the one these clients talk to."""
+        return self.region_name or self._boto_session().region_name
+
+    def in_region(self, name: str | None) -> Clients:
+        """Clients for another Region with the same credentials, endpoint and call counter; None is home."""
+        if name is None or name == self.region:
+            return self
+        if name not in self._regions:
+            self._regions[name] = Clients(self.target, self.calls, _session=self._boto_session(), region_name=name)
+        return self._regions[name]
 
     def _boto_session(self) -> boto3.Session:
         if self._session is None:
@@ -85,7 +104,8 @@ class Clients:
     def _client(self, service: str):
         config = BotoConfig(retries=RETRIES, user_agent_extra=USER_AGENT, connect_timeout=retries.CONNECT_TIMEOUT,
                             read_timeout=retries.READ_TIMEOUT)
-        client = self._boto_session().client(service, endpoint_url=self.target.endpoint_url, config=config)
+        client = self._boto_session().client(service, region_name=self.region_name,
+                                            endpoint_url=self.target.endpoint_url, config=config)
         retries.install(client)
         client.meta.events.register("before-call", self._count)
         return client

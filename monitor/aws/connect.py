@@ -10,6 +10,7 @@ from monitor.aws.clients import Clients, Target
 from monitor.config import Loaded
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
+from monitor.sync.resources import regional
 
 LOCAL_REGION = "us-east-1"
 
@@ -39,9 +40,13 @@ def local_emulator():
 
 
 def seed(loaded: Loaded) -> tuple[list[str], list[str]]:
-    """The clusters and app log groups the config names; performance groups are left to us to create."""
+    """The clusters and app log groups the config names, a group in another Region as `region:name`.
+
+    Groups the plan creates itself (performance groups, and those a task would create) are left out.
+    """
     config = loaded.config
     clusters = [cluster.name for cluster in config.clusters]
-    groups = sorted({p.container.log_group for p in containers(config) if p.container.log_group}
+    groups = sorted({regional(p.container.log_region, p.container.log_group) for p in containers(config)
+                     if p.container.log_group and not p.container.create_log_group}
                     - {performance_log_group(name) for name in clusters})
     return clusters, groups

@@ -122,19 +122,21 @@ def _wait_until_answering(url: str) -> None:
             time.sleep(0.05)
 
 
-def _client(emulator: Emulator, service: str) -> Any:
+def _client(emulator: Emulator, service: str, region: str | None = None) -> Any:
     """Explicit fake credentials: seeding never reaches real AWS nor reads the environment."""
-    return local_session(emulator.region).client(service, endpoint_url=emulator.url)
+    return local_session(region or emulator.region).client(service, endpoint_url=emulator.url)
 
 
 def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str]) -> None:
     """Create only what is missing: state outlives a stopped emulator in this process."""
-    ecs, logs = _client(emulator, "ecs"), _client(emulator, "logs")
+    ecs = _client(emulator, "ecs")
     found = ecs.describe_clusters(clusters=clusters)["clusters"] if clusters else []
     active = {c["clusterName"] for c in found if c["status"] == "ACTIVE"}
     for name in (c for c in clusters if c not in active):
         ecs.create_cluster(clusterName=name)
-    for name in log_groups:
+    for entry in log_groups:   # `region:name` for a group in another Region (names hold no `:`)
+        region, _, name = entry.rpartition(":")
+        logs = _client(emulator, "logs", region)
         try:
             logs.create_log_group(logGroupName=name)
         except logs.exceptions.ResourceAlreadyExistsException:

@@ -51,8 +51,13 @@ class Filter(Model):
 
 
 class Container(Model):
+    """A container; the `log_*` keys say where its logs go, as its task definition's log driver does."""
+
     name: str
     log_group: str | None = None
+    log_region: str | None = None    # `awslogs-region` (FireLens `region`) when not the config's Region
+    create_log_group: bool = False   # `awslogs-create-group: "true"`: the group exists after the first task
+    firelens_metadata: bool = False  # FireLens adds container_name (and ecs_cluster, ecs_task_arn) to records
     performance_metrics: list[str] = []
     filters: list[Filter] = []
 

@@ -101,9 +101,9 @@ def _duplicates(values: list[str | None], base: Path, noun: str, source: Source,
 def _container(config: Config, place: Place, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
     container, path = place.container, place.path
     problems = _performance(place, source)
-    if container.filters and not (container.log_group or place.service.task_definition):
-        problems.append(Problem(path, f"container '{container.name}' has filters but no 'log_group' "
-                                      "(or a 'task_definition' on its service to read it from)", source=source))
+    if container.log_region is not None and not REGION.fullmatch(container.log_region):
+        problems.append(Problem(path + ("log_region",), f"'{container.log_region}' does not look like an AWS "
+                                                        "Region, e.g. eu-west-1", source=source))
     if container.log_group and (message := rules.log_group_problem(container.log_group)):
         problems.append(Problem(path + ("log_group",), message, source=source))
     for number, item in enumerate(container.filters):

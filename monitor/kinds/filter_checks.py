@@ -23,17 +23,21 @@ MAX_REGEX_PER_GROUP = quotas.REGEX_PATTERNS_PER_GROUP
 
 def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:
     """A filter needs its log group, unless this plan creates the group first."""
-    created = {r.id for r in wanted if r.kind == log_group.KIND}
-    reported: set[str] = set()
+    created = {r.key for r in wanted if r.kind == log_group.KIND}
+    reported: set[tuple[str, str]] = set()
     findings = []
     for resource in wanted:
-        group = resource.group
-        if resource.kind == KIND and ("log_group", group) in actual.missing and group not in created | reported:
-            reported.add(group)
+        if resource.kind == KIND and resource.parent in actual.missing and resource.parent not in created | reported:
+            reported.add(resource.parent)
             container = resource.origin[:-2]   # origin is <container>.filters[n]
-            findings.append(Problem(container + ("log_group",), f"log group '{group}' does not exist: create it (or run a task "
-                                             "that writes to it) or fix the name", "error"))
+            findings.append(Problem(container + ("log_group",), f"{_group(resource)} does not exist: create it "
+                                    "(or run a task that writes to it) or fix the name", "error"))
     return findings
+
+
+def _group(resource: Resource) -> str:
+    """A filter's log group as a person would name it, with its Region when not the home one."""
+    return f"log group '{resource.group}'" + (f" in {resource.region}" if resource.region else "")
 
 
 def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
@@ -53,19 +57,22 @@ def limits(wanted: list[Resource], actual: Actual, prune: bool = False) -> list[
 
 def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Callable[[Resource], bool],
            what: str, field: tuple) -> list[Problem]:
-    """One finding per log group where the counted filters would pass `limit`."""
-    used: dict[str, int] = defaultdict(int)
+    """One finding per log group where the counted filters would pass `limit`.
+
+    A group is its parent key, (log_group, [region:]name): one name in two Regions is two groups.
+    """
+    used: dict[tuple, int] = defaultdict(int)
     for resource in kept:
-        used[resource.group] += counts(resource)
+        used[resource.parent] += counts(resource)
     totals = used.copy()
     for resource in ours:
-        totals[resource.group] += counts(resource)
+        totals[resource.parent] += counts(resource)
     findings = []
     for resource in ours:
-        used[resource.group] += counts(resource)
-        if counts(resource) and used[resource.group] == limit + 1:
-            findings.append(Problem(resource.origin + field, f"log group '{resource.group}' would have {totals[resource.group]} "
-                                             f"{what}; AWS allows at most {limit}", "error"))
+        used[resource.parent] += counts(resource)
+        if counts(resource) and used[resource.parent] == limit + 1:
+            findings.append(Problem(resource.origin + field, f"{_group(resource)} would have {totals[resource.parent]} "
+                                                             f"{what}; AWS allows at most {limit}", "error"))
     return findings
 
 
@@ -157,18 +164,27 @@ def _identity(metric: dict) -> tuple:
 
 def shared_groups(config: Config) -> list[Problem]:
     """Containers that share a log group each count the others' events too; say so, once per container."""
-    users: dict[str, list[Place]] = defaultdict(list)
+    users: dict[tuple, list[Place]] = defaultdict(list)
     for place in containers(config):
         if place.container.log_group and place.container.filters:
-            users[place.container.log_group].append(place)
+            users[(place.container.log_region, place.container.log_group)].append(place)
     found = []
-    for group, places in users.items():
+    for (_, group), places in users.items():
         for place in places[1:]:
             found.append(Problem(place.path + ("log_group",), f"log group '{group}' is shared with container "
                                  f"'{places[0].container.name}' ({_where(places[0])}); each filter here also "
-                                 "counts the other container's events", "warning", related=(places[0].path,)))
+                                 f"counts the other container's events{_apart(place)}", "warning",
+                                 related=(places[0].path,)))
         found += _twice(places)
     return found
+
+
+def _apart(place: Place) -> str:
+    """FireLens names the container in each record, which a dimension can split the metric by."""
+    if not place.container.firelens_metadata:
+        return ""
+    return ("; FireLens adds container_name to each record, so tell them apart with "
+            "`dimensions: {ContainerName: $.container_name}`")
 
 
 def _twice(places: list[Place]) -> list[Problem]:

@@ -1,15 +1,17 @@
-"""Log groups: we read whether every group in scope exists, and create only performance groups.
+"""Log groups: we read whether every group in scope exists, and create the ones a task would.
 
 Container Insights creates `/aws/ecs/containerinsights/<cluster>/performance` when the first
-task of the cluster runs. Until then there is nothing to attach the performance filters to, so
-we create the group ourselves; Container Insights writes into an existing group as it would
-into its own. We never delete a log group: it holds data.
+task of the cluster runs; so does a task's log driver with `awslogs-create-group: "true"` (or
+FireLens `auto_create_group`) for its group (Amazon ECS Developer Guide, awslogs driver
+options). Until then there is nothing to attach filters to, so we create the group ourselves;
+the writer uses an existing group as it would its own. We never delete a log group: it holds data.
 
 A group we create carries the config's `tags`, `managed-by=ecs-monitor`, and tags naming our
 prefix and cluster: that is what makes it ours (the ownership rule, for a resource whose name
 cannot say it), and only then are its tags reconciled on later plans. A group someone else
 made (Container Insights itself, a task's awslogs driver) is used as it is and never tagged.
-App log groups belong to the task definitions; a missing one is an error, never created.
+Any other app log group belongs to its task definition; a missing one is an error, never created.
+A group may live in another Region than the config's (`log_region`): it is read and made there.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
+from monitor.sync.resources import Actual, Resource, regional
 from monitor.problems import Problem
 
 KIND = "log_group"
@@ -31,11 +33,21 @@ CLUSTER_TAG = "ecs-monitor:cluster"
 
 
 def desired(config: Config) -> list[Resource]:
-    """The performance group of each cluster whose containers ask for performance metrics."""
-    return [Resource(KIND, performance_log_group(cluster.name), {"tags": tags(config, cluster.name)},
-                     prunable=False, claim=False, origin=("clusters", number),
-                     params={"tags": tags(config, cluster.name)})
-            for number, cluster in enumerate(config.clusters) if wants_performance(cluster)]
+    """Performance groups, then the groups tasks would create; one resource per group."""
+    wanted = [_made(config, None, performance_log_group(cluster.name), cluster.name, ("clusters", number))
+              for number, cluster in enumerate(config.clusters) if wants_performance(cluster)]
+    wanted += [_made(config, p.container.log_region, p.container.log_group, p.cluster.name, p.path + ("log_group",))
+               for p in containers(config) if p.container.create_log_group and p.container.log_group]
+    unique: dict[tuple[str, str], Resource] = {}
+    for resource in wanted:   # several containers may write to one group
+        unique.setdefault(resource.key, resource)
+    return list(unique.values())
+
+
+def _made(config: Config, region: str | None, name: str, cluster: str, origin: tuple) -> Resource:
+    """A group we create if it is missing, tagged as ours; someone else's copy serves as it is."""
+    return Resource(KIND, regional(region, name), {"tags": tags(config, cluster)}, prunable=False, claim=False,
+                    origin=origin, params={"tags": tags(config, cluster)}, region=region)
 
 
 def tags(config: Config, cluster: str) -> dict[str, str]:
@@ -55,28 +67,43 @@ def wants_performance(cluster) -> bool:
     return cluster.container_insights != "enhanced" and cluster.wants_performance_metrics
 
 
-def scope(config: Config) -> list[str]:
-    """Every log group the config's filters can live on, app and performance."""
-    groups = {place.container.log_group for place in containers(config) if place.container.log_group}
-    groups |= {performance_log_group(cluster.name) for cluster in config.clusters}
+def regions(config: Config) -> list[str | None]:
+    """Every Region the config's log groups live in; None, the home Region, always first."""
+    return [None] + sorted({p.container.log_region for p in containers(config) if p.container.log_region})
+
+
+def scope(config: Config, region: str | None = None) -> list[str]:
+    """Every log group the config's filters can live on in one Region, app and performance."""
+    groups = {p.container.log_group for p in containers(config)
+              if p.container.log_group and p.container.log_region == region}
+    if region is None:
+        groups |= {performance_log_group(cluster.name) for cluster in config.clusters}
     return sorted(groups)
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """Every group in scope, 50 names a call; tags only of the groups we would make (one call each)."""
-    names = scope(config)
+    """Every group in scope, Region by Region; tags only of the groups we would make (one call each)."""
     ours = {resource.id for resource in desired(config)}
+    for region in regions(config):
+        names = scope(config, region)
+        found = _existing(clients.in_region(region), names)
+        actual.missing |= {(KIND, regional(region, name)) for name in names if name not in found}
+        for name, handle in found.items():
+            mine = regional(region, name) in ours
+            live = _tags(clients.in_region(region), handle) if mine else {}
+            actual.add(Resource(KIND, regional(region, name), {"tags": live} if mine else {},
+                                owned=owned(config, live), prunable=False, handle=handle, region=region))
+
+
+def _existing(clients: Clients, names: list[str]) -> dict[str, str]:
+    """Name -> ARN of the groups that exist, 50 names a call."""
     found: dict[str, str] = {}
     paginator = clients.logs.get_paginator("describe_log_groups")
     for start in range(0, len(names), IDENTIFIERS_BATCH):
         batch = names[start:start + IDENTIFIERS_BATCH]
         for page in paginator.paginate(logGroupIdentifiers=batch):
             found |= {g["logGroupName"]: arn(g) for g in page["logGroups"] if g["logGroupName"] in batch}
-    actual.missing |= {("log_group", name) for name in names if name not in found}
-    for name, handle in found.items():
-        live = _tags(clients, handle) if name in ours else {}
-        actual.add(Resource(KIND, name, {"tags": live} if name in ours else {}, owned=owned(config, live),
-                            prunable=False, handle=handle))
+    return found
 
 
 def arn(group: dict) -> str:
@@ -106,11 +133,11 @@ def apply(clients: Clients, changes: list[Change]) -> None:
 def _create(clients: Clients, change: Change) -> None:
     """A group that is already there (a retried create that had reached AWS, or a concurrent run)
     counts as created once it carries the planned tags."""
+    name = change.id.removeprefix(f"{change.region}:") if change.region else change.id
     try:
-        clients.logs.create_log_group(logGroupName=change.id, **change.params)
+        clients.logs.create_log_group(logGroupName=name, **change.params)
     except clients.logs.exceptions.ResourceAlreadyExistsException:
-        found = clients.logs.describe_log_groups(logGroupIdentifiers=[change.id])["logGroups"]
-        handle = next(arn(group) for group in found if group["logGroupName"] == change.id)
+        handle = _existing(clients, [name])[name]
         _retag(clients, handle, {}, change.params.get("tags", {}))
 
 

@@ -12,7 +12,7 @@ from monitor.kinds.performance import compile_cluster
 from monitor.problems import Problem
 from monitor.sync import ownership
 from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
+from monitor.sync.resources import Actual, Resource, regional
 
 KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE
@@ -32,7 +32,7 @@ def _app_filters(config: Config) -> list[Resource]:
             name = ownership.filter_name(config.prefix, place.cluster.name, place.service.name,
                                          place.container.name, item.name)
             spec = filter_spec.make_spec(group, name, item.pattern, filter_spec.publishes(config, place, item))
-            found.append(_resource(spec, place.path + ("filters", number)))
+            found.append(_resource(spec, place.path + ("filters", number), region=place.container.log_region))
     return found
 
 
@@ -49,27 +49,31 @@ def _performance_filters(config: Config) -> list[Resource]:
     return found
 
 
-def _resource(spec: dict, origin: tuple, owned: bool = True) -> Resource:
-    return Resource(KIND, f"{spec['logGroupName']}:{spec['filterName']}", spec, owned=owned,
-                    group=spec["logGroupName"], origin=origin, parent=(log_group.KIND, spec["logGroupName"]))
+def _resource(spec: dict, origin: tuple, owned: bool = True, region: str | None = None) -> Resource:
+    """Its id is `group:name`, behind `<region>:` outside the home Region; its parent is its group."""
+    group = spec["logGroupName"]
+    return Resource(KIND, regional(region, f"{group}:{spec['filterName']}"), spec, owned=owned, group=group,
+                    origin=origin, parent=(log_group.KIND, regional(region, group)), region=region)
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """The Region's filters, 50 a page: everything on the config's groups, and ours anywhere.
+    """Each Region's filters, 50 a page: everything on the config's groups, and ours anywhere.
 
     What sits on our log groups counts toward their quotas whoever owns it; ours left on a
     group the config no longer names is found for --prune. Ours means ownership.owns().
     `filterNamePrefix` cannot narrow the listing: AWS honours it only together with
-    `logGroupName` (DescribeMetricFilters API reference).
+    `logGroupName` (DescribeMetricFilters API reference). The Regions are the config's own
+    and every `log_region` it names.
     """
-    groups = set(log_group.scope(config))
     clusters = frozenset(cluster.name for cluster in config.clusters)
-    paginator = clients.logs.get_paginator("describe_metric_filters")
-    for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
-        for item in page["metricFilters"]:
-            owned = ownership.owns(config.prefix, clusters, item["filterName"])
-            if owned or item["logGroupName"] in groups:
-                _add_once(actual, _resource(filter_spec.to_spec(item), (), owned))
+    for region in log_group.regions(config):
+        groups = set(log_group.scope(config, region))
+        paginator = clients.in_region(region).logs.get_paginator("describe_metric_filters")
+        for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
+            for item in page["metricFilters"]:
+                owned = ownership.owns(config.prefix, clusters, item["filterName"])
+                if owned or item["logGroupName"] in groups:
+                    _add_once(actual, _resource(filter_spec.to_spec(item), (), owned, region))
 
 
 def _add_once(actual: Actual, resource: Resource) -> None:

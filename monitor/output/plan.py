@@ -93,6 +93,8 @@ def plan_json(plan: Plan, outcomes: list[Outcome] | None = None) -> str:
 def _change_json(change: Change, outcome: Outcome | None) -> dict:
     item = {"kind": change.kind, "id": change.id, "action": change.action,
             "before": change.before, "after": change.after}
+    if change.region:
+        item["region"] = change.region
     if change.fields:
         item["fields"] = list(change.fields)
     if outcome is not None:

@@ -43,16 +43,20 @@ def apply(clients: Clients, plan: Plan, report: Callable[[Outcome], None] = lamb
 
 
 def batches(changes: list[Change]) -> Iterator[list[Change]]:
-    """Runs of one kind and action, cut at the kind's batch size for that action (default 1)."""
+    """Runs of one kind, action and Region, cut at the kind's batch size for that action (default 1)."""
     batch: list[Change] = []
     for change in changes:
         size = getattr(BY_NAME[change.kind], "BATCH", {}).get(change.action, 1)
-        if batch and ((batch[0].kind, batch[0].action) != (change.kind, change.action) or len(batch) >= size):
+        if batch and (_run_of(batch[0]) != _run_of(change) or len(batch) >= size):
             yield batch
             batch = []
         batch.append(change)
     if batch:
         yield batch
+
+
+def _run_of(change: Change) -> tuple[str, str, str | None]:
+    return (change.kind, change.action, change.region)
 
 
 def _run(clients: Clients, batch: list[Change], failed: set[tuple[str, str]]) -> list[Outcome]:
@@ -62,7 +66,7 @@ def _run(clients: Clients, batch: list[Change], failed: set[tuple[str, str]]) ->
     if not todo:
         return skipped
     try:
-        BY_NAME[todo[0].kind].apply(clients, todo)
+        BY_NAME[todo[0].kind].apply(clients.in_region(todo[0].region), todo)
     except bx.ClientError as error:
         detail = error.response.get("Error", {})
         message = explain(error) or f"{detail.get('Code')}: {detail.get('Message')}"

@@ -26,6 +26,7 @@ class Change:
     params: dict = field(default_factory=dict)   # create-only parameters, e.g. tags
     parent: tuple[str, str] | None = None   # the resource it needs, e.g. a filter's log group
     handle: str | None = None   # the live resource's AWS identifier (an ARN), for updates and deletes
+    region: str | None = None   # where to make the call; None: the home Region
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     stale = [r for r in actual.resources.values() if r.key not in wanted and r.owned and r.prunable]
     result.owned = sum(1 for r in actual.resources.values() if r.owned and r.prunable)
     if prune:
-        result.changes += [Change(r.kind, r.id, "delete", r.spec, None, handle=r.handle) for r in stale]
+        result.changes += [Change(r.kind, r.id, "delete", r.spec, None, handle=r.handle, region=r.region) for r in stale]
     elif stale:
         shown = ", ".join(r.id for r in stale[:5]) + (" ..." if len(stale) > 5 else "")
         result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are kept; "
@@ -121,7 +122,7 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
         return   # the kind's check reports what is missing
     if live is None:
         result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
-                                     params=resource.params, parent=resource.parent))
+                                     params=resource.params, parent=resource.parent, region=resource.region))
     elif not live.owned and not resource.claim:
         result.unchanged += 1   # e.g. a log group Container Insights made: it serves as it is
     elif not live.owned:
@@ -130,7 +131,8 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
     elif live.spec != resource.spec:
         fields = tuple(changed_fields(live.spec, resource.spec))
         result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,
-                                     params=resource.params, parent=resource.parent, handle=live.handle))
+                                     params=resource.params, parent=resource.parent, handle=live.handle,
+                                     region=resource.region))
     else:
         result.unchanged += 1
 

@@ -23,10 +23,20 @@ class Resource:
     handle: str | None = field(default=None, compare=False)   # AWS's identifier for writes (an ARN)
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
+    region: str | None = None   # None: the home Region, the one the clients talk to
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.kind, self.id)
+
+
+def regional(region: str | None, name: str) -> str:
+    """A resource's id: its name, behind `<region>:` outside the home Region.
+
+    Unambiguous because log group and metric filter names cannot contain `:` (CloudWatch
+    Logs API reference, CreateLogGroup `logGroupName` and PutMetricFilter `filterName`).
+    """
+    return f"{region}:{name}" if region else name
 
 
 @dataclass

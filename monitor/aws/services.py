@@ -1,0 +1,61 @@
+"""The task definition each service names: the config's `task_definition`, else the service's own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from monitor.aws.clients import Clients
+from monitor.config.model import Config, Service
+from monitor.problems import Path, Problem
+
+DESCRIBE_BATCH = 10   # DescribeServices: at most 10 services a call (ECS API reference)
+LIVE = ("ACTIVE", "DRAINING")   # an INACTIVE service was deleted (DescribeServices `status`)
+
+Named = dict[Path, tuple[str, Path]]   # service path -> (task definition, the config line it comes from)
+
+
+def named(clients: Clients, config: Config, paths: list[Path]) -> tuple[Named, list[Problem]]:
+    """The task definition of each service at `paths`; DescribeServices only for those the config leaves out."""
+    found: Named = {}
+    asked: dict[str, list[tuple[Path, Service]]] = defaultdict(list)
+    for path in paths:
+        cluster, service = _at(config, path)
+        if service.task_definition:
+            found[path] = (service.task_definition, path + ("task_definition",))
+        else:
+            asked[cluster].append((path, service))
+    findings = []
+    for cluster, services in asked.items():
+        findings += _from_cluster(clients, cluster, services, found)
+    return found, findings
+
+
+def _at(config: Config, path: Path) -> tuple[str, Service]:
+    cluster = config.clusters[path[1]]
+    return cluster.name, cluster.services[path[3]]
+
+
+def _from_cluster(clients: Clients, cluster: str, services: list[tuple[Path, Service]], found: Named) -> list[Problem]:
+    """Ten services a call; a service the cluster does not run (any more) is a finding at its name."""
+    live: dict[str, str] = {}
+    for start in range(0, len(services), DESCRIBE_BATCH):
+        live |= _describe(clients, cluster, [s.name for _, s in services[start:start + DESCRIBE_BATCH]])
+    findings = []
+    for path, service in services:
+        if service.name in live:
+            found[path] = (live[service.name], path + ("name",))
+        else:
+            findings.append(Problem(path + ("name",), f"service '{service.name}' was not found in cluster '{cluster}', "
+                                    "so its task definition cannot say where its containers log: give the "
+                                    "containers a 'log_group' or the service a 'task_definition'", "error"))
+    return findings
+
+
+def _describe(clients: Clients, cluster: str, names: list[str]) -> dict[str, str]:
+    """Service name -> its task definition ARN; a missing cluster runs no service."""
+    try:
+        answer = clients.ecs.describe_services(cluster=cluster, services=names)
+    except clients.ecs.exceptions.ClusterNotFoundException:
+        return {}
+    return {s["serviceName"]: s["taskDefinition"] for s in answer.get("services", [])
+            if s.get("status") in LIVE and s.get("taskDefinition")}
