@@ -29,7 +29,7 @@ def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
 
 def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
     """The offline checks' findings that only the log groups read from task definitions cause."""
-    if resolved is given:
+    if resolved == given:
         return []
     known = set(offline_checks(given, kinds.desired(given)))
     return [p for p in offline_checks(resolved, wanted) if p not in known]
