@@ -37,7 +37,7 @@ PERFORMANCE_GROUP = "/aws/ecs/containerinsights/honban/performance"
 SLOW = "monitor/honban/awesome-app/awesome-app/slow-requests"
 SLOW_PATTERN = "'{ $.status >= 100 && $.duration > 1000 }'"
 FATAL = "monitor/honban/worker/worker/fatal-signal"
-FOREIGN_OWNED = "monitor/honban/legacy/disk-full"  # our prefix and cluster, not in the config
+FOREIGN_OWNED = "monitor/honban/legacy/app/disk-full"   # our prefix, cluster and shape; not in the config
 FOREIGN = ("team-alerts", "monitoring-cost", "monitor/other-cluster/web/app/errors")   # never ours
 COUNT = {"metricName": "Legacy", "metricNamespace": "Team/Other", "metricValue": "1"}
 

@@ -188,6 +188,14 @@ def test_performance_filters_live_on_the_performance_group_and_carry_the_prefix(
     assert {r.group for r in found} == {"/aws/ecs/containerinsights/honban/performance"}
 
 
+def test_one_service_whose_containers_pass_the_limit_is_split_by_containers():
+    long = [f"sidecar-with-a-rather-long-container-name-{n:02d}" for n in range(20)]
+    parts = compile_cluster(cluster({"web": long}, metrics=("CpuUtilized",)))
+    assert len(parts) > 1 and all(len(p.pattern) <= MAX_PATTERN for p in parts)
+    assert sorted(c for _, c in selected(parts)) == sorted(long)
+    assert all(parse(p.pattern) for p in parts)
+
+
 def test_split_parts_are_numbered_from_the_second():
     found = metric_filter.desired(config(cluster(distinct(30), metrics=["CpuUtilized"])))
     names = [r.spec["filterName"] for r in found]

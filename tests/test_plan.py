@@ -148,6 +148,12 @@ CLUSTERS = frozenset({"web", "web-api"})
     ("monitor/web/(performance)/CpuUtilized/2", True),
     ("monitor/web/api/app/a/b", True),            # the filter's own name may hold the separator
     ("monitor/web", False),                       # no scope after the cluster
+    ("monitor/web/errors", False),                # our prefix and cluster, but no shape we make
+    ("monitor/web/team/errors", False),
+    ("monitor/web/api/app/", False),              # an empty filter name
+    ("monitor/web/(performance)", False),
+    ("monitor/web/(performance)/CpuUtilized/1", False),   # part 1 is never written
+    ("monitor/web/(performance)/CpuUtilized/x", False),
     ("monitor/web-ap/x/app/errors", False),       # a cluster that only starts like ours
     ("monitor/batch/api/app/errors", False),      # another config's cluster, on any group
     ("monitor/web api/x/app/errors", False),      # not an ECS name
@@ -177,6 +183,31 @@ def test_a_generated_name_parses_back_to_exactly_its_owner(cluster, service, con
 def test_the_issue_collisions_are_three_distinct_names():
     placements = [("web", "api", "app-worker"), ("web", "api-app", "worker"), ("web-api", "app", "worker")]
     assert len({names.filter_name("monitor", *place, "errors") for place in placements}) == 3
+
+
+# --- a compiled filter's parts come and go with the config -------------------------------
+
+def part(number: int) -> Resource:
+    name = "monitor/web/(performance)/CpuUtilized" + (f"/{number}" if number > 1 else "")
+    return res(f"/perf:{name}", family="/perf:monitor/web/(performance)/CpuUtilized")
+
+
+def test_parts_the_compile_no_longer_makes_are_deleted_without_prune():
+    """Left alone, part 3 would count its containers a second time beside the new parts 1-2."""
+    result = diff([part(1), part(2)], [part(1), part(2), part(3), res("monitor/web/api/app/old")])
+    assert actions(result) == [("delete", FILTER, part(3).id)]
+    assert "1 owned resource(s) are not in the config" in result.findings[0].message
+
+
+def test_parts_of_a_filter_the_config_dropped_wait_for_prune():
+    assert actions(diff([], [part(1), part(2)])) == []
+    assert actions(diff([], [part(1), part(2)], prune=True)) == [("delete", FILTER, part(1).id),
+                                                                  ("delete", FILTER, part(2).id)]
+
+
+def test_plan_refuses_two_desired_resources_with_one_key():
+    with pytest.raises(ValueError, match="share the key"):
+        diff([res("a"), res("a")])
 
 
 # --- order --------------------------------------------------------------------------------

@@ -185,6 +185,15 @@ def group_tags(logs, name: str) -> dict[str, str]:
     return logs.list_tags_for_resource(resourceArn=group["logGroupArn"])["tags"]
 
 
+def test_fewer_performance_parts_delete_the_rest_without_prune(aws, configure):
+    """A compiled filter split in parts: when the config shrinks, the parts it no longer makes go too."""
+    containers = [container(name=f"container-with-a-long-name-{n:02d}", metrics=["CpuUtilized"]) for n in range(40)]
+    converge(configure(document(cluster(containers))))
+    assert len(filter_names(aws.logs, PERFORMANCE)) > 1
+    converge(configure(document(cluster(containers[:2]))))
+    assert filter_names(aws.logs, PERFORMANCE) == ["monitor/honban/(performance)/CpuUtilized"]
+
+
 def test_the_config_tags_go_on_the_created_group(aws, configure):
     loaded = configure(document(cluster([container(metrics=["CpuUtilized"])]), tags={"team": "platform"}))
     converge(loaded)
@@ -313,12 +322,12 @@ def test_a_removed_filter_is_deleted_only_with_prune(aws, configure):
 
 
 def test_an_owned_filter_not_in_the_config_is_deleted_only_with_prune(aws, configure):
-    put_filter(aws.logs, "monitor/honban/left-over")
+    put_filter(aws.logs, "monitor/honban/web/left/over")
     loaded = configure(document())
     converge(loaded)
-    assert "monitor/honban/left-over" in filter_names(aws.logs)
+    assert "monitor/honban/web/left/over" in filter_names(aws.logs)
     assert actions(plan_of(loaded, prune=True)) == [
-        ("delete", "metric_filter", f"{GROUP}:monitor/honban/left-over")]
+        ("delete", "metric_filter", f"{GROUP}:monitor/honban/web/left/over")]
     converge(loaded, prune=True)
     assert filter_names(aws.logs) == ["monitor/honban/web/app/errors"]
 
@@ -429,7 +438,7 @@ def test_the_filter_quota_counts_foreign_filters(aws, configure):
 def test_the_quota_counts_our_stale_filters_unless_they_are_pruned(aws, configure):
     for number in range(94):
         put_filter(aws.logs, f"team-{number:02d}")
-    put_filter(aws.logs, "monitor/honban/stale")
+    put_filter(aws.logs, "monitor/honban/web/app/stale")
     loaded = configure(document(cluster([container(filters=[inline(f"f{n}") for n in range(6)])])))
     assert len(plan_of(loaded).errors) == 1
     assert plan_of(loaded, prune=True).errors == []

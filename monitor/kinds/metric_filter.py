@@ -51,9 +51,10 @@ def _performance_filters(config: Config) -> list[Resource]:
 
 def _resource(spec: dict, origin: tuple, owned: bool = True, region: str | None = None) -> Resource:
     """Its id is `group:name`, behind `<region>:` outside the home Region; its parent is its group."""
-    group = spec["logGroupName"]
+    group, compiled = spec["logGroupName"], ownership.compiled_family(spec["filterName"])
     return Resource(KIND, regional(region, f"{group}:{spec['filterName']}"), spec, owned=owned, group=group,
-                    origin=origin, parent=(log_group.KIND, regional(region, group)), region=region)
+                    origin=origin, parent=(log_group.KIND, regional(region, group)), region=region,
+                    family=compiled and regional(region, f"{group}:{compiled}"))
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:

@@ -40,11 +40,20 @@ def compile_cluster(cluster: Cluster) -> list[Compiled]:
 def split(selections: list[Selection]) -> list[list[Selection]]:
     """Greedy chunks of whole services whose patterns each fit in MAX_PATTERN characters."""
     chunks: list[list[Selection]] = [[]]
-    for selection in selections:
+    for selection in (piece for whole in selections for piece in _fit(whole)):
         if chunks[-1] and len(pattern_for(chunks[-1] + [selection])) > MAX_PATTERN:
             chunks.append([])
         chunks[-1].append(selection)
     return chunks
+
+
+def _fit(selection: Selection) -> list[Selection]:
+    """A service whose containers alone pass the limit is selected in halves (long names, many sidecars)."""
+    service, containers = selection
+    if len(containers) == 1 or len(pattern_for([selection])) <= MAX_PATTERN:
+        return [selection]
+    half = len(containers) // 2
+    return _fit((service, containers[:half])) + _fit((service, containers[half:]))
 
 
 def pattern_for(selections: list[Selection]) -> str:

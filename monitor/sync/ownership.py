@@ -20,6 +20,7 @@ from dataclasses import dataclass
 SEPARATOR = "/"
 PERFORMANCE = "(performance)"   # not an ECS name: marks a filter of the whole cluster
 ECS_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")   # clusters, services, containers (ECS API reference)
+PERFORMANCE_TAIL = re.compile(r"[A-Za-z]+(/[2-9]|/[1-9][0-9]+)?")   # a performance field, then part 2, 3, ...
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,33 @@ def performance_filter_name(prefix: str, cluster: str, metric: str, part: int) -
 
 
 def owner(name: str) -> Owner | None:
-    """The owner a name encodes, or None when it is not a name of ours at all."""
+    """The owner of a name in exactly a shape we generate, or None: any other name is not ours.
+
+    `<prefix>/<cluster>/<service>/<container>/<filter>` with ECS names in the first four
+    parts, or `<prefix>/<cluster>/(performance)/<field>[/<part>]`. A hand-made
+    `monitor/web/errors` names our cluster but nothing we make, and stays someone else's.
+    """
     parts = name.split(SEPARATOR, 4)
-    if len(parts) < 3 or not all(ECS_NAME.fullmatch(part) for part in parts[:2]):
+    if len(parts) < 4 or not all(ECS_NAME.fullmatch(part) for part in parts[:2]):
         return None
-    prefix, cluster, scope = parts[0], parts[1], parts[2]
-    if scope == PERFORMANCE or len(parts) < 5:
-        return Owner(prefix, cluster)
-    return Owner(prefix, cluster, scope, parts[3])
+    if parts[2] == PERFORMANCE:
+        return Owner(parts[0], parts[1]) if PERFORMANCE_TAIL.fullmatch(SEPARATOR.join(parts[3:])) else None
+    if len(parts) == 5 and ECS_NAME.fullmatch(parts[2]) and ECS_NAME.fullmatch(parts[3]) and parts[4]:
+        return Owner(*parts[:4])
+    return None
+
+
+def compiled_family(name: str) -> str | None:
+    """What the parts of one compiled performance filter share: its name without `/<part>`.
+
+    The compile splits a (cluster, field) filter into parts only when a pattern would pass
+    1024 characters, so the parts come and go with the config; a part it no longer makes
+    would count its containers a second time, and must go with the rest of the change.
+    """
+    parts = name.split(SEPARATOR)
+    if len(parts) >= 4 and parts[2] == PERFORMANCE:
+        return SEPARATOR.join(parts[:4])
+    return None
 
 
 def owns(prefix: str, clusters: frozenset[str] | set[str], name: str) -> bool:

@@ -78,9 +78,11 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
         _compare(resource, actual.resources.get(resource.key), result)
     stale = [r for r in actual.resources.values() if r.key not in wanted and r.owned and r.prunable]
     result.owned = sum(1 for r in actual.resources.values() if r.owned and r.prunable)
-    if prune:
-        result.changes += [Change(r.kind, r.id, "delete", r.spec, None, handle=r.handle, region=r.region) for r in stale]
-    elif stale:
+    families = {r.family for r in desired if r.family}
+    parts = [r for r in stale if r.family in families]   # pieces of a resource the plan remakes
+    stale = [r for r in stale if r.family not in families]
+    result.changes += [_delete(r) for r in parts + (stale if prune else [])]
+    if stale and not prune:
         shown = ", ".join(r.id for r in stale[:5]) + (" ..." if len(stale) > 5 else "")
         result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are kept; "
                                            "--prune deletes them. If another config uses this prefix for the "
@@ -88,6 +90,11 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
                                        "note"))
     result.changes.sort(key=lambda change: _order(change, kinds))
     return result
+
+
+def _delete(resource: Resource) -> Change:
+    return Change(resource.kind, resource.id, "delete", resource.spec, None, handle=resource.handle,
+                  region=resource.region)
 
 
 def unique_keys(desired: list[Resource]) -> set[tuple[str, str]]:

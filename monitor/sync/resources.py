@@ -20,6 +20,7 @@ class Resource:
     group: str | None = None  # the log group a metric filter lives on
     parent: tuple[str, str] | None = None   # the key of a resource it needs (a filter's log group)
     claim: bool = True        # must be ours; False: someone else's copy satisfies us as it is
+    family: str | None = None  # resources made as one (a compiled filter's parts): stale parts go with it
     handle: str | None = field(default=None, compare=False)   # AWS's identifier for writes (an ARN)
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
