@@ -137,10 +137,12 @@ def cmd_apply(args, destroy: bool = False) -> int:
         if result.errors or not result.changes:
             show(args, result, loaded)
             return FAILED if result.errors else OK
-        if not destroy and (reason := result.unsafe()) and not args.force:
-            raise UserError(f"{reason}; check the plan and re-run with --force")
         if args.output == "text":
             show(args, result, loaded)
+        elif not args.yes:   # the JSON comes after; whoever answers the prompt needs the plan now
+            print(render.plan_text(result, loaded.source), file=sys.stderr)
+        if not destroy and (reason := result.unsafe()) and not args.force:
+            raise UserError(f"{reason}; check the plan and re-run with --force")
         confirm(args, "Destroy these resources?" if destroy else "Apply these changes?")
         try:
             outcomes = apply(clients, result, report=_progress(args))
@@ -167,10 +169,13 @@ def confirm(args, question: str) -> None:
         return
     if not sys.stdin.isatty():
         raise UserError("stdin is not a terminal: review the plan, then re-run with --yes", USAGE)
+    print(f"{question} Type 'yes' to go on: ", end="", file=sys.stderr, flush=True)
     try:
-        answer = input(f"{question} Type 'yes' to go on: ")
-    except EOFError:   # Ctrl-D is a no
+        answer = sys.stdin.readline()   # the prompt is on stderr, so stdout stays the result alone
+    except KeyboardInterrupt:
         answer = ""
+    if not answer.endswith("\n"):   # Ctrl-D (or Ctrl-C) left the cursor on the prompt line
+        print(file=sys.stderr)
     if answer.strip().lower() not in ("yes", "y"):
         raise UserError("cancelled; nothing was changed")
 
@@ -230,7 +235,7 @@ def _test_filter_on_aws(args, pattern) -> int:
     from monitor.aws import testmetricfilter
     from monitor.output import filters as report
     messages = list(enumerate(_lines(args.files), start=1))
-    with connect(target(args), None, args.local) as clients:
+    with connect(target(args), None, local=False) as clients:   # the emulator has no TestMetricFilter
         verdicts = testmetricfilter.compare(clients, pattern, messages)
     for verdict in verdicts:
         text = report.verdict_json(verdict) if args.output == "json" else report.verdict_text(verdict)

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 
+import io
+
 import botocore.exceptions as bx
 import pytest
 
@@ -183,31 +185,46 @@ def test_an_endpoint_without_a_scheme_is_a_usage_error(run, example_config, monk
     assert err == f"error: {where} 'localhost:5000': not an http(s) URL with a host; write it like http://localhost:5000\n"
 
 
-class Terminal:
-    """stdin as a terminal whose user typed `answer` (None: Ctrl-D)."""
+class Terminal(io.StringIO):
+    """stdin as a terminal whose user typed `answer` ("": Ctrl-D)."""
 
-    def __init__(self, monkeypatch, answer: str | None):
-        self.questions: list[str] = []
-        monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-        monkeypatch.setattr("builtins.input", self.ask)
-        self.answer = answer
-
-    def ask(self, question: str) -> str:
-        self.questions.append(question)
-        if self.answer is None:
-            raise EOFError
-        return self.answer
+    def isatty(self) -> bool:
+        return True
 
 
 @pytest.mark.parametrize("command, question", [("apply", "Apply these changes?"), ("destroy", "Destroy these resources?")])
 def test_ctrl_d_at_the_prompt_is_no(run, example_config, monkeypatch, command, question):
-    terminal = Terminal(monkeypatch, None)
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
     monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
-    code, _, err = run(command, "-c", str(example_config))
+    code, out, err = run(command, "-c", str(example_config))
     assert code == 1
-    assert [q.split(" Type")[0] for q in terminal.questions] == [question]
-    assert err == "error: cancelled; nothing was changed\n"
+    assert err == f"{question} Type 'yes' to go on: \nerror: cancelled; nothing was changed\n"
+    assert question not in out   # the prompt is on stderr: stdout stays the plan and results only
+
+
+def test_the_json_plan_is_shown_on_stderr_before_the_question_and_stdout_stays_json(run, example_config,
+                                                                                    monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
+    monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    code, out, err = run("apply", "-c", str(example_config), "--output", "json")
+    assert code == 1 and out == ""
+    assert err.index("- delete metric_filter /g:monitor-x") < err.index("Apply these changes?")
 
 
 def planned() -> Plan:
     return Plan([Change("metric_filter", "/g:monitor-x", "delete", {"logGroupName": "/g", "filterName": "monitor-x"}, None)])
+
+
+def test_an_answer_with_no_aws_error_is_one_line_naming_the_operation():
+    error = bx.ClientError({"Error": {"Code": "500", "Message": "<!doctype html><html>...</html>"}},
+                           "TestMetricFilter")
+    assert explain(error) == ("TestMetricFilter got HTTP 500 with no AWS error in the answer: is the endpoint an "
+                              "AWS API? (an emulator may not implement TestMetricFilter)")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:99999", "http:///x"])
+def test_a_malformed_endpoint_is_one_line_and_a_usage_error(run, example_config, url):
+    code, out, err = run("plan", "-c", str(example_config), "--endpoint-url", url)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: --endpoint-url {url!r}: not ") and err.count("\n") == 1
+    assert "Traceback" not in err

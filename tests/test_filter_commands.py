@@ -230,3 +230,25 @@ def test_replay_on_a_log_group_no_filter_is_on_names_the_real_ones(capsys, examp
     assert code == 1 and out == ""
     assert "/typo" in err and APP in err and "/ecs/honban/worker" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["ERROR", "--value"], ["ERROR", "--dimension"]])
+def test_test_filter_option_without_its_value_is_a_usage_error(capsys, argv):
+    with pytest.raises(SystemExit) as stopped:
+        main(["test-filter", *argv])
+    assert stopped.value.code == 2
+    assert "expected one argument" in capsys.readouterr().err
+
+
+def test_test_filter_takes_an_abbreviated_option_as_argparse_does(capsys, tmp_path):
+    events = tmp_path / "events.log"
+    events.write_text('{"n": 7}\n')
+    code, out, _ = run(capsys, "test-filter", "{ $.n > 1 }", str(events), "--val", "$.n", "--out", "json")
+    assert code == 0 and json.loads(out)["value"] == 7.0
+
+
+def test_test_filter_does_not_offer_local(capsys):
+    """The embedded emulator has no TestMetricFilter, so `--aws --local` could never work."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["test-filter", "ERROR", "--aws", "--local"])
+    assert stopped.value.code == 2

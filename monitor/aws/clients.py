@@ -24,13 +24,14 @@ def endpoint_problem(url: str) -> str | None:
     botocore needs a scheme and a host (`http://localhost:5000`); `localhost:5000` parses
     with `localhost` as the scheme and fails deep inside a request.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"not an http(s) URL with a host; write it like http://{url.split('://')[-1] or 'localhost:5000'}"
     try:
-        parts.port   # a port that is not a number raises here
-    except ValueError:
-        return "the port is not a number"
+        parts = urlsplit(url)
+        parts.port   # raises for a port that is not a number from 0 to 65535
+    except ValueError as error:   # also an unclosed IPv6 bracket: http://[::1
+        return f"not a URL ({error}); write it like http://localhost:5000"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        host = url.split("://")[-1].strip("/") or "localhost:5000"
+        return f"not an http(s) URL with a host; write it like http://{host}"
     return None
 
 

@@ -50,4 +50,7 @@ def _client_error(error: bx.ClientError) -> str | None:
                 "the profile, and that the Region is enabled for the account")
     if code in DENIED_CODES:
         return f"access denied for {operation}: grant it to the role or user running monitor ({code})"
+    if code.isdigit():   # botocore's code for an answer with no AWS error in it (an HTML page, say)
+        return (f"{operation} got HTTP {code} with no AWS error in the answer: is the endpoint an AWS API? "
+                f"(an emulator may not implement {operation})")
     return None

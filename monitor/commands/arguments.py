@@ -9,9 +9,11 @@ from monitor import __version__
 CONFIG = [(("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"})]
 OUTPUT = [(("--output",), {"choices": ("text", "json"), "default": "text"})]
 REGION = [(("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"})]
-AWS = REGION + [
+REMOTE = REGION + [
     (("--profile",), {"help": "AWS profile from ~/.aws/config"}),
     (("--endpoint-url",), {"help": "talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)"}),
+]
+AWS = REMOTE + [
     (("--local",), {"action": "store_true", "help": "run against an embedded emulator seeded from the config"}),
 ]
 YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
@@ -35,7 +37,7 @@ COMMAND_FLAGS = {
     "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
                                                                   "help": "allow a plan that deletes a large share"})],
     "destroy": CONFIG + OUTPUT + AWS + [YES],
-    "test-filter": OUTPUT + AWS + [
+    "test-filter": OUTPUT + REMOTE + [
         (("pattern",), {"metavar": "PATTERN"}),
         (("files",), {"nargs": "*", "metavar": "FILE"}),
         (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
@@ -51,7 +53,8 @@ def dashed_pattern(argv: list[str]) -> list[str]:
     """`test-filter -ERROR`: a pattern may start with '-', which argparse would take for an option.
 
     Every token that is not one of the command's options (or an option's value) is moved
-    behind `--`, in order, so it reaches PATTERN and FILE as it was typed.
+    behind `--`, in order, so it reaches PATTERN and FILE as it was typed; a token that looks
+    like a long option (`--x`) stays an option, and argparse says whether it is one.
     """
     if argv[:1] != ["test-filter"] or "--" in argv:
         return argv
@@ -60,14 +63,22 @@ def dashed_pattern(argv: list[str]) -> list[str]:
                    for names, kwargs in flags for name in names if name[0] == "-"}
     options, positionals, tokens = [], [], iter(argv[1:])
     for token in tokens:
-        name = token.split("=", 1)[0]
-        if name not in takes_value:
-            positionals.append(token)
+        name = _option(token.split("=", 1)[0], takes_value)
+        if name is None:   # an unknown `--option` stays one, so argparse refuses it (exit 2)
+            (options if token.startswith("--") and len(token) > 2 else positionals).append(token)
             continue
         options.append(token)
         if takes_value[name] and "=" not in token:
-            options.append(next(tokens, ""))
+            options += [value] if (value := next(tokens, None)) is not None else []   # none: argparse says so
     return [argv[0], *options, "--", *positionals]
+
+
+def _option(name: str, known: dict[str, bool]) -> str | None:
+    """The option a token names, allowing a unique abbreviation of a long option as argparse does."""
+    if name in known:
+        return name
+    matches = [option for option in known if name.startswith("--") and len(name) > 2 and option.startswith(name)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def parser() -> argparse.ArgumentParser:

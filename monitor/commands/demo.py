@@ -94,6 +94,6 @@ def created(tour: Tour) -> list[str]:
     for group in log_group.scope(validate(tour.config).config):
         items = [f for page in paginator.paginate(logGroupName=group) for f in page["metricFilters"]]
         lines.append(f"{group}: {len(items)} metric filter(s)")
-        lines += [f"    {item['filterName']} -> {item['metricTransformations'][0]['metricNamespace']}/"
-                  f"{item['metricTransformations'][0]['metricName']}" for item in items]
+        lines += [f"    {item['filterName']} -> namespace {item['metricTransformations'][0]['metricNamespace']}, "
+                  f"metric {item['metricTransformations'][0]['metricName']}" for item in items]
     return lines

@@ -147,8 +147,8 @@ def _publishers(config: Config) -> dict[tuple, list[Publisher]]:
     found: dict[tuple, list[Publisher]] = defaultdict(list)
     for place in containers(config):
         for number, item in enumerate(place.container.filters):
-            found[_identity(publishes(config, place, item))].append(
-                (place.path + ("filters", number), item.shared, item.unit))
+            metric = publishes(config, place, item)   # its unit as AWS stores it: "None" is no unit
+            found[_identity(metric)].append((place.path + ("filters", number), item.shared, metric.get("unit")))
     for number, cluster in enumerate(config.clusters):
         if not log_group.wants_performance(cluster):
             continue
@@ -160,6 +160,23 @@ def _publishers(config: Config) -> dict[tuple, list[Publisher]]:
 
 def _identity(metric: dict) -> tuple:
     return (metric["metricNamespace"], metric["metricName"], frozenset(metric.get("dimensions", {})))
+
+
+def namespaces(config: Config) -> list[Problem]:
+    """A container's own namespace joins three ECS names, and can pass what AWS allows.
+
+    metricNamespace is at most 255 characters (botocore logs model, MetricNamespace): a longer
+    one would be refused by PutMetricFilter in the middle of an apply.
+    """
+    found = []
+    for place in containers(config):
+        for number, item in enumerate(place.container.filters):
+            namespace = publishes(config, place, item)["metricNamespace"]
+            if len(namespace) > quotas.METRIC_NAMESPACE:
+                found.append(Problem(place.path + ("filters", number), f"its metric namespace '{namespace}' is "
+                                     f"{len(namespace)} characters; AWS allows {quotas.METRIC_NAMESPACE}: give the "
+                                     "filter a `namespace:` (or shorten the config's)", "error"))
+    return found
 
 
 def shared_groups(config: Config) -> list[Problem]:

@@ -23,7 +23,8 @@ def validate(path: str) -> Loaded:
 
 
 def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
-    return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.collisions(config)
+    return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
+            + filter_checks.collisions(config)
             + filter_checks.shared_groups(config) + filter_checks.limits(wanted, Actual()))
 
 
