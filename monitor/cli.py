@@ -235,7 +235,7 @@ def _test_filter_on_aws(args, pattern) -> int:
     from monitor.aws import testmetricfilter
     from monitor.output import filters as report
     messages = list(enumerate(_lines(args.files), start=1))
-    with connect(target(args), None, local=False) as clients:   # the emulator has no TestMetricFilter
+    with connect(target(args), None, False) as clients:   # not --local: the emulator has no TestMetricFilter
         verdicts = testmetricfilter.compare(clients, pattern, messages)
     for verdict in verdicts:
         text = report.verdict_json(verdict) if args.output == "json" else report.verdict_text(verdict)
