@@ -74,8 +74,11 @@ class Alarm:
         """Build from snake_case keys or PutMetricAlarm's names; an unknown key is an AlarmError."""
         known = {f.name for f in fields(cls)}
         args = {AWS_KEYS.get(key, key): value for key, value in spec.items()}
-        for key in args.keys() - known:
+        for key in sorted(args.keys() - known):
             raise AlarmError(key, f"unknown field; allowed: {', '.join(sorted(known))}")
+        for key in ("comparison", "threshold", "evaluation_periods"):
+            if key not in args:
+                raise AlarmError(key, "required")
         return cls(**args)
 
     def breaches(self, value: float) -> bool:

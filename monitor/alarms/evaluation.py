@@ -36,7 +36,7 @@ def evaluate(series: Sequence[float | None], alarm: Alarm | Mapping[str, Any],
     """
     alarm = alarm if isinstance(alarm, Alarm) else Alarm.from_mapping(alarm)
     values = _values(series)
-    counts = _counts(sample_counts, len(values), alarm)
+    counts = _counts(sample_counts, values, alarm)
     state, states = semantics.INITIAL_STATE, []
     for period in range(len(values)):
         held = _low_sample(alarm, values[period], counts[period])
@@ -113,15 +113,19 @@ def _value(field: str, index: int, value: Any) -> float | None:
     return float(value)
 
 
-def _counts(counts: Sequence[Any] | None, length: int, alarm: Alarm) -> list[float | None]:
-    """One SampleCount a period; required only when low samples can hold the state."""
+def _counts(counts: Sequence[Any] | None, values: list[float | None], alarm: Alarm) -> list[float | None]:
+    """One SampleCount a period; required for every datapoint only when low samples can hold the state."""
     if counts is None and alarm.min_samples is not None:
         raise AlarmError("sample_counts", "needed: the percentile alarm ignores low samples")
     if counts is None:
-        return [None] * length
-    if isinstance(counts, (str, bytes)) or not isinstance(counts, Sequence) or len(counts) != length:
-        raise AlarmError("sample_counts", f"must be a list as long as the series ({length})")
-    return [_sample_count(index, count) for index, count in enumerate(counts)]
+        return [None] * len(values)
+    if isinstance(counts, (str, bytes)) or not isinstance(counts, Sequence) or len(counts) != len(values):
+        raise AlarmError("sample_counts", f"must be a list as long as the series ({len(values)})")
+    checked = [_sample_count(index, count) for index, count in enumerate(counts)]
+    for index, (value, count) in enumerate(zip(values, checked)):
+        if alarm.min_samples is not None and value is not None and count is None:
+            raise AlarmError(f"sample_counts[{index}]", "None, but the period has a datapoint")
+    return checked
 
 
 def _sample_count(index: int, count: Any) -> float | None:

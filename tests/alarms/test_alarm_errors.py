@@ -52,12 +52,18 @@ def test_unknown_key_in_a_mapping() -> None:
     ([1, 2], [1000], "sample_counts"),
     ([1, 2], [1000, -1], "sample_counts[1]"),
     ([1, 2], None, "sample_counts"),
+    ([1, 2], [1000, None], "sample_counts[1]"),
 ])
 def test_bad_series(series, counts, field: str) -> None:
     alarm = Alarm(**GOOD, statistic="p99", evaluate_low_sample_count_percentile="ignore")
     with pytest.raises(AlarmError) as raised:
         evaluate(series, alarm, counts)
     assert raised.value.field == field
+
+
+def test_missing_key_in_a_mapping() -> None:
+    with pytest.raises(AlarmError, match="threshold: required"):
+        evaluate([1], {"ComparisonOperator": ">", "EvaluationPeriods": 1})
 
 
 def test_defaults_and_normal_forms() -> None:
