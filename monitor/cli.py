@@ -22,6 +22,7 @@ from monitor.aws.clients import Target, endpoint_problem
 from monitor.aws.connect import MissingExtra, connect
 from monitor.aws.errors import explain
 from monitor.commands.arguments import dashed_pattern, parser
+from monitor.config.references import REGION
 from monitor.output import plan as render
 from monitor.sync import flow
 
@@ -97,6 +98,8 @@ def target(args) -> Target:
     for where, url in (("--endpoint-url", args.endpoint_url), ("AWS_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL"))):
         if url is not None and (problem := endpoint_problem(url)):
             raise UserError(f"{where} {url!r}: {problem}", USAGE)
+    if args.region is not None and not REGION.fullmatch(args.region):
+        raise UserError(f"--region {args.region!r} does not look like an AWS Region, e.g. eu-west-1", USAGE)
     return Target(args.region, args.profile, args.endpoint_url)
 
 

@@ -228,3 +228,16 @@ def test_a_malformed_endpoint_is_one_line_and_a_usage_error(run, example_config,
     assert (code, out) == (2, "")
     assert err.startswith(f"error: --endpoint-url {url!r}: not ") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_a_malformed_region_is_a_usage_error(run, example_config):
+    code, out, err = run("plan", "-c", str(example_config), "--region", "us east 1")
+    assert (code, out) == (2, "")
+    assert err == "error: --region 'us east 1' does not look like an AWS Region, e.g. eu-west-1\n"
+
+
+def test_access_denied_keeps_aws_words_on_which_policy_denied():
+    error = bx.ClientError({"Error": {"Code": "AccessDeniedException", "Message": "with an explicit deny in a "
+                                      "service control policy"}}, "DescribeLogGroups")
+    assert explain(error) == ("access denied for DescribeLogGroups: grant it to the role or user running monitor "
+                              "(AccessDeniedException: with an explicit deny in a service control policy)")

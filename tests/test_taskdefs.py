@@ -266,3 +266,46 @@ def test_a_missing_family_is_one_finding_per_service_at_its_own_line(aws, config
     assert [e.path for e in errors] == [("clusters", 0, "services", s, "task_definition") for s in (0, 1)]
     assert all("task definition 'nope' could not be read" in e.message for e in errors)
     assert counted.calls["DescribeTaskDefinition"] == 1
+
+
+# --- teardown and Regions the config no longer names ----------------------------------------
+
+def test_destroy_needs_no_task_definition_of_a_service_already_deleted(aws, configure):
+    """The usual teardown order: the service goes first (Terraform, CDK), then its monitoring."""
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    register(aws.ecs, "web", awslogs("/ecs/web"))
+    aws.ecs.create_service(cluster=CLUSTER, serviceName="web", taskDefinition="web", desiredCount=0)
+    loaded = configure(document(services("web")))
+    converge(loaded)
+    aws.ecs.delete_service(cluster=CLUSTER, service="web", force=True)
+    assert make_plan(loaded, clients()).errors   # a plan needs to know where the logs go
+    destroyed = make_plan(loaded, clients(), destroy=True)
+    assert destroyed.errors == [] and [f.severity for f in destroyed.findings] == ["warning"]
+    assert [(c.action, c.id) for c in destroyed.changes] == [("delete", "/ecs/web:monitor/honban/web/app/errors")]
+
+
+def test_regions_sweeps_a_region_the_log_groups_left(aws, configure):
+    """A new revision moved the logs home: the filter left in the old Region is found when the config says to look."""
+    aws.away.create_log_group(logGroupName="/ecs/web")
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    register(aws.ecs, "web", awslogs("/ecs/web", **{"awslogs-region": AWAY}))
+    converge(configure(document(services("web", task_definition="web"))))
+    register(aws.ecs, "web", awslogs("/ecs/web"))   # revision 2 logs to the home Region
+    unswept = configure(document(services("web", task_definition="web")))
+    assert [c.action for c in make_plan(unswept, clients(), prune=True).changes] == ["create"]
+    swept = configure(document(services("web", task_definition="web")).replace("clusters:", f"regions: [{AWAY}]\nclusters:"))
+    converge(swept, prune=True)
+    assert filters_in(aws.away, "/ecs/web") == []
+    assert filters_in(aws.logs, "/ecs/web") == ["monitor/honban/web/app/errors"]
+
+
+def test_a_log_region_that_repeats_the_config_region_is_the_same_group_for_validate(configure):
+    text = document([{"name": "web", "containers": [
+        {"name": "app", "log_group": "/ecs/web", "log_region": HOME, "filters": [ERRORS]},
+        {"name": "app2", "log_group": "/ecs/web", "filters": [ERRORS]}]}])
+    warnings = [p.message for p in validate_problems(text, configure)]
+    assert any("is shared with container 'app'" in message for message in warnings)
+
+
+def validate_problems(text: str, configure):
+    return configure(text).problems

@@ -48,8 +48,10 @@ def _client_error(error: bx.ClientError) -> str | None:
     if code in IDENTITY_CODES:
         return (f"AWS did not recognise the credentials ({code} on {operation}): check the access key, "
                 "the profile, and that the Region is enabled for the account")
-    if code in DENIED_CODES:
-        return f"access denied for {operation}: grant it to the role or user running monitor ({code})"
+    if code in DENIED_CODES:   # AWS's own words say which policy denied it (an SCP, a boundary, ...)
+        said = error.response.get("Error", {}).get("Message")
+        return (f"access denied for {operation}: grant it to the role or user running monitor ({code}"
+                + (f": {said})" if said else ")"))
     if code.isdigit():   # botocore's code for an answer with no AWS error in it (an HTML page, say)
         return (f"{operation} got HTTP {code} with no AWS error in the answer: is the endpoint an AWS API? "
                 f"(an emulator may not implement {operation})")

@@ -86,6 +86,7 @@ class Config(Model):
     prefix: str = "monitor"
     namespace: str = "Custom/ECS"
     tags: dict[str, str] = Field(default_factory=dict)
+    regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
     clusters: list[Cluster] = []
 
     @model_validator(mode="before")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
+from monitor import quotas
 from monitor.config import rules
 from monitor.config.catalogue import REQUIRED, Definition
 from monitor.config.model import Config, Filter
@@ -12,12 +14,13 @@ from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.problems import Path, Problem, Source
 from monitor.sync import ownership
+from monitor.sync.ownership import OUR_TAGS
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 # family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
-TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:\d+)?")
-MAX_TAG_KEY, MAX_TAG_VALUE = 128, 256   # AWS tagging rules; keys may not start with "aws:"
+TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?")
+MAX_TAG_KEY, MAX_TAG_VALUE = quotas.TAG_KEY, quotas.TAG_VALUE   # keys may not start with "aws:" either
 
 
 def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
@@ -37,12 +40,14 @@ def _top_level(config: Config, source: Source) -> list[Problem]:
         found.append((("namespace",), message))
     if config.region is not None and not REGION.fullmatch(config.region):
         found.append((("region",), f"'{config.region}' does not look like an AWS Region, e.g. ap-northeast-1"))
+    found += [(("regions", n), f"'{region}' does not look like an AWS Region, e.g. eu-west-1")
+              for n, region in enumerate(config.regions) if not REGION.fullmatch(region)]
     for c, cluster in enumerate(config.clusters):
         found += [(("clusters", c, "services", s, "task_definition"),
                    f"'{service.task_definition}' is not a task definition: give family[:revision] "
                    "(e.g. awesome-app or awesome-app:12) or its ARN")
                   for s, service in enumerate(cluster.services)
-                  if service.task_definition and not TASK_DEFINITION.fullmatch(service.task_definition)]
+                  if service.task_definition is not None and not TASK_DEFINITION.fullmatch(service.task_definition)]
     found += _ecs_names(config)
     return [Problem(path, message, source=source) for path, message in found] + _tags(config, source)
 
@@ -67,11 +72,32 @@ def _ecs_names(config: Config) -> list[tuple[Path, str]]:
 
 
 def _tags(config: Config, source: Source) -> list[Problem]:
-    return [Problem(("tags", key), f"tag '{key}': keys are 1-{MAX_TAG_KEY} characters and may not start "
-                                   f"with 'aws:' (reserved); values at most {MAX_TAG_VALUE}", source=source,
-                    at_key=True)
-            for key, value in config.tags.items()
-            if key.lower().startswith("aws:") or not 1 <= len(key) <= MAX_TAG_KEY or len(value) > MAX_TAG_VALUE]
+    """AWS's tag rules (botocore logs model, CreateLogGroup `tags`: at most 50, keys 1-128 and values
+    at most 256 of letters, digits, spaces and `_ . : / = + - @`; keys not `aws:`), counting ours."""
+    problems = [Problem(("tags", key), message, source=source, at_key=True)
+                for key, value in config.tags.items() if (message := _tag_problem(key, value))]
+    room = quotas.TAGS - len(OUR_TAGS)
+    if len(config.tags) > room:
+        problems.append(Problem(("tags",), f"{len(config.tags)} tags; AWS allows {quotas.TAGS} on a resource and "
+                                f"ecs-monitor adds {len(OUR_TAGS)} of its own, so at most {room}", source=source))
+    return problems
+
+
+def _tag_problem(key: str, value: str) -> str | None:
+    if key in OUR_TAGS:
+        return f"tag '{key}' is ecs-monitor's own marker of ownership; choose another key"
+    if key.lower().startswith("aws:") or not 1 <= len(key) <= MAX_TAG_KEY or not _tag_text(key):
+        return (f"tag key '{key}': 1-{MAX_TAG_KEY} letters, digits, spaces and _ . : / = + - @, not starting "
+                "with 'aws:' (reserved)")
+    if len(value) > MAX_TAG_VALUE or not _tag_text(value):
+        return f"tag '{key}': the value is at most {MAX_TAG_VALUE} letters, digits, spaces and _ . : / = + - @"
+    return None
+
+
+def _tag_text(text: str) -> bool:
+    """Unicode letters, numbers and separators (\\p{L} \\p{Z} \\p{N}) and `_.:/=+-@`, as AWS's pattern."""
+    return all(char.isalpha() or char.isnumeric() or unicodedata.category(char).startswith("Z")
+               or char in "_.:/=+-@" for char in text)
 
 
 def _duplicate_names(config: Config, source: Source) -> list[Problem]:
@@ -163,6 +189,10 @@ def _resolve(item: Filter, catalogue: dict[str, Definition]) -> Filter:
 
 
 def resolve(config: Config, catalogue: dict[str, Definition]) -> Config:
-    """The config with every `use:` replaced by the full filter it names."""
-    return map_containers(config, lambda place: place.container.model_copy(
-        update={"filters": [_resolve(f, catalogue) for f in place.container.filters]}))
+    """The config with every `use:` replaced by the full filter it names, and no `log_region`
+    that only repeats the config's own Region (the same log group, however it is written)."""
+    def resolved(place: Place):
+        home = place.container.log_region == config.region
+        return place.container.model_copy(update={"filters": [_resolve(f, catalogue) for f in place.container.filters],
+                                                  **({"log_region": None} if home else {})})
+    return map_containers(config, resolved)

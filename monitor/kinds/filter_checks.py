@@ -201,7 +201,8 @@ def _apart(place: Place) -> str:
     if not place.container.firelens_metadata:
         return ""
     return ("; FireLens adds container_name to each record, so tell them apart with "
-            "`dimensions: {ContainerName: $.container_name}`")
+            "`dimensions: {ContainerName: $.container_name}` (and `default: null`: AWS takes no default "
+            "value together with dimensions)")
 
 
 def _twice(places: list[Place]) -> list[Problem]:
@@ -214,9 +215,9 @@ def _twice(places: list[Place]) -> list[Problem]:
             if key in first and first[key][:len(place.path)] != place.path:
                 found.append(Problem(path, f"the same pattern sits on log group '{place.container.log_group}' "
                                            "for another container too: every matching event is counted twice. "
-                                           "Keep one filter (with `shared: true` to make it one metric), or tell "
-                                           "containers apart with a dimension from the event (FireLens adds "
-                                           "$.container_name)", "warning", related=(first[key],)))
+                                           "Keep one filter (with `shared: true` to make it one metric), or give "
+                                           f"each container its own log group{_apart(place)}", "warning",
+                                     related=(first[key],)))
             first.setdefault(key, path)
     return found
 

@@ -21,15 +21,13 @@ from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
+from monitor.sync.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
 from monitor.sync.plan import Change
 from monitor.sync.resources import Actual, Resource, regional
 from monitor.problems import Problem
 
 KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
-MARKER_TAG = {"managed-by": "ecs-monitor"}
-PREFIX_TAG = "ecs-monitor:prefix"
-CLUSTER_TAG = "ecs-monitor:cluster"
 
 
 def desired(config: Config) -> list[Resource]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from monitor import kinds
 from monitor.aws import taskdefs
 from monitor.aws.clients import Clients
@@ -17,15 +19,16 @@ def validate(path: str) -> Loaded:
     """The config's own problems, then what only the desired state shows: clashes and quotas."""
     loaded = load(path)
     if loaded.ok:
-        found = offline_checks(loaded.config, kinds.desired(loaded.config))
+        wanted = kinds.desired(loaded.config)
+        found = offline_checks(loaded.config, wanted) + filter_checks.limits(wanted, Actual())
         loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded
 
 
 def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
+    """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
-            + filter_checks.collisions(config)
-            + filter_checks.shared_groups(config) + filter_checks.limits(wanted, Actual()))
+            + filter_checks.collisions(config) + filter_checks.shared_groups(config))
 
 
 def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
@@ -41,8 +44,12 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
 
     Task definitions may name log groups the config did not; what that adds to the offline
     checks (a group now shared, say) is reported here, the rest validate already printed.
+    Destroy needs no task definition (ours is found by name, in every Region read), so one it
+    cannot read, of a service already deleted say, is a warning there, not a stop.
     """
     config, findings = taskdefs.resolve(clients, loaded.config)
+    if destroy:
+        findings = [replace(p, severity="warning") for p in findings]
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
     if not destroy:

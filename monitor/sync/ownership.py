@@ -23,6 +23,13 @@ ECS_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")   # clusters, services, container
 PERFORMANCE_TAIL = re.compile(r"[A-Za-z]+(/[2-9]|/[1-9][0-9]+)?")   # a performance field, then part 2, 3, ...
 
 
+# A resource whose name cannot say whose it is (a log group) says it with tags.
+MARKER_TAG = {"managed-by": "ecs-monitor"}
+PREFIX_TAG = "ecs-monitor:prefix"
+CLUSTER_TAG = "ecs-monitor:cluster"
+OUR_TAGS = (*MARKER_TAG, PREFIX_TAG, CLUSTER_TAG)
+
+
 @dataclass(frozen=True)
 class Owner:
     """Whom a generated name belongs to: the config's prefix and a cluster, service and container."""

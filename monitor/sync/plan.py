@@ -48,6 +48,7 @@ class Plan:
     unchanged: int = 0
     findings: list[Problem] = field(default_factory=list)
     owned: int = 0   # owned resources that exist now, for the delete-share check
+    replaced: int = 0   # deletes of parts of a resource the plan makes anew (a compiled filter's)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -62,7 +63,7 @@ class Plan:
 
     def unsafe(self) -> str | None:
         """Why this plan deletes too much to run without --force, if it does."""
-        deletes = self.summary["delete"]
+        deletes = self.summary["delete"] - self.replaced   # a compiled filter's old parts are not losses
         if deletes > MAX_SAFE_DELETES and deletes > MAX_SAFE_DELETE_SHARE * max(self.owned, 1):
             return (f"the plan deletes {deletes} of {self.owned} owned resources "
                     f"(more than {MAX_SAFE_DELETES} and {MAX_SAFE_DELETE_SHARE:.0%})")
@@ -81,6 +82,7 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     families = {r.family for r in desired if r.family}
     parts = [r for r in stale if r.family in families]   # pieces of a resource the plan remakes
     stale = [r for r in stale if r.family not in families]
+    result.replaced = len(parts)
     result.changes += [_delete(r) for r in parts + (stale if prune else [])]
     if stale and not prune:
         shown = ", ".join(r.id for r in stale[:5]) + (" ..." if len(stale) > 5 else "")
