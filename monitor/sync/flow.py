@@ -40,9 +40,10 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     """Read what AWS has for the config's scope and diff it against what the config wants.
 
     Task definitions may name log groups the config did not; what that adds to the offline
-    checks (a group now shared, say) is reported here, the rest validate already printed.
+    checks (a group now shared, say) is reported here, the rest validate already printed. Their
+    sizing problems are reported too, except when destroying: sizes do not matter to a delete.
     """
-    config, findings = taskdefs.resolve(clients, loaded.config)
+    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
     if not destroy:
