@@ -157,7 +157,7 @@ def allowed(values: tuple[int, ...]) -> str:
 
 
 def _cpu_sum(task_definition: dict) -> list[str]:
-    """AWS: "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'"."""
+    """ContainerDefinition `cpu`: the containers' total within the task's (AWS: "The sum of all container 'cpu'...")."""
     cpu, shares = task_cpu(task_definition), sum(c.get("cpu") or 0 for c in _containers(task_definition).values())
     if cpu is None or shares <= cpu:
         return []
@@ -221,7 +221,7 @@ def _main(task_definition: dict) -> list[str]:
 
 
 def _limitless(task_definition: dict, main: list[str]) -> list[str]:
-    """A main container with no memory limit of its own is limited by the task, which its sidecars share."""
+    """Without a container limit the task's memory is the limit (Task size), and the sidecars use it too."""
     containers, memory = _containers(task_definition), task_memory(task_definition)
     if len(containers) < 2 or memory is None:
         return []
@@ -237,6 +237,7 @@ def _no_headroom(task_definition: dict) -> list[str]:
 
 
 def _headroom(task_definition: dict, name: str) -> list[str]:
+    """Usage may pass a soft limit up to the hard limit or the task's memory (memoryReservation): if there is room."""
     soft, ceiling = _containers(task_definition)[name].get("memoryReservation"), _ceiling(task_definition, name)
     if not soft or ceiling is None or ceiling[0] > soft:
         return []
