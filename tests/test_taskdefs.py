@@ -1,5 +1,6 @@
 """Log groups as real task definitions name them: awslogs-region, FireLens, create-group, the
-service's own task definition, and AWS failures that stay AWS errors (issue 6 §2)."""
+service's own task definition, and AWS failures that stay AWS errors (issue 6 §2); and the sizing
+findings of every task definition the config names."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from monitor.aws.emulator import install_fidelity_patches
 from monitor.aws.errors import explain
 from monitor.config.model import Cluster, Config, Container, Service
 from monitor.kinds import filter_checks
+from monitor.problems import placed
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
 from monitor.sync.resources import Actual, Resource
@@ -309,3 +311,56 @@ def test_a_log_region_that_repeats_the_config_region_is_the_same_group_for_valid
 
 def validate_problems(text: str, configure):
     return configure(text).problems
+
+# --- 6. sizing: every named task definition is read once, its problems at the naming line ---
+
+def register_sized(ecs, family: str, cpu: str, memory: str) -> None:
+    """A Fargate task definition of the given size; moto takes sizes AWS would refuse."""
+    ecs.register_task_definition(family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu=cpu, memory=memory, containerDefinitions=[
+                                     {"name": "app", "image": "app:1", "logConfiguration": awslogs("/ecs/web")}])
+
+
+def logged(service: dict) -> dict:
+    """The service with a log group on each container: its task definition is read for sizing alone."""
+    return {**service, "containers": [{**c, "log_group": "/ecs/web"} for c in service["containers"]]}
+
+
+def test_a_size_fargate_does_not_offer_is_an_error_at_the_task_definition_line(aws, configure):
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    register_sized(aws.ecs, "web", cpu="256", memory="4096")
+    loaded = configure(document([logged(s) for s in services("web", task_definition="web")]))
+    [error] = make_plan(loaded, clients()).errors
+    assert error.path == ("clusters", 0, "services", 0, "task_definition")
+    assert "task definition 'web:1': task memory 4096 MiB does not go with cpu 256 on Fargate" in error.message
+    line = next(n for n, text in enumerate(loaded.source.text.splitlines(), 1) if "task_definition:" in text)
+    assert placed(error, loaded.source).position().line == line
+
+
+def test_each_named_task_definition_is_read_once_and_unnamed_services_cost_nothing(aws, configure):
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    register_sized(aws.ecs, "web", cpu="256", memory="512")
+    register_sized(aws.ecs, "api", cpu="512", memory="512")
+    named = services("a", "b", task_definition="web") + services("c", task_definition="api:1") + services("d")
+    counted = clients()
+    result = make_plan(configure(document([logged(s) for s in named])), counted)
+    assert (counted.calls["DescribeTaskDefinition"], counted.calls["DescribeServices"]) == (2, 0)
+    assert [(e.path[3], "does not go with cpu 512" in e.message) for e in result.errors] == [(2, True)]
+
+
+def test_a_missing_task_definition_read_for_sizing_alone_is_a_warning(aws, configure):
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    result = make_plan(configure(document([logged(s) for s in services("web", task_definition="nope")])), clients())
+    [warning] = [f for f in result.findings if "could not be read" in f.message]
+    assert (warning.severity, result.errors) == ("warning", [])
+    assert "its container sizes are not checked" in warning.message
+
+
+def test_destroy_neither_reads_task_definitions_for_sizing_nor_stops_at_their_sizes(aws, configure):
+    aws.logs.create_log_group(logGroupName="/ecs/web")
+    register_sized(aws.ecs, "web", cpu="256", memory="4096")
+    loaded = configure(document([logged(s) for s in services("web", task_definition="web")]))
+    assert [e.path[-1] for e in make_plan(loaded, clients()).errors] == ["task_definition"]
+    counted = clients()
+    destroyed = make_plan(loaded, counted, destroy=True)
+    assert (destroyed.errors, counted.calls["DescribeTaskDefinition"]) == ([], 0)

@@ -1,40 +1,49 @@
-"""Log groups named by task definitions, for containers whose `log_group` the config leaves out.
+"""Task definitions read at plan time: the log groups of containers whose `log_group` the config
+leaves out, and the sizing problems (`sizing.problems`) of every service whose task definition is read.
 
-Each task definition is read once, however many services name it. An AWS failure (denied,
-expired credentials, throttling past the retries) propagates as the AWS error it is; only a
-task definition that does not exist (ECS `ClientException`, DescribeTaskDefinition API
-reference) is a finding, one per service, at the config line that named it.
+A service's task definition is read when one of its containers needs a log group, or when the
+config names it (`task_definition`). Each is read once, however many services name it. An AWS
+failure (denied, expired credentials, throttling past the retries) propagates as the AWS error it
+is; only a task definition that does not exist (ECS `ClientException`, DescribeTaskDefinition API
+reference) is a finding, one per service, at the config line that named it: an error where a log
+group depends on it, else a warning.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import botocore.exceptions as bx
 
-from monitor.aws import logconfig, services
+from monitor.aws import logconfig, services, sizing
 from monitor.aws.clients import Clients
 from monitor.aws.logconfig import LogTarget
-from monitor.config.model import Config
+from monitor.config.model import Config, Service
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import Path, Problem
 
 NOT_FOUND = "ClientException"   # what DescribeTaskDefinition answers for an unknown family or revision
-Definition = dict[str, dict] | str   # container definitions by name, or why there are none
+Definition = dict | str   # DescribeTaskDefinition's `taskDefinition`, or why there is none
 
 
-def resolve(clients: Clients, config: Config) -> tuple[Config, list[Problem]]:
-    """The config with each missing `log_group` (and its Region and driver) read from a task definition."""
+def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Config, list[Problem]]:
+    """The config with each missing `log_group` (and its Region and driver) read from a task definition.
+
+    With `sizes`, the findings also hold the sizing problems of each task definition read, and
+    every task definition the config names is read; without (destroy), only what log groups need.
+    """
     wanting = _wanting(config)
-    named, findings = services.named(clients, config, list(wanting))
+    named, findings = services.named(clients, config, list(wanting) + (_naming(config, wanting) if sizes else []))
     definitions = {reference: _describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
     for path, (reference, origin) in named.items():
         definition = definitions[reference]
         if isinstance(definition, str):
-            findings.append(Problem(origin, f"task definition '{reference}' could not be read: {definition}", "error"))
-        else:
-            findings += _targets(definition, wanting[path], reference, targets)
+            findings.append(_unreadable(reference, definition, origin, needed=path in wanting))
+            continue
+        findings += _sizing(definition, origin, _service(config, path)) if sizes else []
+        findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
     return _with_targets(config, targets, clients.region), findings
 
 
@@ -47,15 +56,42 @@ def _wanting(config: Config) -> dict[Path, list[Place]]:
     return found
 
 
+def _naming(config: Config, wanting: dict[Path, list[Place]]) -> list[Path]:
+    """The other services that name a task definition: read for their sizing alone."""
+    return [("clusters", c, "services", s) for c, cluster in enumerate(config.clusters)
+            for s, service in enumerate(cluster.services)
+            if service.task_definition and ("clusters", c, "services", s) not in wanting]
+
+
+def _service(config: Config, path: Path) -> Service:
+    return config.clusters[path[1]].services[path[3]]
+
+
 def _describe(clients: Clients, reference: str) -> Definition:
     try:
-        definition = clients.ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+        return clients.ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
     except bx.ClientError as error:
         detail = error.response.get("Error", {})
         if detail.get("Code") != NOT_FOUND:
             raise
         return detail.get("Message") or "it does not exist"
+
+
+def _by_name(definition: dict) -> dict[str, dict]:
     return {c["name"]: c for c in definition.get("containerDefinitions", [])}
+
+
+def _unreadable(reference: str, why: str, origin: Path, needed: bool) -> Problem:
+    """An error where a container's log group depends on it; else only its sizing goes unchecked."""
+    if needed:
+        return Problem(origin, f"task definition '{reference}' could not be read: {why}", "error")
+    return Problem(origin, f"task definition '{reference}' could not be read, so its container sizes are not "
+                   f"checked: {why}", "warning")
+
+
+def _sizing(definition: dict, origin: Path, service: Service) -> list[Problem]:
+    """The task definition's sizing problems, at the line that named it; the config's containers are the main ones."""
+    return [replace(p, path=origin) for p in sizing.problems(definition, [c.name for c in service.containers])]
 
 
 def _targets(definition: dict[str, dict], places: list[Place], reference: str,

@@ -43,11 +43,12 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     """Read what AWS has for the config's scope and diff it against what the config wants.
 
     Task definitions may name log groups the config did not; what that adds to the offline
-    checks (a group now shared, say) is reported here, the rest validate already printed.
-    Destroy needs no task definition (ours is found by name, in every Region read), so one it
-    cannot read, of a service already deleted say, is a warning there, not a stop.
+    checks (a group now shared, say) is reported here, the rest validate already printed, with
+    the task definitions' sizing problems. Destroy needs no task definition (ours is found by
+    name, in every Region read), so it reads none for sizing, and one it cannot read, of a
+    service already deleted say, is a warning there, not a stop.
     """
-    config, findings = taskdefs.resolve(clients, loaded.config)
+    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
     if destroy:
         findings = [replace(p, severity="warning") for p in findings]
     wanted = [] if destroy else kinds.desired(config)
