@@ -81,7 +81,7 @@ def config_path(args) -> str:
     return path
 
 
-def load_valid(args) -> configs.Loaded:
+def load_valid(args, offline: bool = False) -> configs.Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
     loaded = flow.validate(config_path(args))
     if loaded.problems:
@@ -89,7 +89,7 @@ def load_valid(args) -> configs.Loaded:
     if not loaded.ok:
         files = loaded.invalid_files or [loaded.source.name]
         verb = "is" if len(files) == 1 else "are"
-        raise UserError(f"{' and '.join(files)} {verb} not valid; nothing was sent to AWS")
+        raise UserError(f"{' and '.join(files)} {verb} not valid" + ("" if offline else "; nothing was sent to AWS"))
     return loaded
 
 
@@ -127,7 +127,7 @@ def cmd_plan(args) -> int:
 def show(args, result, loaded, outcomes=None) -> None:
     """A plan, or an applied plan with each change's result, in the chosen output."""
     if args.output == "json":
-        print(render.plan_json(result, outcomes))
+        print(render.plan_json(result, outcomes, loaded.source))
     else:
         print(render.plan_text(result, loaded.source, outcomes))
 
@@ -208,7 +208,7 @@ def cmd_demo(args) -> int:
 def cmd_test(args) -> int:
     from monitor.offline import cases
     from monitor.output import filters as report
-    loaded = load_valid(args)
+    loaded = load_valid(args, offline=True)
     outcomes = [o for suite in cases.suites(loaded) for o in cases.run(suite)]
     print(report.tests_json(outcomes) if args.output == "json" else report.tests_text(outcomes))
     return OK if all(o.passed for o in outcomes) else FAILED
@@ -262,7 +262,7 @@ def cmd_replay(args) -> int:
     from monitor.kinds import metric_filter
     from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
-    loaded = load_valid(args)
+    loaded = load_valid(args, offline=True)
     specs = [r.spec for r in metric_filter.desired(loaded.config)]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
     try:

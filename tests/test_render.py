@@ -85,3 +85,11 @@ def test_plan_json_is_the_contract_document():
 def test_apply_json_has_a_result_per_change(result, shown):
     document = json.loads(plan_json(Plan(changes=[CREATE]), [Outcome(CREATE, result, None)]))
     assert document["changes"][0]["result"] == shown
+
+
+def test_a_plan_finding_in_the_config_carries_its_file_line_and_column_in_json():
+    source = Source("monitor.yaml", values={("clusters", 0, "name"): Mark(4, 13)})
+    finding = Problem(("clusters", 0, "name"), "cluster 'x' was not found", "error")
+    [item] = json.loads(plan_json(Plan(findings=[finding]), source=source))["findings"]
+    assert {k: item[k] for k in ("file", "line", "column", "path", "severity")} == {
+        "file": "monitor.yaml", "line": 4, "column": 13, "path": "clusters[0].name", "severity": "error"}

@@ -82,12 +82,19 @@ def _summary_line(plan: Plan) -> str:
     return f"Plan: {s['create']} to create, {s['update']} to update, {s['delete']} to delete, {s['unchanged']} unchanged."
 
 
-def plan_json(plan: Plan, outcomes: list[Outcome] | None = None) -> str:
+def plan_json(plan: Plan, outcomes: list[Outcome] | None = None, source: Source | None = None) -> str:
+    """The contract's plan document; a finding that points into the config carries its file, line and column."""
     results = {id(o.change): o for o in outcomes or []}
     changes = [_change_json(c, results.get(id(c))) for c in plan.changes]
-    findings = [{"severity": f.severity, "message": f.message, **({"path": dotted(f.path)} if f.path else {})}
-                for f in plan.findings]
+    findings = [_finding_json(placed(f, source)) for f in plan.findings]
     return json.dumps({"changes": changes, "summary": plan.summary, "findings": findings}, indent=2)
+
+
+def _finding_json(finding: Problem) -> dict:
+    if finding.source is None:
+        return {"severity": finding.severity, "message": finding.message,
+                **({"path": dotted(finding.path)} if finding.path else {})}
+    return _problem_json(finding)
 
 
 def _change_json(change: Change, outcome: Outcome | None) -> dict:
