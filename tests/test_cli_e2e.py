@@ -171,9 +171,15 @@ def run(*argv: str, env: dict[str, str] | None = None, cwd: Path | None = None,
 
 @dataclass
 class Result:
+    """What an in-process run of the CLI printed, and its exit code."""
+
     code: int
     out: str
     err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
 
     @property
     def json(self) -> dict:

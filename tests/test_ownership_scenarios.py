@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import re
 import subprocess
@@ -40,6 +39,8 @@ import pytest
 import yaml
 
 from monitor.cli import main
+
+from test_cli_e2e import Result
 
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 # eu-west-1 is test_emulator's, us-east-1 the in-process moto tests', ap-northeast-1 the example's.
@@ -104,19 +105,6 @@ def groups(aws: Account) -> set[str]:
     return {group["logGroupName"] for page in pages for group in page["logGroups"]}
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.out)
 
 
 def monitor(*argv: str) -> Result:
