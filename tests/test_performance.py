@@ -292,3 +292,13 @@ def test_only_clusters_with_metrics_get_performance_filters():
     cfg = config(cluster(CASES), quiet)
     assert {r.group for r in metric_filter.desired(cfg)} == {performance_log_group("honban")}
     assert [r.id for r in log_group.desired(cfg)] == [performance_log_group("honban")]
+
+
+def test_validate_parses_every_generated_pattern():
+    """A compiled pattern AWS would refuse mid-apply is a problem at the cluster, found offline."""
+    from monitor.kinds import filter_checks
+    from monitor.sync.resources import Resource
+    broken = Resource("metric_filter", "/perf:monitor/honban/(performance)/CpuUtilized",
+                      {"filterPattern": '{ $.ContainerName = "a"b" }'}, origin=("clusters", 0))
+    [problem] = filter_checks.generated_patterns([broken, *metric_filter.desired(config(cluster({"web": ["app"]})))])
+    assert problem.path == ("clusters", 0) and "is not valid" in problem.message

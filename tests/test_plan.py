@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.sync import ownership as names
-from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, leaves, plan
+from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
 from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
 
@@ -326,3 +326,10 @@ def test_a_resource_that_cannot_be_created_is_not_planned_when_missing():
                        creatable=False)
     result = plan([setting], Actual(), KINDS)
     assert result.changes == [] and result.unchanged == 0
+
+
+def test_duplicates_point_at_the_second_place_and_name_the_first():
+    first = res("a", origin=("clusters", 0, "services", 0))
+    second = res("a", origin=("clusters", 0, "services", 1))
+    [problem] = duplicates([first, second, res("b")])
+    assert (problem.path, problem.related, problem.severity) == (second.origin, (first.origin,), "error")
