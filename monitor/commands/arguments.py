@@ -9,13 +9,16 @@ from monitor import __version__
 CONFIG = [(("-c", "--config"), {"help": "config file (default monitor.yaml, else config.yaml)"})]
 OUTPUT = [(("--output",), {"choices": ("text", "json"), "default": "text"})]
 REGION = [(("--region",), {"help": "AWS Region (default: the config's region, then the AWS chain)"})]
-REMOTE = REGION + [
+CREDENTIALS = [
     (("--profile",), {"help": "AWS profile from ~/.aws/config"}),
     (("--endpoint-url",), {"help": "talk to this endpoint instead of AWS (also AWS_ENDPOINT_URL)"}),
 ]
-AWS = REMOTE + [
+AWS = REGION + CREDENTIALS + [
     (("--local",), {"action": "store_true", "help": "run against an embedded emulator seeded from the config"}),
 ]
+# test-filter reads no config: its AWS options serve --aws alone.
+FOR_AWS_CHECK = [(("--region",), {"help": "with --aws: the Region to call (default: the AWS chain's)"}),
+                 *[(names, {**options, "help": f"with --aws: {options['help']}"}) for names, options in CREDENTIALS]]
 YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
 PRUNE = (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"})
 COMMAND_HELP = {
@@ -37,7 +40,7 @@ COMMAND_FLAGS = {
     "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
                                                                   "help": "allow a plan that deletes a large share"})],
     "destroy": CONFIG + OUTPUT + AWS + [YES],
-    "test-filter": OUTPUT + REMOTE + [
+    "test-filter": OUTPUT + FOR_AWS_CHECK + [
         (("pattern",), {"metavar": "PATTERN"}),
         (("files",), {"nargs": "*", "metavar": "FILE"}),
         (("--value",), {"default": "1", "help": "metric value: 1, a number, $.selector, $field or $N"}),
