@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.sync import ownership as names
+from monitor.sync import identity, ownership as names
+from monitor.sync.identity import Identity
 from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
 from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
@@ -333,3 +334,18 @@ def test_duplicates_point_at_the_second_place_and_name_the_first():
     second = res("a", origin=("clusters", 0, "services", 1))
     [problem] = duplicates([first, second, res("b")])
     assert (problem.path, problem.related, problem.severity) == (second.origin, (first.origin,), "error")
+
+
+# --- metric identity: a namespace per container, and back -----------------------------------
+
+@pytest.mark.parametrize("cluster, service, container", [
+    ("web", "api-x", "app"), ("web-api", "x", "app"), ("a_b", "c-d", "e_f-g"), ("c" * 40, "s" * 40, "k" * 40)])
+def test_a_container_namespace_reads_back_to_its_container(cluster, service, container):
+    owner = Identity(cluster, service, container)
+    assert identity.identity("Custom/ECS", identity.namespace("Custom/ECS", owner)) == owner
+
+
+@pytest.mark.parametrize("namespace", ["Custom/ECS", "Custom/ECS/web/api", "Custom/ECS/web/api/app/x",
+                                       "Other/web/api/app", "Custom/ECS/web/api/app.v2", "Custom/ECSX/web/api/app"])
+def test_any_other_namespace_names_no_container(namespace):
+    assert identity.identity("Custom/ECS", namespace) is None
