@@ -1,0 +1,144 @@
+"""The alarm kind on moto: every flavour converges ("apply, then plan is empty"), updates are minimal,
+tags are reconciled without PutMetricAlarm, and deletes are batched and never touch another config's."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from monitor.kinds import alarm as alarm_kind
+from monitor.kinds import alarm_spec
+from monitor.sync.apply import apply
+from monitor.sync.plan import Change
+from test_roundtrip import (CLUSTER, REGION, actions, aws, clients, cluster, configure, container, converge,  # noqa: F401
+                            document, inline, plan_of)
+
+HIGH = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "period": 60, "comparison": ">",
+        "threshold": 10, "evaluation_periods": 5, "datapoints_to_alarm": 3, "treat_missing_data": "notBreaching",
+        "actions": ["arn:aws:sns:us-east-1:123456789012:ops"], "description": "too many errors"}
+MEMORY = {"name": "memory-high", "metric": "MemoryUtilized", "stat": "p99", "comparison": ">=", "threshold": 900}
+TASKS = {"name": "tasks-down", "namespace": "ECS/ContainerInsights", "metric": "RunningTaskCount",
+         "stat": "Minimum", "comparison": "<", "threshold": 1, "treat_missing_data": "breaching"}
+NAME = f"monitor/{CLUSTER}/web/app/"
+
+
+def with_alarms(*alarms: dict, insights: str | None = None, metrics=("MemoryUtilized",), **top) -> str:
+    item = {**container(metrics=metrics), "alarms": list(alarms)}
+    return document(cluster([item], insights=insights), **top)
+
+
+def described(name: str) -> dict:
+    [found] = boto3.client("cloudwatch", region_name=REGION).describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    return found
+
+
+def alarm_tags(name: str) -> dict[str, str]:
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    return {t["Key"]: t["Value"] for t in cw.list_tags_for_resource(ResourceARN=described(name)["AlarmArn"])["Tags"]}
+
+
+def alarm_changes(result) -> list:
+    return [change for change in result.changes if change.kind == "alarm"]
+
+
+@pytest.mark.parametrize("alarm, namespace, metric, dimensions", [
+    (HIGH, "Custom/ECS/honban/web/app", "Errors", []),
+    (MEMORY, "Custom/ECS", "ContainerMemoryUtilized", ["ClusterName", "ContainerName", "ServiceName"]),
+    ({**TASKS, "dimensions": {"ServiceName": "web", "ClusterName": CLUSTER}}, "ECS/ContainerInsights",
+     "RunningTaskCount", ["ClusterName", "ServiceName"]),
+    ({**TASKS, "namespace": "AWS/ECS", "metric": "CPUUtilization"}, "AWS/ECS", "CPUUtilization",
+     ["ClusterName", "ServiceName"]),
+], ids=["filter-metric", "performance-metric", "insights-metric", "aws-namespace"])
+def test_each_flavour_round_trips(aws, configure, alarm, namespace, metric, dimensions):
+    converge(configure(with_alarms(alarm)))
+    found = described(NAME + alarm["name"])
+    assert (found["Namespace"], found["MetricName"]) == (namespace, metric)
+    assert sorted(d["Name"] for d in found["Dimensions"]) == dimensions
+    assert alarm_tags(NAME + alarm["name"])["managed-by"] == "ecs-monitor"
+
+
+def test_on_an_enhanced_cluster_a_performance_metric_is_the_native_one(aws, configure):
+    converge(configure(with_alarms(MEMORY, insights="enhanced", metrics=())))
+    found = described(NAME + "memory-high")
+    assert (found["Namespace"], found["MetricName"], found["ExtendedStatistic"]) == \
+        ("ECS/ContainerInsights", "ContainerMemoryUtilized", "p99")
+    assert {d["Name"]: d["Value"] for d in found["Dimensions"]} == \
+        {"ClusterName": CLUSTER, "ServiceName": "web", "ContainerName": "app"}
+
+
+def test_one_threshold_changed_plans_exactly_one_update(aws, configure):
+    converge(configure(with_alarms(HIGH, MEMORY)))
+    [change] = plan_of(configure(with_alarms({**HIGH, "threshold": 20}, MEMORY))).changes
+    assert (change.action, change.id, change.fields) == ("update", NAME + "errors-high", ("Threshold",))
+    assert (change.before["Threshold"], change.after["Threshold"]) == (10.0, 20.0)
+
+
+def test_a_tag_only_change_makes_no_put_metric_alarm(aws, configure):
+    converge(configure(with_alarms(HIGH, metrics=())))
+    loaded = configure(with_alarms(HIGH, metrics=(), tags={"team": "platform"}))
+    result = plan_of(loaded)
+    [change] = result.changes   # no performance log group of ours to tag as well
+    assert (change.kind, change.action, change.fields) == ("alarm", "update", ("Tags.team",))
+    calls = clients()
+    assert [o.result for o in apply(calls, result)] == ["ok"]
+    assert "PutMetricAlarm" not in calls.calls and calls.calls["TagResource"] == 1
+    assert alarm_tags(NAME + "errors-high")["team"] == "platform"
+    assert plan_of(loaded).changes == []
+
+
+def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configure):
+    many = [{**HIGH, "name": f"errors-{n:03d}"} for n in range(100)]
+    converge(configure(with_alarms(*many)))
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    other = dict(MetricName="M", Namespace="N", Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                 ComparisonOperator="GreaterThanThreshold")
+    theirs = ["monitor/staging/web/app/errors", "other/honban/web/app/errors", "monitor/honban-errors"]
+    for name in theirs:
+        cw.put_metric_alarm(AlarmName=name, **other)
+    result = plan_of(configure(with_alarms(*many)), destroy=True)
+    assert {c.action for c in alarm_changes(result)} == {"delete"} and len(alarm_changes(result)) == 100
+    calls = clients()
+    apply(calls, result)
+    assert calls.calls["DeleteAlarms"] == 1
+    assert sorted(a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]) == sorted(theirs)
+
+
+def test_read_pages_through_describe_alarms_100_at_a_time():
+    """moto never paginates DescribeAlarms (it ignores MaxRecords), so the pages are stubbed."""
+    calls = clients()
+    stubber = Stubber(calls.cloudwatch)
+    item = {"AlarmName": NAME + "a", "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x",
+            "Threshold": 1, "EvaluationPeriods": 1, "MetricName": "M", "Namespace": "N", "Period": 60,
+            "ComparisonOperator": "GreaterThanThreshold", "Statistic": "Sum"}
+    prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100}
+    stubber.add_response("describe_alarms", {"MetricAlarms": [item], "NextToken": "t"}, prefix)
+    stubber.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceARN": item["AlarmArn"]})
+    stubber.add_response("describe_alarms", {"MetricAlarms": [{**item, "AlarmName": NAME + "b"}]},
+                         {**prefix, "NextToken": "t"})
+    stubber.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceARN": item["AlarmArn"]})
+    from monitor.config.model import Config
+    from monitor.sync.resources import Actual
+    actual = Actual()
+    with stubber:
+        alarm_kind.read(calls, Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]}), actual)
+    assert sorted(r.id for r in actual.resources.values()) == [NAME + "a", NAME + "b"]
+    spec = actual.resources[("alarm", NAME + "a")].spec
+    assert (spec["Dimensions"], spec["AlarmActions"], spec["DatapointsToAlarm"], spec["TreatMissingData"]) == \
+        ([], [], 1, "missing")
+
+
+def test_a_spec_sorts_dimensions_and_fills_aws_defaults():
+    item = {"AlarmName": "a", "Threshold": 5, "EvaluationPeriods": 3, "Dimensions": [
+        {"Name": "B", "Value": "1"}, {"Name": "A", "Value": "2"}], "StateValue": "OK", "Metrics": []}
+    spec = alarm_spec.to_spec(item, {})
+    assert spec["Dimensions"] == [{"Name": "A", "Value": "2"}, {"Name": "B", "Value": "1"}]
+    assert (spec["Threshold"], spec["DatapointsToAlarm"], spec["TreatMissingData"]) == (5.0, 3, "missing")
+    assert "StateValue" not in spec and "Metrics" not in spec
+
+
+def test_an_update_sends_no_tags_and_a_create_does():
+    spec = {"AlarmName": "a", "Threshold": 1.0, "Tags": {"k": "v"}}
+    assert "Tags" not in alarm_spec.put_parameters(spec, with_tags=False)
+    assert alarm_spec.put_parameters(spec, with_tags=True)["Tags"] == [{"Key": "k", "Value": "v"}]
+    assert isinstance(Change("alarm", "a", "create", None, spec), Change)
