@@ -142,3 +142,21 @@ def test_an_update_sends_no_tags_and_a_create_does():
     assert "Tags" not in alarm_spec.put_parameters(spec, with_tags=False)
     assert alarm_spec.put_parameters(spec, with_tags=True)["Tags"] == [{"Key": "k", "Value": "v"}]
     assert isinstance(Change("alarm", "a", "create", None, spec), Change)
+
+
+def test_a_removed_tag_is_untagged_and_a_changed_alarm_keeps_its_tags(aws, configure):
+    converge(configure(with_alarms(HIGH, metrics=(), tags={"team": "platform", "tier": "web"})))
+    loaded = configure(with_alarms({**HIGH, "threshold": 20}, metrics=(), tags={"team": "platform"}))
+    [change] = plan_of(loaded).changes
+    assert change.fields == ("Tags.tier", "Threshold")
+    converge(loaded)
+    assert alarm_tags(NAME + "errors-high") == {"team": "platform", "managed-by": "ecs-monitor",
+                                                "ecs-monitor:prefix": "monitor", "ecs-monitor:cluster": CLUSTER}
+    assert described(NAME + "errors-high")["Threshold"] == 20.0
+
+
+def test_prune_deletes_an_alarm_no_longer_in_the_config(aws, configure):
+    converge(configure(with_alarms(HIGH, MEMORY)))
+    loaded = configure(with_alarms(MEMORY))
+    assert actions(plan_of(loaded)) == []   # kept, with a note, until --prune
+    assert actions(converge(loaded, prune=True)) == [("delete", "alarm", NAME + "errors-high")]
