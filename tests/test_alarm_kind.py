@@ -160,3 +160,26 @@ def test_prune_deletes_an_alarm_no_longer_in_the_config(aws, configure):
     loaded = configure(with_alarms(MEMORY))
     assert actions(plan_of(loaded)) == []   # kept, with a note, until --prune
     assert actions(converge(loaded, prune=True)) == [("delete", "alarm", NAME + "errors-high")]
+
+
+def test_a_percent_threshold_is_a_share_of_the_task_definitions_limit(aws, configure):
+    aws.ecs.register_task_definition(family="web-td", containerDefinitions=[
+        {"name": "app", "image": "app", "memory": 1024, "cpu": 256}])
+    item = {**container(metrics=["MemoryUtilized", "CpuUtilized"]), "alarms": [
+        {**MEMORY, "threshold": "90%"}, {**MEMORY, "name": "cpu-high", "metric": "CpuUtilized", "threshold": "150%"}]}
+    loaded = configure(document(cluster([item], task_definition="web-td")))
+    result = converge(loaded)
+    notes = [p.message for p in result.findings if p.severity == "note"]
+    assert "alarm memory-high: threshold 921.6 MiB = 90% of the 1024 MiB hard limit (web-td:1)" in notes
+    assert any("384 CPU units = 150% of the 256 CPU units share" in note for note in notes)
+    assert described(NAME + "memory-high")["Threshold"] == 921.6
+    assert described(NAME + "cpu-high")["Threshold"] == 384.0
+
+
+def test_a_percent_threshold_without_a_known_limit_is_an_error_at_plan_time(aws, configure):
+    aws.ecs.register_task_definition(family="web-td", containerDefinitions=[
+        {"name": "sidecar", "image": "app", "memory": 128}])
+    item = {**container(metrics=["MemoryUtilized"]), "alarms": [{**MEMORY, "threshold": "90%"}]}
+    result = plan_of(configure(document(cluster([item], task_definition="web-td"))))
+    assert [p.message for p in result.errors] == ["threshold 90%: task definition 'web-td:1' has no container 'app'"]
+    assert alarm_changes(result) == []

@@ -13,6 +13,7 @@ import re
 from monitor import quotas
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
+from monitor.aws.thresholds import limited_field, percent
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
 from monitor.kinds import alarm_spec
@@ -39,7 +40,7 @@ def check(config: Config) -> list[Problem]:
 
 def _alarm(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     return (_name(config, place, alarm) + _metric(config, place, alarm) + _statistic(alarm) + _periods(alarm)
-            + _threshold(alarm) + _actions(alarm) + _description(alarm))
+            + _threshold(place, alarm) + _actions(alarm) + _description(alarm))
 
 
 def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
@@ -91,14 +92,21 @@ def _periods(alarm: Alarm) -> list[tuple[Path, str]]:
     return found
 
 
-def _threshold(alarm: Alarm) -> list[tuple[Path, str]]:
-    """Threshold is a double; a share of the container's limit (`90%`) is planned, not built."""
+def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+    """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
+    from the service's task definition (monitor/aws/thresholds.py)."""
     if not isinstance(alarm.threshold, str):
         return []
-    if alarm.threshold.strip().endswith("%"):
-        return [(("threshold",), f"'{alarm.threshold}': thresholds as a share of the container's limit are "
-                                 "not supported yet; give a number")]
-    return [(("threshold",), f"'{alarm.threshold}' is not a number")]
+    share = percent(alarm.threshold)
+    if share is None:
+        return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
+    if alarm.namespace is not None or limited_field(alarm.metric) is None:
+        return [(("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
+                                 "metric of this container (CpuUtilized, MemoryUtilized); give a number")]
+    if not place.service.task_definition:
+        return [(("threshold",), f"'{alarm.threshold}' is a share of the container's limit, which comes from a "
+                                 f"task definition: give service '{place.service.name}' its task_definition")]
+    return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
 
 
 def _actions(alarm: Alarm) -> list[tuple[Path, str]]:
