@@ -60,3 +60,5 @@ ALARM_DESCRIPTION = model_max("cloudwatch", "AlarmDescription")  # 1024
 ALARM_ACTIONS = model_max("cloudwatch", "ResourceList")          # 5 per state (PutMetricAlarm AlarmActions)
 DESCRIBE_ALARMS_PAGE = model_max("cloudwatch", "MaxRecords")      # 100 a DescribeAlarms page
 DELETE_ALARMS = model_max("cloudwatch", "AlarmNames")             # 100 names a DeleteAlarms call
+# GetResources: "ResourcesPerPage ... Default: 100" is also its most (Resource Groups Tagging API reference).
+TAGGED_RESOURCES_PAGE = 100

@@ -10,6 +10,7 @@ from botocore.stub import Stubber
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.sync.apply import apply
+from monitor.sync.flow import make_plan
 from monitor.sync.plan import Change
 from test_roundtrip import (CLUSTER, REGION, actions, aws, clients, cluster, configure, container, converge,  # noqa: F401
                             document, inline, plan_of)
@@ -89,14 +90,18 @@ def test_a_tag_only_change_makes_no_put_metric_alarm(aws, configure):
 
 def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configure):
     many = [{**HIGH, "name": f"errors-{n:03d}"} for n in range(100)]
-    converge(configure(with_alarms(*many)))
+    converge(configure(with_alarms(*many, metrics=())))
     cw = boto3.client("cloudwatch", region_name=REGION)
     other = dict(MetricName="M", Namespace="N", Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
                  ComparisonOperator="GreaterThanThreshold")
     theirs = ["monitor/staging/web/app/errors", "other/honban/web/app/errors", "monitor/honban-errors"]
     for name in theirs:
         cw.put_metric_alarm(AlarmName=name, **other)
-    result = plan_of(configure(with_alarms(*many)), destroy=True)
+    reads = clients()
+    result = make_plan(configure(with_alarms(*many, metrics=())), reads, destroy=True)
+    # Tags in bulk, never one call an alarm. moto also cuts GetResources pages at its TagsPerPage
+    # default of 100 tags (3 of ours an alarm), so it needs 3 pages where ResourcesPerPage=100 asks for 1.
+    assert reads.calls["ListTagsForResource"] == 0 and 1 <= reads.calls["GetResources"] <= 3
     assert {c.action for c in alarm_changes(result)} == {"delete"} and len(alarm_changes(result)) == 100
     calls = clients()
     apply(calls, result)
@@ -104,26 +109,34 @@ def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configu
     assert sorted(a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]) == sorted(theirs)
 
 
-def test_read_pages_through_describe_alarms_100_at_a_time():
+def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     """moto never paginates DescribeAlarms (it ignores MaxRecords), so the pages are stubbed."""
     calls = clients()
-    stubber = Stubber(calls.cloudwatch)
-    item = {"AlarmName": NAME + "a", "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x",
-            "Threshold": 1, "EvaluationPeriods": 1, "MetricName": "M", "Namespace": "N", "Period": 60,
-            "ComparisonOperator": "GreaterThanThreshold", "Statistic": "Sum"}
+    alarms, tagging = Stubber(calls.cloudwatch), Stubber(calls.resourcegroupstaggingapi)
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+    item = {"AlarmName": NAME + "a", "AlarmArn": arn + NAME + "a", "Threshold": 1, "EvaluationPeriods": 1,
+            "MetricName": "M", "Namespace": "N", "Period": 60, "ComparisonOperator": "GreaterThanThreshold",
+            "Statistic": "Sum"}
     prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100}
-    stubber.add_response("describe_alarms", {"MetricAlarms": [item], "NextToken": "t"}, prefix)
-    stubber.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceARN": item["AlarmArn"]})
-    stubber.add_response("describe_alarms", {"MetricAlarms": [{**item, "AlarmName": NAME + "b"}]},
-                         {**prefix, "NextToken": "t"})
-    stubber.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceARN": item["AlarmArn"]})
+    alarms.add_response("describe_alarms", {"MetricAlarms": [item], "NextToken": "t"}, prefix)
+    alarms.add_response("describe_alarms", {"MetricAlarms": [{**item, "AlarmName": NAME + "b",
+                                                             "AlarmArn": arn + NAME + "b"}]},
+                        {**prefix, "NextToken": "t"})
+    wanted = {"ResourceTypeFilters": ["cloudwatch:alarm"], "ResourcesPerPage": 100,
+              "TagFilters": [{"Key": "ecs-monitor:prefix", "Values": ["monitor"]}]}
+    tagging.add_response("get_resources", {"ResourceTagMappingList": [
+        {"ResourceARN": arn + NAME + "a", "Tags": [{"Key": "team", "Value": "a"}]}], "PaginationToken": "p"}, wanted)
+    tagging.add_response("get_resources", {"ResourceTagMappingList": [
+        {"ResourceARN": arn + NAME + "b", "Tags": [{"Key": "team", "Value": "b"}]}], "PaginationToken": ""},
+        {**wanted, "PaginationToken": "p"})
     from monitor.config.model import Config
     from monitor.sync.resources import Actual
     actual = Actual()
-    with stubber:
+    with alarms, tagging:
         alarm_kind.read(calls, Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]}), actual)
-    assert sorted(r.id for r in actual.resources.values()) == [NAME + "a", NAME + "b"]
-    spec = actual.resources[("alarm", NAME + "a")].spec
+    specs = {r.id: r.spec for r in actual.resources.values()}
+    assert {name: spec["Tags"] for name, spec in specs.items()} == {NAME + "a": {"team": "a"}, NAME + "b": {"team": "b"}}
+    spec = specs[NAME + "a"]
     assert (spec["Dimensions"], spec["AlarmActions"], spec["DatapointsToAlarm"], spec["TreatMissingData"]) == \
         ([], [], 1, "missing")
 
