@@ -11,7 +11,8 @@ from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan
-from monitor.sync.plan import Change
+from monitor.output.plan import plan_text
+from monitor.sync.plan import Change, Plan
 from test_roundtrip import (CLUSTER, REGION, actions, aws, clients, cluster, configure, container, converge,  # noqa: F401
                             document, inline, plan_of)
 
@@ -73,6 +74,8 @@ def test_one_threshold_changed_plans_exactly_one_update(aws, configure):
     [change] = plan_of(configure(with_alarms({**HIGH, "threshold": 20}, MEMORY))).changes
     assert (change.action, change.id, change.fields) == ("update", NAME + "errors-high", ("Threshold",))
     assert (change.before["Threshold"], change.after["Threshold"]) == (10.0, 20.0)
+    text = plan_text(Plan(changes=[change]))
+    assert f"~ update alarm {NAME}errors-high" in text and "Threshold: 10.0 -> 20.0" in text, text
 
 
 def test_a_tag_only_change_makes_no_put_metric_alarm(aws, configure):
