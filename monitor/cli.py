@@ -206,10 +206,10 @@ def cmd_demo(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from monitor.offline import cases
+    from monitor.offline import alarm_cases, cases
     from monitor.output import filters as report
     loaded = load_valid(args, offline=True)
-    outcomes = [o for suite in cases.suites(loaded) for o in cases.run(suite)]
+    outcomes = [o for suite in cases.suites(loaded) for o in cases.run(suite)] + alarm_cases.run(loaded)
     print(report.tests_json(outcomes) if args.output == "json" else report.tests_text(outcomes))
     return OK if all(o.passed for o in outcomes) else FAILED
 

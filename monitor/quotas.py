@@ -53,3 +53,12 @@ FILTERS_PER_GROUP = 100
 REGEX_PATTERNS_PER_GROUP = 5
 # DescribeClusters: "A list of up to 100 cluster names or full cluster ARNs" (ECS API reference).
 DESCRIBE_CLUSTERS = 100
+
+# --- CloudWatch alarms, from botocore's cloudwatch model ---------------------------------------
+ALARM_NAME = model_max("cloudwatch", "AlarmName")               # 255
+ALARM_DESCRIPTION = model_max("cloudwatch", "AlarmDescription")  # 1024
+ALARM_ACTIONS = model_max("cloudwatch", "ResourceList")          # 5 per state (PutMetricAlarm AlarmActions)
+DESCRIBE_ALARMS_PAGE = model_max("cloudwatch", "MaxRecords")      # 100 a DescribeAlarms page
+DELETE_ALARMS = model_max("cloudwatch", "AlarmNames")             # 100 names a DeleteAlarms call
+# GetResources: "ResourcesPerPage ... Default: 100" is also its most (Resource Groups Tagging API reference).
+TAGGED_RESOURCES_PAGE = 100

@@ -22,7 +22,7 @@ REGION = "us-east-1"
 CLUSTER = "honban"
 GROUP = "/ecs/honban/web"
 PERFORMANCE = f"/aws/ecs/containerinsights/{CLUSTER}/performance"
-READS = ("Describe", "List")
+READS = ("Describe", "List", "Get")   # GetResources (tags) reads too
 
 
 # --- the config factory --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
-from monitor.aws import logconfig, services, sizing
+from monitor.aws import logconfig, services, sizing, thresholds
 from monitor.aws.clients import Clients
 from monitor.aws.logconfig import LogTarget
 from monitor.config.model import Config, Service
@@ -37,14 +37,17 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
     named, findings = services.named(clients, config, list(wanting) + (_naming(config, wanting) if sizes else []))
     definitions = {reference: _describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
+    read: dict[Path, dict] = {}
     for path, (reference, origin) in named.items():
         definition = definitions[reference]
         if isinstance(definition, str):
             findings.append(_unreadable(reference, definition, origin, needed=path in wanting))
             continue
+        read[path] = definition
         findings += _sizing(definition, origin, _service(config, path)) if sizes else []
         findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
-    return _with_targets(config, targets, clients.region), findings
+    resolved, made = thresholds.resolve(_with_targets(config, targets, clients.region), read if sizes else {})
+    return resolved, findings + (made if sizes else [])
 
 
 def _wanting(config: Config) -> dict[Path, list[Place]]:

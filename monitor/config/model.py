@@ -50,6 +50,39 @@ class Filter(Model):
     tests: list[FilterCase] = []
 
 
+Comparison = Literal[">", ">=", "<", "<="]
+Treatment = Literal["missing", "notBreaching", "breaching", "ignore"]
+AlarmState = Literal["OK", "ALARM", "INSUFFICIENT_DATA"]
+
+
+class AlarmCase(Model):
+    """One alarm `tests:` case: a value per period, oldest first (null: missing), and the state(s) expected."""
+
+    series: list[float | None]
+    expect: AlarmState | list[AlarmState]
+
+
+class Alarm(Model):
+    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`."""
+
+    name: str
+    metric: str
+    namespace: str | None = None
+    dimensions: dict[str, str] | None = None
+    stat: str = "Average"
+    period: int = 60
+    comparison: Comparison
+    threshold: float | str   # a number; `N%` of a container limit is refused until it is built
+    evaluation_periods: int = Field(1, ge=1)
+    datapoints_to_alarm: int | None = Field(None, ge=1)
+    treat_missing_data: Treatment = "missing"
+    actions: list[str] = []
+    ok_actions: list[str] = []
+    insufficient_data_actions: list[str] = []
+    description: str | None = None
+    tests: list[AlarmCase] = []
+
+
 class Container(Model):
     """A container; the `log_*` keys say where its logs go, as its task definition's log driver does."""
 
@@ -60,6 +93,7 @@ class Container(Model):
     firelens_metadata: bool = False  # FireLens adds container_name (and ecs_cluster, ecs_task_arn) to records
     performance_metrics: list[str] = []
     filters: list[Filter] = []
+    alarms: list[Alarm] = []
 
 
 class Service(Model):
@@ -98,4 +132,6 @@ class Config(Model):
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
-PLANNED_KEYS = ("alarms", "dashboards", "exporter")
+PLANNED_KEYS = ("dashboards", "exporter")
+# Alarm keys of kinds of alarm not built yet (metric math, composite alarms): refused by name.
+PLANNED_ALARM_KEYS = ("metrics", "expression", "alarm_rule", "rule")

@@ -40,6 +40,14 @@ class CaseResult:
         mark = self.suite.source.locate(self.suite.path + ("tests", self.number))
         return f"{self.suite.source.name}:{mark.line}:{mark.column}"
 
+    @property
+    def label(self) -> str:
+        return self.suite.label
+
+    @property
+    def shown(self) -> str:
+        return f"log: {self.case.log}"
+
 
 def suites(loaded: Loaded) -> list[Suite]:
     """The config's filters that carry cases, then every catalogue definition."""

@@ -5,31 +5,39 @@ from __future__ import annotations
 import json
 
 from monitor.offline import cases
+from monitor.offline.alarm_cases import AlarmCaseResult
 from monitor.patterns import Result
 from monitor.offline.replay import Series, minute_text
 
 
-def tests_text(outcomes: list[cases.CaseResult]) -> str:
+def tests_text(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:
+    """Filter and alarm cases alike: each failure with its place, then one `N passed, N failed` line."""
     lines = []
     for outcome in outcomes:
         if not outcome.passed:
-            lines += [f"FAIL {outcome.where}: {outcome.suite.label}, case {outcome.number + 1}",
-                      f"    log: {outcome.case.log}"]
+            lines += [f"FAIL {outcome.where}: {outcome.label}, case {outcome.number + 1}",
+                      f"    {outcome.shown}"]
             lines += [f"    {failure}" for failure in outcome.failures]
     lines.append(_tally(outcomes))
     return "\n".join(lines)
 
 
-def _tally(outcomes: list[cases.CaseResult]) -> str:
+def _tally(outcomes: list) -> str:
     passed = sum(1 for o in outcomes if o.passed)
     return f"{passed} passed, {len(outcomes) - passed} failed"
 
 
-def tests_json(outcomes: list[cases.CaseResult]) -> str:
-    cases = [{"filter": o.suite.label, "where": o.where, "case": o.number + 1, "log": o.case.log,
+def tests_json(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:
+    cases = [{**_subject(o), "where": o.where, "case": o.number + 1,
               "passed": o.passed, "failures": list(o.failures)} for o in outcomes]
     passed = sum(1 for o in outcomes if o.passed)
     return json.dumps({"cases": cases, "passed": passed, "failed": len(outcomes) - passed}, indent=2)
+
+
+def _subject(outcome: cases.CaseResult | AlarmCaseResult) -> dict:
+    if isinstance(outcome, AlarmCaseResult):
+        return {"alarm": outcome.label, "series": outcome.case.series, "expect": outcome.case.expect}
+    return {"filter": outcome.label, "log": outcome.case.log}
 
 
 def event_json(line: int, result: Result) -> str:

@@ -1,0 +1,127 @@
+"""PutMetricAlarm's rules, checked offline over every container's `alarms:`. Pure.
+
+Sources: the PutMetricAlarm API reference (Period, EvaluationPeriods, DatapointsToAlarm,
+ExtendedStatistic, the 7-day and 1-day evaluation windows) and botocore's cloudwatch model
+(AlarmName, AlarmDescription and ResourceList, the 5 actions of a state), read in
+monitor/quotas.py (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor import quotas
+from monitor.alarms import AlarmError
+from monitor.alarms.definition import percentile
+from monitor.aws.thresholds import limited_field, percent
+from monitor.config.model import Alarm, Config
+from monitor.config.walk import Place, containers
+from monitor.kinds import alarm_spec
+from monitor.problems import Path, Problem
+
+MAX_ACTIONS = quotas.ALARM_ACTIONS
+MAX_NAME = quotas.ALARM_NAME
+MAX_DESCRIPTION = quotas.ALARM_DESCRIPTION
+HIGH_RESOLUTION = (10, 20, 30)   # "Valid values are 10, 20, 30, and any multiple of 60" (Period)
+DAY, WEEK, HOUR = 86_400, 7 * 86_400, 3_600
+ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[^:\s]*:\S+")
+AWS_NAMESPACE = re.compile(r"AWS/\S+")
+
+
+def check(config: Config) -> list[Problem]:
+    """Every rule every alarm of every container breaks, each at its key.
+
+    Two alarms of one name in a container make one AWS alarm twice: plan.duplicates says so.
+    """
+    return [Problem(place.path + ("alarms", number) + key, message)
+            for place in containers(config) for number, alarm in enumerate(place.container.alarms)
+            for key, message in _alarm(config, place, alarm)]
+
+
+def _alarm(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+    return (_name(config, place, alarm) + _metric(config, place, alarm) + _statistic(alarm) + _periods(alarm)
+            + _threshold(place, alarm) + _actions(alarm) + _description(alarm))
+
+
+def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+    """AlarmName: 1-255 characters (botocore cloudwatch model); ours adds the prefix and the owner."""
+    full = alarm_spec.alarm_name(config, place, alarm)
+    if not alarm.name.strip():
+        return [(("name",), "an alarm name cannot be empty or blank")]
+    if len(full) > MAX_NAME:
+        return [(("name",), f"the alarm name '{full}' is {len(full)} characters; AWS allows at most {MAX_NAME}")]
+    return []
+
+
+def _metric(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+    """The metric must be one this container produces, unless an AWS namespace names it."""
+    if alarm.namespace is not None and not (alarm.namespace == alarm_spec.INSIGHTS
+                                            or AWS_NAMESPACE.fullmatch(alarm.namespace)):
+        return [(("namespace",), f"'{alarm.namespace}': 'namespace' names an AWS metric (AWS/... or "
+                                 f"{alarm_spec.INSIGHTS}); leave it out for this config's own metrics")]
+    found = alarm_spec.resolve(config, place, alarm)
+    return [(("metric",), found)] if isinstance(found, str) else []
+
+
+def _statistic(alarm: Alarm) -> list[tuple[Path, str]]:
+    """Statistic is one of five; ExtendedStatistic a percentile p0-p100 (PutMetricAlarm)."""
+    if alarm.stat in alarm_spec.STATISTICS:
+        return []
+    try:
+        if percentile(alarm.stat) is not None:
+            return []
+    except AlarmError:
+        pass
+    return [(("stat",), f"'{alarm.stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
+                        "or a percentile such as p99 or p99.9")]
+
+
+def _periods(alarm: Alarm) -> list[tuple[Path, str]]:
+    """Period 10, 20, 30 or a multiple of 60; Period x EvaluationPeriods at most 7 days, or 1 day when
+    Period is under an hour; DatapointsToAlarm at most EvaluationPeriods (PutMetricAlarm API reference)."""
+    found = []
+    if alarm.period not in HIGH_RESOLUTION and (alarm.period <= 0 or alarm.period % 60):
+        found.append((("period",), f"period {alarm.period}: AWS allows 10, 20, 30 or a multiple of 60 seconds"))
+    window, limit = alarm.period * alarm.evaluation_periods, (DAY if alarm.period < HOUR else WEEK)
+    if alarm.period > 0 and window > limit:
+        found.append((("evaluation_periods",), f"period x evaluation_periods is {window} s; AWS allows at most "
+                      f"{limit} s ({'1 day when the period is under an hour' if limit == DAY else '7 days'})"))
+    if alarm.datapoints_to_alarm is not None and alarm.datapoints_to_alarm > alarm.evaluation_periods:
+        found.append((("datapoints_to_alarm",), f"{alarm.datapoints_to_alarm} is more than evaluation_periods "
+                                                f"({alarm.evaluation_periods}): M of N needs M <= N"))
+    return found
+
+
+def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+    """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
+    from the service's task definition (monitor/aws/thresholds.py)."""
+    if not isinstance(alarm.threshold, str):
+        return []
+    share = percent(alarm.threshold)
+    if share is None:
+        return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
+    if alarm.namespace is not None or limited_field(alarm.metric) is None:
+        return [(("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
+                                 "metric of this container (CpuUtilized, MemoryUtilized); give a number")]
+    if not place.service.task_definition:
+        return [(("threshold",), f"'{alarm.threshold}' is a share of the container's limit, which comes from a "
+                                 f"task definition: give service '{place.service.name}' its task_definition")]
+    return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
+
+
+def _actions(alarm: Alarm) -> list[tuple[Path, str]]:
+    """At most 5 actions a state (botocore cloudwatch model, ResourceList), each an ARN."""
+    found = []
+    for field in alarm_spec.ACTION_KEYS:
+        arns = getattr(alarm, field)
+        if len(arns) > MAX_ACTIONS:
+            found.append(((field,), f"{len(arns)} actions; AWS allows at most {MAX_ACTIONS} a state"))
+        found += [((field, n), f"'{arn}' is not an ARN, e.g. arn:aws:sns:ap-northeast-1:123456789012:ops")
+                  for n, arn in enumerate(arns) if not ARN.fullmatch(arn)]
+    return found
+
+
+def _description(alarm: Alarm) -> list[tuple[Path, str]]:
+    if alarm.description and len(alarm.description) > MAX_DESCRIPTION:
+        return [(("description",), f"{len(alarm.description)} characters; AWS allows at most {MAX_DESCRIPTION}")]
+    return []

@@ -1,0 +1,48 @@
+"""`monitor test` runs alarm `tests:` beside the filter cases, with one `N passed, N failed` line."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from monitor.cli import main
+
+ALARM = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "comparison": ">", "threshold": 10,
+         "evaluation_periods": 5, "datapoints_to_alarm": 3}
+
+
+def config(*tests: dict, treat: str = "missing") -> str:
+    item = {"name": "app", "log_group": "/ecs/honban/app",
+            "filters": [{"name": "errors", "pattern": "ERROR", "metric": "Errors",
+                         "tests": [{"log": "ERROR boom"}]}],
+            "alarms": [{**ALARM, "treat_missing_data": treat, "tests": list(tests)}]}
+    return yaml.safe_dump({"version": 1, "clusters": [{"name": "honban", "services": [
+        {"name": "app", "containers": [item]}]}]}, sort_keys=False)
+
+
+def test_alarm_cases_pass_beside_the_filter_cases(write_config, capsys):
+    path = write_config(config({"series": [1, 0, 12, 15, 30, None, 40], "expect": "ALARM"},
+                               {"series": [1, 2, None], "expect": ["ALARM", "ALARM", "ALARM"]},
+                               {"series": [None, None, None, None, None], "expect": "ALARM"}, treat="breaching"))
+    assert main(["test", "-c", str(path), "--output", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [c["passed"] for c in document["cases"] if "alarm" in c] == [True, True, True]
+    assert any("filter" in c for c in document["cases"]) and document["failed"] == 0
+
+
+def test_a_failing_alarm_case_says_where_and_why(write_config, capsys):
+    path = write_config(config({"series": [1, 0, 2, 3, 4], "expect": "ALARM"}))
+    assert main(["test", "-c", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL {path}:" in out and "honban/app/app/alarm errors-high, case 1" in out
+    assert "series: [1, 0, 2, 3, 4]" in out and "expected ALARM, got OK" in out
+    assert out.strip().splitlines()[-1].endswith(" passed, 1 failed")
+
+
+def test_a_per_period_expectation_must_have_one_state_a_period(write_config, capsys):
+    path = write_config(config({"series": [1, 2], "expect": ["OK"]}))
+    assert main(["test", "-c", str(path), "--output", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    [case] = [c for c in document["cases"] if "alarm" in c]
+    assert case["failures"] == ["expect has 1 states for 2 periods"] and case["series"] == [1, 2]
