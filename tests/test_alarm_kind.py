@@ -199,3 +199,28 @@ def test_a_percent_threshold_without_a_known_limit_is_an_error_at_plan_time(aws,
     result = plan_of(configure(document(cluster([item], task_definition="web-td"))))
     assert [p.message for p in result.errors] == ["threshold 90%: task definition 'web-td:1' has no container 'app'"]
     assert alarm_changes(result) == []
+
+
+def test_an_alarm_named_like_ours_of_a_kind_we_never_make_is_reported_and_left_alone(aws, configure):
+    """Metric math or anomaly detection has no MetricName or Threshold: hand work, never ours to change."""
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    math = {"AlarmName": NAME + "by-hand", "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanThreshold",
+            "Threshold": 1.0, "Metrics": [{"Id": "e1", "Expression": "m1 * 2", "ReturnData": True},
+                                          {"Id": "m1", "ReturnData": False, "MetricStat": {
+                                              "Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"},
+                                              "Period": 60, "Stat": "Average"}}]}
+    cw.put_metric_alarm(**math)
+    loaded = configure(with_alarms(HIGH))
+    result = plan_of(loaded, prune=True)
+    assert [c.id for c in alarm_changes(result)] == [NAME + "errors-high"]
+    assert any("by-hand" in f.message and f.severity == "warning" for f in result.findings)
+
+
+def test_an_alarm_in_the_performance_shape_is_not_ours(aws, configure):
+    """Alarms are made per container only: `<prefix>/<cluster>/(performance)/...` is someone else's."""
+    boto3.client("cloudwatch", region_name=REGION).put_metric_alarm(
+        AlarmName=f"monitor/{CLUSTER}/(performance)/CpuUtilized", MetricName="CPUUtilization", Namespace="AWS/ECS",
+        Statistic="Average", Period=60, EvaluationPeriods=1, Threshold=90.0, ComparisonOperator="GreaterThanThreshold")
+    loaded = configure(with_alarms(HIGH))
+    assert [(c.action, c.id) for c in alarm_changes(plan_of(loaded, prune=True))] == [("create", NAME + "errors-high")]
+    assert alarm_changes(plan_of(loaded, destroy=True)) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator, StrictInt
 
 
 def _number_as_text(value: object) -> object:
@@ -70,11 +70,11 @@ class Alarm(Model):
     namespace: str | None = None
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
-    period: int = 60
+    period: StrictInt = 60
     comparison: Comparison
     threshold: float | str   # a number; `N%` of a container limit is refused until it is built
-    evaluation_periods: int = Field(1, ge=1)
-    datapoints_to_alarm: int | None = Field(None, ge=1)
+    evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
+    datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
     actions: list[str] = []
     ok_actions: list[str] = []

@@ -55,11 +55,21 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     pages = paginator.paginate(AlarmNamePrefix=f"{config.prefix}{ownership.SEPARATOR}",
                                PaginationConfig={"PageSize": PAGE})
     owned = [item for page in pages for item in page.get("MetricAlarms", [])
-             if ownership.owns(config.prefix, clusters, item["AlarmName"])]
+             if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
     tags = _tags(clients, config.prefix) if owned else {}
-    for item in owned:
+    for item in _ours_in_shape(owned, actual):
         actual.add(Resource(KIND, item["AlarmName"], alarm_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
                             handle=item["AlarmArn"]))
+
+
+def _ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
+    """Alarms named like ours but of a kind we never make (metric math, anomaly detection: no
+    MetricName or Threshold) are someone's hand work: reported, never changed or deleted."""
+    made = [item for item in items if "MetricName" in item and "Threshold" in item]
+    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is a metric-math or "
+                                    "anomaly-detection alarm, which ecs-monitor does not make; it is left "
+                                    "alone: rename it", "warning") for item in items if item not in made]
+    return made
 
 
 def _tags(clients: Clients, prefix: str) -> dict[str, dict[str, str]]:

@@ -8,6 +8,7 @@ monitor/quotas.py (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIRefere
 
 from __future__ import annotations
 
+import math
 import re
 
 from monitor import quotas
@@ -40,7 +41,7 @@ def check(config: Config) -> list[Problem]:
 
 def _alarm(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     return (_name(config, place, alarm) + _metric(config, place, alarm) + _statistic(alarm) + _periods(alarm)
-            + _threshold(place, alarm) + _actions(alarm) + _description(alarm))
+            + _threshold(place, alarm) + _actions(alarm, config.region) + _description(alarm))
 
 
 def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
@@ -48,6 +49,8 @@ def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     full = alarm_spec.alarm_name(config, place, alarm)
     if not alarm.name.strip():
         return [(("name",), "an alarm name cannot be empty or blank")]
+    if any(ord(char) < 32 or ord(char) == 127 for char in alarm.name):   # PutMetricAlarm AlarmName
+        return [(("name",), "an alarm name can't contain ASCII control characters (PutMetricAlarm)")]
     if len(full) > MAX_NAME:
         return [(("name",), f"the alarm name '{full}' is {len(full)} characters; AWS allows at most {MAX_NAME}")]
     return []
@@ -95,8 +98,11 @@ def _periods(alarm: Alarm) -> list[tuple[Path, str]]:
 def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
     from the service's task definition (monitor/aws/thresholds.py)."""
-    if not isinstance(alarm.threshold, str):
-        return []
+    if not isinstance(alarm.threshold, str):   # PutMetricAlarm's Threshold is a double; NaN never settles
+        return [] if math.isfinite(alarm.threshold) else [(("threshold",), f"{alarm.threshold} is not a finite number")]
+    if alarm.tests:
+        return [(("tests",), f"'{alarm.threshold}' becomes a number only at plan time, from the task definition; "
+                             "alarm tests need a number threshold")]
     share = percent(alarm.threshold)
     if share is None:
         return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
@@ -109,16 +115,24 @@ def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
 
 
-def _actions(alarm: Alarm) -> list[tuple[Path, str]]:
-    """At most 5 actions a state (botocore cloudwatch model, ResourceList), each an ARN."""
+def _actions(alarm: Alarm, region: str | None) -> list[tuple[Path, str]]:
+    """At most 5 actions a state (botocore cloudwatch model, ResourceList), each an ARN in the
+    alarm's own Region: PutMetricAlarm refuses another ("Invalid region ... Only <region> is supported")."""
     found = []
     for field in alarm_spec.ACTION_KEYS:
         arns = getattr(alarm, field)
         if len(arns) > MAX_ACTIONS:
             found.append(((field,), f"{len(arns)} actions; AWS allows at most {MAX_ACTIONS} a state"))
-        found += [((field, n), f"'{arn}' is not an ARN, e.g. arn:aws:sns:ap-northeast-1:123456789012:ops")
-                  for n, arn in enumerate(arns) if not ARN.fullmatch(arn)]
+        found += [((field, n), problem) for n, arn in enumerate(arns) if (problem := _action(arn, region))]
     return found
+
+
+def _action(arn: str, region: str | None) -> str | None:
+    if not ARN.fullmatch(arn) or not arn.split(":")[3]:
+        return f"'{arn}' is not an ARN with a Region, e.g. arn:aws:sns:ap-northeast-1:123456789012:ops"
+    if region and arn.split(":")[3] != region:
+        return f"'{arn}' is in {arn.split(':')[3]}; an alarm in {region} can only act in {region}"
+    return None
 
 
 def _description(alarm: Alarm) -> list[tuple[Path, str]]:

@@ -81,12 +81,15 @@ def compiled_family(name: str) -> str | None:
     return None
 
 
-def owns(prefix: str, clusters: frozenset[str] | set[str], name: str) -> bool:
+def owns(prefix: str, clusters: frozenset[str] | set[str], name: str, per_container: bool = False) -> bool:
     """The ownership rule, the only one: our prefix *and* a cluster of this config.
 
     Used for every kind and on every log group, by plan, prune and destroy alike. A name
     with our prefix that names another cluster belongs to another config (or to nobody we
-    know), and is never changed or deleted.
+    know), and is never changed or deleted. `per_container` is for kinds made only per
+    container (alarms): the cluster-wide
+    `(performance)` shape is then not one we make, so not ours.
     """
     found = owner(name)
-    return found is not None and found.prefix == prefix and found.cluster in clusters
+    return (found is not None and found.prefix == prefix and found.cluster in clusters
+            and not (per_container and found.container is None))
