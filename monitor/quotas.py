@@ -39,6 +39,7 @@ LOG_GROUP_NAME = model_max("logs", "LogGroupName")            # 512
 METRIC_FILTERS_PAGE = model_max("logs", "DescribeLimit")      # 50 a DescribeMetricFilters page
 LOG_GROUP_IDENTIFIERS = model_max("logs", "DescribeLogGroupsLogGroupIdentifiers")   # 50 a call
 TEST_EVENTS = model_max("logs", "TestEventMessages")          # 50 a TestMetricFilter call
+ALARM_NAMESPACE = model_max("cloudwatch", "Namespace")        # 255, pattern [^:].*
 TAGS = model_max("logs", "Tags")                              # 50 tags on a log group
 TAG_KEY = model_max("logs", "TagKey")                         # 128
 TAG_VALUE = model_max("logs", "TagValue")                     # 256

@@ -7,6 +7,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from monitor import kinds
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.sync.apply import apply
@@ -224,3 +225,17 @@ def test_an_alarm_in_the_performance_shape_is_not_ours(aws, configure):
     loaded = configure(with_alarms(HIGH))
     assert [(c.action, c.id) for c in alarm_changes(plan_of(loaded, prune=True))] == [("create", NAME + "errors-high")]
     assert alarm_changes(plan_of(loaded, destroy=True)) == []
+
+
+@pytest.mark.parametrize("stat", ["p99.9", "tm99", "wm90", "tc90", "ts90", "TM(10%:90%)", "PR(:300)", "IQM"])
+def test_every_extended_statistic_aws_accepts_is_accepted(configure, stat):
+    """CloudWatch's statistics definitions page lists these ExtendedStatistic forms."""
+    [resource] = [r for r in kinds.desired(configure(with_alarms({**HIGH, "stat": stat})).config) if r.kind == "alarm"]
+    assert resource.spec["ExtendedStatistic"] == stat and "Statistic" not in resource.spec
+
+
+def test_an_alarm_on_any_namespace_cloudwatch_takes_is_accepted(configure):
+    """The CloudWatch agent's CWAgent, say: AWS takes any namespace of 1-255 characters not starting with ':'."""
+    agent = {**TASKS, "namespace": "CWAgent", "metric": "mem_used_percent", "dimensions": {"host": "a"}}
+    [resource] = [r for r in kinds.desired(configure(with_alarms(agent)).config) if r.kind == "alarm"]
+    assert (resource.spec["Namespace"], resource.spec["Dimensions"]) == ("CWAgent", [{"Name": "host", "Value": "a"}])

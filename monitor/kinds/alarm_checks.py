@@ -26,7 +26,12 @@ MAX_DESCRIPTION = quotas.ALARM_DESCRIPTION
 HIGH_RESOLUTION = (10, 20, 30)   # "Valid values are 10, 20, 30, and any multiple of 60" (Period)
 DAY, WEEK, HOUR = 86_400, 7 * 86_400, 3_600
 ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[^:\s]*:\S+")
-AWS_NAMESPACE = re.compile(r"AWS/\S+")
+NAMESPACE = re.compile(rf"[^:].{{0,{quotas.ALARM_NAMESPACE - 1}}}", re.DOTALL)
+# ExtendedStatistic's other forms (CloudWatch User Guide, "CloudWatch statistics definitions",
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html):
+# tm99, wm90, tc90, ts90, TM(10%:90%), TM(10:500), WM(...), TC(...), TS(...), PR(:300), IQM.
+NUMBER = r"\d+(\.\d+)?"
+EXTENDED = re.compile(rf"(tm|wm|tc|ts){NUMBER}|(TM|WM|TC|TS|PR)\(({NUMBER}%?)?:({NUMBER}%?)?\)|IQM")
 
 
 def check(config: Config) -> list[Problem]:
@@ -57,18 +62,19 @@ def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
 
 
 def _metric(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
-    """The metric must be one this container produces, unless an AWS namespace names it."""
-    if alarm.namespace is not None and not (alarm.namespace == alarm_spec.INSIGHTS
-                                            or AWS_NAMESPACE.fullmatch(alarm.namespace)):
-        return [(("namespace",), f"'{alarm.namespace}': 'namespace' names an AWS metric (AWS/... or "
-                                 f"{alarm_spec.INSIGHTS}); leave it out for this config's own metrics")]
+    """The metric must be one this container produces, unless `namespace` names one published
+    elsewhere (AWS/..., ECS/ContainerInsights, CWAgent, ...): any namespace CloudWatch takes, 1-255
+    characters not starting with ':' (botocore cloudwatch model, Namespace)."""
+    if alarm.namespace is not None and not NAMESPACE.fullmatch(alarm.namespace):
+        return [(("namespace",), f"'{alarm.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
+                                 "characters, not starting with ':'")]
     found = alarm_spec.resolve(config, place, alarm)
     return [(("metric",), found)] if isinstance(found, str) else []
 
 
 def _statistic(alarm: Alarm) -> list[tuple[Path, str]]:
     """Statistic is one of five; ExtendedStatistic a percentile p0-p100 (PutMetricAlarm)."""
-    if alarm.stat in alarm_spec.STATISTICS:
+    if alarm.stat in alarm_spec.STATISTICS or EXTENDED.fullmatch(alarm.stat):
         return []
     try:
         if percentile(alarm.stat) is not None:
@@ -76,7 +82,7 @@ def _statistic(alarm: Alarm) -> list[tuple[Path, str]]:
     except AlarmError:
         pass
     return [(("stat",), f"'{alarm.stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
-                        "or a percentile such as p99 or p99.9")]
+                        "a percentile such as p99 or p99.9, or another extended statistic (tm99, TM(10%:90%), IQM)")]
 
 
 def _periods(alarm: Alarm) -> list[tuple[Path, str]]:
