@@ -96,4 +96,6 @@ def created(tour: Tour) -> list[str]:
         lines.append(f"{group}: {len(items)} metric filter(s)")
         lines += [f"    {item['filterName']} -> namespace {item['metricTransformations'][0]['metricNamespace']}, "
                   f"metric {item['metricTransformations'][0]['metricName']}" for item in items]
-    return lines
+    alarms = [a for page in clients.cloudwatch.get_paginator("describe_alarms").paginate() for a in page["MetricAlarms"]]
+    lines.append(f"{len(alarms)} alarm(s)")
+    return lines + [f"    {a['AlarmName']} on namespace {a['Namespace']}, metric {a['MetricName']}" for a in alarms]
