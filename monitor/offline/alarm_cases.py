@@ -12,6 +12,7 @@ from monitor.alarms import AlarmError, evaluate
 from monitor.config import Loaded
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
+from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
 
 
@@ -30,8 +31,7 @@ class AlarmCaseResult:
 
     @property
     def where(self) -> str:
-        mark = self.source.locate(self.path + ("tests", self.number))
-        return f"{self.source.name}:{mark.line}:{mark.column}"
+        return case_position(self.source, self.path, self.number)
 
     @property
     def shown(self) -> str:

@@ -37,8 +37,7 @@ class CaseResult:
 
     @property
     def where(self) -> str:
-        mark = self.suite.source.locate(self.suite.path + ("tests", self.number))
-        return f"{self.suite.source.name}:{mark.line}:{mark.column}"
+        return case_position(self.suite.source, self.suite.path, self.number)
 
     @property
     def label(self) -> str:
@@ -47,6 +46,12 @@ class CaseResult:
     @property
     def shown(self) -> str:
         return f"log: {self.case.log}"
+
+
+def case_position(source: Source, owner: Path, number: int) -> str:
+    """`FILE:LINE:COL` of the `number`th `tests:` case of the filter or alarm at `owner`."""
+    mark = source.locate(owner + ("tests", number))
+    return f"{source.name}:{mark.line}:{mark.column}"
 
 
 def suites(loaded: Loaded) -> list[Suite]:
