@@ -11,7 +11,7 @@ from monitor import kinds
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.sync.apply import apply
-from monitor.sync.flow import make_plan
+from monitor.sync.flow import make_plan, validate
 from monitor.output.plan import plan_text
 from monitor.sync.plan import Change, Plan
 from test_roundtrip import (CLUSTER, REGION, actions, aws, clients, cluster, configure, container, converge,  # noqa: F401
@@ -239,3 +239,11 @@ def test_an_alarm_on_any_namespace_cloudwatch_takes_is_accepted(configure):
     agent = {**TASKS, "namespace": "CWAgent", "metric": "mem_used_percent", "dimensions": {"host": "a"}}
     [resource] = [r for r in kinds.desired(configure(with_alarms(agent)).config) if r.kind == "alarm"]
     assert (resource.spec["Namespace"], resource.spec["Dimensions"]) == ("CWAgent", [{"Name": "host", "Value": "a"}])
+
+
+def test_an_alarm_on_a_filter_metric_published_in_another_region_is_refused(configure, write_config):
+    """A CloudWatch alarm sees only its own Region's metrics: one made at home would never fire."""
+    text = with_alarms(HIGH).replace("log_group: /ecs/honban/web", "log_group: /ecs/honban/web\n      log_region: eu-west-1")
+    loaded = validate(str(write_config(text)))
+    assert not loaded.ok
+    assert any("is published in eu-west-1" in p.message and p.path[-1] == "metric" for p in loaded.problems)

@@ -64,6 +64,10 @@ def resolve(config: Config, place: Place, alarm: Alarm) -> Metric | str:
         if item.metric == alarm.metric and item.dimensions:
             return (f"metric '{alarm.metric}' has dimensions from its filter '{item.name}'; "
                     "alarms on filter metrics with dimensions are not supported yet")
+        if item.metric == alarm.metric and place.container.log_region:
+            return (f"metric '{alarm.metric}' is published in {place.container.log_region}, where the container's "
+                    "log group is; alarms are made in the config's Region, and one there would never see it: "
+                    "alarms on metrics of another Region are not supported yet")
         if item.metric == alarm.metric:
             return Metric(metric_namespace(config, place, item), item.metric)
     field = performance_field(alarm.metric)
