@@ -137,3 +137,14 @@ def test_on_the_emulator_120_log_groups_take_three_calls():
     assert clients.calls["DescribeLogGroups"] == 3
     assert actual.missing == {("log_group", groups[-1]), ("log_group", PERFORMANCE)}
     assert len(actual.resources) == 118
+
+
+def test_an_endpoint_that_lists_one_filter_twice_is_an_error_not_no_changes(stubbed):
+    """A plain moto server appends on PutMetricFilter: a changed filter is then listed twice."""
+    clients, stubber = stubbed
+    listing = [item("monitor/c/s/k0/a", GROUP), {**item("monitor/c/s/k0/a", GROUP), "filterPattern": "OLD"}]
+    stubber.add_response("describe_metric_filters", {"metricFilters": listing}, {"limit": 50})
+    actual = Actual()
+    metric_filter.read(clients, config(GROUP), actual)
+    [problem] = actual.problems
+    assert problem.severity == "error" and f"lists metric filter {GROUP}:monitor/c/s/k0/a twice" in problem.message

@@ -98,7 +98,7 @@ def _add_once(actual: Actual, resource: Resource) -> None:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """What stops or qualifies the plan; the checks themselves live in filter_checks."""
-    return (actual.problems + filter_checks.missing_groups(wanted, actual)
+    return (filter_checks.missing_groups(wanted, actual)
             + filter_checks.limits(wanted, actual, prune) + filter_checks.insights_notes(config, actual))
 
 

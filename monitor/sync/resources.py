@@ -47,7 +47,7 @@ class Actual:
     resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
     missing: set[tuple[str, str]] = field(default_factory=set)
     settings: dict[str, str] = field(default_factory=dict)   # live containerInsights per cluster
-    problems: list[Problem] = field(default_factory=list)   # what reading found wrong with the answers
+    problems: list[Problem] = field(default_factory=list)   # what reading found odd in the answers; the plan reports them
 
     def add(self, resource: Resource) -> None:
         self.resources[resource.key] = resource
