@@ -119,18 +119,42 @@ def _containers(task_definition: dict) -> dict[str, dict]:
     return {c["name"]: c for c in task_definition.get("containerDefinitions", [])}
 
 
+# Each rule's stable key: monitor/review names its finding codes after these.
+FARGATE_SIZE, CPU_SUM, RESERVATION_OVER_HARD, OVER_TASK, RESERVED_SUM = (
+    "fargate-size", "cpu-sum", "reservation-over-hard", "over-task", "reserved-sum")
+HARD_SUM, LIMITLESS, NO_HEADROOM = "hard-sum", "limitless", "no-headroom"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One sizing rule broken: its key (above), "error" or "warning", and what is wrong."""
+
+    rule: str
+    severity: str
+    message: str
+
+
 def problems(task_definition: dict, main: Iterable[str] | None = None) -> list[Problem]:
     """What AWS refuses at RegisterTaskDefinition (errors); else what makes a limit mislead (warnings).
 
     `main` names the containers that matter (those the config monitors); by default every
     essential container that is not a FireLens log router. The problems carry no path yet.
     """
-    refused = [c(task_definition) for c in (_fargate_size, _cpu_sum, _reservation_over_hard, _over_task, _reserved_sum)]
-    if any(refused):
-        return [Problem((), f"task definition '{label(task_definition)}': {m}", "error") for m in sum(refused, [])]
+    return [Problem((), f"task definition '{label(task_definition)}': {f.message}", f.severity)
+            for f in faults(task_definition, main)]
+
+
+def faults(task_definition: dict, main: Iterable[str] | None = None) -> list[Fault]:
+    """`problems`, each with the key of its rule; only what AWS refuses when it refuses anything."""
+    refused = [(FARGATE_SIZE, _fargate_size), (CPU_SUM, _cpu_sum), (RESERVATION_OVER_HARD, _reservation_over_hard),
+               (OVER_TASK, _over_task), (RESERVED_SUM, _reserved_sum)]
+    errors = [Fault(rule, "error", m) for rule, check in refused for m in check(task_definition)]
+    if errors:
+        return errors
     main = list(main) if main is not None else _main(task_definition)
-    warned = _hard_sum(task_definition) + _limitless(task_definition, main) + _no_headroom(task_definition)
-    return [Problem((), f"task definition '{label(task_definition)}': {m}", "warning") for m in warned]
+    warned = [(HARD_SUM, _hard_sum(task_definition)), (LIMITLESS, _limitless(task_definition, main)),
+              (NO_HEADROOM, _no_headroom(task_definition))]
+    return [Fault(rule, "warning", m) for rule, messages in warned for m in messages]
 
 
 def _fargate_size(task_definition: dict) -> list[str]:
