@@ -16,6 +16,7 @@ def _number_as_text(value: object) -> object:
 
 MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
 InsightsMode = Literal["disabled", "enabled", "enhanced"]
+Apm = Literal["xray", "datadog"]   # the tracing sidecar a service should run (reviewed, info only)
 EXTENSION = "x-"   # top-level keys for anchors only
 
 
@@ -99,6 +100,7 @@ class Container(Model):
 class Service(Model):
     name: str
     task_definition: str | None = None
+    apm: Apm | None = None
     containers: list[Container] = []
 
 
