@@ -35,7 +35,7 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
     """
     wanting = _wanting(config)
     named, findings = services.named(clients, config, list(wanting) + (_naming(config, wanting) if sizes else []))
-    definitions = {reference: _describe(clients, reference) for reference in {r for r, _ in named.values()}}
+    definitions = {reference: describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
     read: dict[Path, dict] = {}
     for path, (reference, origin) in named.items():
@@ -70,7 +70,8 @@ def _service(config: Config, path: Path) -> Service:
     return config.clusters[path[1]].services[path[3]]
 
 
-def _describe(clients: Clients, reference: str) -> Definition:
+def describe(clients: Clients, reference: str) -> Definition:
+    """DescribeTaskDefinition's `taskDefinition`; for one that does not exist, why (AWS's message)."""
     try:
         return clients.ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
     except bx.ClientError as error:
