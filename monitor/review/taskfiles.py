@@ -1,0 +1,65 @@
+"""Task definition JSON files for the offline review: either shape AWS's tools use. Pure (reads files).
+
+- what `aws ecs register-task-definition --cli-input-json` takes: the task definition's own
+  keys (`family`, `containerDefinitions`, ...), the task's `cpu` and `memory` as CPU units and MiB
+  ("1024"), or as vCPU and GB ("1 vCPU", "0.5 GB"), which registration converts
+  (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html, cpu, memory);
+- what `aws ecs describe-task-definition` prints: `{"taskDefinition": {...}, "tags": [...]}`
+  (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html).
+Both load as DescribeTaskDefinition's `taskDefinition`: task sizes as strings of units and MiB.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+GIB, VCPU = 1024, 1024   # MiB in a GB, CPU units in a vCPU, as registration counts them
+UNITS = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>vcpu|gb)?", re.IGNORECASE)
+
+
+class TaskFileError(Exception):
+    """A file that is not a task definition in either shape; the message names the file and why."""
+
+
+def load(path: str | Path) -> dict:
+    """The task definition in a JSON file, as DescribeTaskDefinition's `taskDefinition`.
+
+    Raises TaskFileError for an unreadable file, invalid JSON (with its line and column) or
+    a document of neither shape.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TaskFileError(f"{path}: cannot read it: {error.strerror or error}") from None
+    except json.JSONDecodeError as error:
+        raise TaskFileError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    return task_definition(data, str(path))
+
+
+def task_definition(data: object, name: str = "task definition") -> dict:
+    """Either shape (module docstring) as a `taskDefinition`; TaskFileError when it is neither."""
+    found = data.get("taskDefinition", data) if isinstance(data, dict) else None
+    if not isinstance(found, dict) or not isinstance(found.get("containerDefinitions"), list):
+        raise TaskFileError(f"{name}: not a task definition: expected the register-task-definition input "
+                            "(with 'family' and 'containerDefinitions') or the describe-task-definition output "
+                            "(with 'taskDefinition')")
+    if not found.get("family") or not all(isinstance(c, dict) and c.get("name") for c in found["containerDefinitions"]):
+        raise TaskFileError(f"{name}: a task definition needs a 'family', and a 'name' for every container definition")
+    return {**found, **_sizes(found, name)}
+
+
+def _sizes(found: dict, name: str) -> dict[str, str]:
+    """The task's `cpu` and `memory` in CPU units and MiB, as registration stores them."""
+    sizes = {}
+    for key, scale, unit in (("cpu", VCPU, "vcpu"), ("memory", GIB, "gb")):
+        value = found.get(key)
+        if value is None:
+            continue
+        match = UNITS.fullmatch(str(value).strip())
+        if not match or (match["unit"] and match["unit"].lower() != unit):
+            raise TaskFileError(f"{name}: task {key} {value!r} is neither a number nor in {unit.upper()}")
+        number = float(match["number"]) * (scale if match["unit"] else 1)
+        sizes[key] = str(int(number))
+    return sizes
