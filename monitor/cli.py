@@ -23,6 +23,7 @@ from monitor.aws.connect import MissingExtra, connect
 from monitor.aws.errors import explain
 from monitor.commands.arguments import dashed_pattern, parser
 from monitor.config.references import REGION
+from monitor.output import cost as costs
 from monitor.output import plan as render
 from monitor.sync import flow
 
@@ -118,10 +119,25 @@ def cmd_plan(args) -> int:
     loaded = load_valid(args)
     with connect(target(args), loaded, args.local) as clients:
         result = flow.make_plan(loaded, clients, prune=args.prune)
-    show(args, result, loaded)
+        delta, whole = plan_cost(loaded, clients, result)
+    if args.output == "json":
+        print(render.plan_json(result, None, loaded.source, cost=costs.plan_cost_json(delta, whole)))
+    else:
+        print(render.plan_text(result, loaded.source) + "\n" + costs.delta_text(delta, whole))
     if result.errors:
         return FAILED
     return USAGE if args.detailed_exitcode and result.changes else OK
+
+
+def plan_cost(loaded, clients, result):
+    """The plan's cost delta and the whole config's estimate, with the task counts read from ECS."""
+    from monitor import kinds
+    from monitor.aws.services import desired_counts
+    from monitor.cost import estimate, hints
+    home = clients.region or loaded.config.region or "us-east-1"
+    given = hints.Hints(known=hints.performance_combinations(loaded.config),
+                        services=hints.services(loaded.config, desired_counts(clients, loaded.config)))
+    return estimate.plan_delta(result, home, given), estimate.estimate(kinds.desired(loaded.config), home, given)
 
 
 def show(args, result, loaded, outcomes=None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import botocore.exceptions as bx
+
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, Service
 from monitor.problems import Path, Problem
@@ -59,3 +61,27 @@ def _describe(clients: Clients, cluster: str, names: list[str]) -> dict[str, str
         return {}
     return {s["serviceName"]: s["taskDefinition"] for s in answer.get("services", [])
             if s.get("status") in LIVE and s.get("taskDefinition")}
+
+
+def desired_counts(clients: Clients, config: Config) -> dict[tuple[str, str], int]:
+    """(cluster, service) -> desiredCount, for the clusters with Container Insights set: what it bills per task.
+
+    For the cost estimate only: a service or cluster that cannot be read (missing, or no
+    permission) is left out, and the estimate says it assumed a task count instead.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for cluster in (c for c in config.clusters if c.container_insights in ("enabled", "enhanced")):
+        names = [service.name for service in cluster.services]
+        for start in range(0, len(names), DESCRIBE_BATCH):
+            counts |= {(cluster.name, name): count
+                       for name, count in _desired(clients, cluster.name, names[start:start + DESCRIBE_BATCH]).items()}
+    return counts
+
+
+def _desired(clients: Clients, cluster: str, names: list[str]) -> dict[str, int]:
+    try:
+        answer = clients.ecs.describe_services(cluster=cluster, services=names)
+    except bx.ClientError:
+        return {}
+    return {s["serviceName"]: s["desiredCount"] for s in answer.get("services", [])
+            if s.get("status") in LIVE and "desiredCount" in s}

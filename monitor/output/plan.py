@@ -82,12 +82,17 @@ def _summary_line(plan: Plan) -> str:
     return f"Plan: {s['create']} to create, {s['update']} to update, {s['delete']} to delete, {s['unchanged']} unchanged."
 
 
-def plan_json(plan: Plan, outcomes: list[Outcome] | None = None, source: Source | None = None) -> str:
-    """The contract's plan document; a finding that points into the config carries its file, line and column."""
+def plan_json(plan: Plan, outcomes: list[Outcome] | None = None, source: Source | None = None,
+              cost: dict | None = None) -> str:
+    """The contract's plan document; a finding that points into the config carries its file, line and column.
+
+    `cost`, when given, is added under the key `cost` (see monitor.output.cost.plan_cost_json).
+    """
     results = {id(o.change): o for o in outcomes or []}
     changes = [_change_json(c, results.get(id(c))) for c in plan.changes]
     findings = [_finding_json(placed(f, source)) for f in plan.findings]
-    return json.dumps({"changes": changes, "summary": plan.summary, "findings": findings}, indent=2)
+    document = {"changes": changes, "summary": plan.summary, "findings": findings}
+    return json.dumps(document | ({"cost": cost} if cost is not None else {}), indent=2)
 
 
 def _finding_json(finding: Problem) -> dict:

@@ -1,0 +1,179 @@
+"""The cost of config.example.yaml checked by hand, the plan's cost delta, and how plan shows both."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import boto3
+import pytest
+
+from monitor import config as configs, kinds
+from monitor.cli import main
+from monitor.cost import hints as given
+from monitor.cost.estimate import estimate, plan_delta
+from monitor.output import cost as render
+from monitor.output.plan import plan_json
+from monitor.sync.plan import plan
+from monitor.sync.resources import Actual
+
+from test_cli_e2e import FAKE, REGIONS
+
+D = Decimal
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "config.example.yaml"
+THREE_ALARMS = """
+            alarms:
+              - {name: errors-high, metric: LogErrors, stat: Sum, period: 60, comparison: ">", threshold: 5}
+              - {name: exceptions-high, metric: JavaExceptions, stat: Sum, period: 60, comparison: ">", threshold: 5}
+              - {name: oom, metric: OutOfMemory, stat: Sum, period: 300, comparison: ">", threshold: 0}
+"""
+
+
+def example_with_three_alarms(tmp_path: Path) -> Path:
+    """The example, whose last container (the worker) gets three alarms."""
+    path = tmp_path / "monitor.yaml"
+    path.write_text(EXAMPLE.read_text().rstrip("\n") + "\n" + THREE_ALARMS)
+    return path
+
+
+def loaded(path: Path):
+    result = configs.load(str(path))
+    assert result.ok, result.problems
+    return result.config
+
+
+def example_hints(config) -> given.Hints:
+    return given.Hints(known=given.performance_combinations(config), services=given.services(config))
+
+
+def test_the_example_costs_what_the_table_says_by_hand():
+    """config.example.yaml in ap-northeast-1, nothing read from AWS.
+
+    Custom metrics, $0.30 each (first tier):
+      awesome-app: Requests, Http5xx, Http4xx, RequestLatency, LogErrors, SlowRequests    6
+      nginx: NginxHttp5xx, NginxHttp4xx, NginxErrors                                       3
+      nginx: NginxHttp5xxByStatus, 1 dimension (StatusCode), assumed 5 values             5
+      worker: LogErrors, JavaExceptions, OutOfMemory, FatalSignals                         4
+      performance: ContainerCpuUtilized, ContainerMemoryUtilized x 3 containers            6
+                                                                                   24 x 0.30 = 7.20
+    Alarms: http-5xx-high and tasks-down, both 60 s: 2 standard x 0.10                 = 0.20
+    Container Insights (enabled), 1 task a service assumed, 1,000-byte events:
+      awesome-app 1 x (1 task + 2 container events) + worker 1 x (1 + 1) = 5 events a minute
+      5 x 43,800 minutes x 1,000 bytes = 0.219 GB x 0.76 (Tokyo)                       = 0.16644
+    Total 7.56644; free tier: 10 metrics (3.00), 2 alarm metrics (0.20), 0.219 GB (0.16644) -> 4.20.
+    """
+    config = loaded(EXAMPLE)
+    result = estimate(kinds.desired(config), config.region, example_hints(config))
+    assert {line.item: (line.count, line.monthly) for line in result.lines} == {
+        "custom_metrics": (24, D("7.20")),
+        "alarm_standard": (2, D("0.20")),
+        "insights_logs": (D("0.219"), D("0.16644")),
+    }
+    assert result.total == D("7.56644")
+    assert result.after_free_tier == D("4.20")
+    assert render.usd(result.total) == "$7.57"
+    assert not result.warnings
+    assert any("http-5xx-by-status: 5 (assumed 5 values per dimension)" in text for text in result.assumptions)
+
+
+def three_alarm_plan(tmp_path: Path):
+    """A plan against an account that has everything the example makes: only the 3 alarms are new."""
+    before, after = loaded(EXAMPLE), loaded(example_with_three_alarms(tmp_path))
+    actual = Actual()
+    for resource in kinds.desired(before):
+        actual.add(resource)
+    return plan(kinds.desired(after), actual, kinds.NAMES), after
+
+
+def test_a_plan_that_adds_three_alarms_costs_exactly_those_three(tmp_path):
+    result, config = three_alarm_plan(tmp_path)
+    assert result.summary == {"create": 3, "update": 0, "delete": 0, "unchanged": result.summary["unchanged"]}
+    delta = plan_delta(result, config.region, example_hints(config))
+    [line] = delta.lines
+    assert (line.item, line.count, line.things, line.unit_price) == ("alarm_standard", 3, 3, D("0.10"))
+    assert delta.total == D("0.30")
+    text = render.delta_text(delta)
+    assert text.startswith("Cost: +$0.30/month (+3 standard-resolution alarms (3 alarm metrics x $0.10))")
+
+
+def test_deletes_and_updates_count_against_the_delta(tmp_path):
+    """Removing the three alarms again (with prune), and turning Container Insights on, in one plan."""
+    with_alarms = loaded(example_with_three_alarms(tmp_path))
+    actual = Actual()
+    for resource in kinds.desired(with_alarms):
+        actual.add(resource if resource.kind != "cluster_setting"
+                   else type(resource)(resource.kind, resource.id, {"containerInsights": "disabled"}))
+    config = loaded(EXAMPLE)
+    result = plan(kinds.desired(config), actual, kinds.NAMES, prune=True)
+    delta = plan_delta(result, config.region, example_hints(config))
+    assert {line.item: (line.count, line.monthly) for line in delta.lines} == {
+        "insights_logs": (D("0.219"), D("0.16644")), "alarm_standard": (-3, D("-0.30"))}
+    assert render.usd(delta.total, signed=True) == "-$0.13"
+
+
+def test_a_plan_with_no_changes_costs_nothing_more():
+    config = loaded(EXAMPLE)
+    actual = Actual()
+    for resource in kinds.desired(config):
+        actual.add(resource)
+    delta = plan_delta(plan(kinds.desired(config), actual, kinds.NAMES), config.region, example_hints(config))
+    assert delta.lines == () and delta.total == 0
+    assert render.delta_text(delta).startswith("Cost: +$0.00/month (no change)")
+
+
+def test_the_plan_document_gains_a_cost_key_and_keeps_its_contract(tmp_path):
+    result, config = three_alarm_plan(tmp_path)
+    hints = example_hints(config)
+    whole = estimate(kinds.desired(config), config.region, hints)
+    document = json.loads(plan_json(result, cost=render.plan_cost_json(plan_delta(result, config.region, hints), whole)))
+    assert {"changes", "summary", "findings", "cost"} <= set(document)
+    assert set(document["summary"]) == {"create", "update", "delete", "unchanged"}
+    cost = document["cost"]
+    assert cost["delta"] == {"total_usd": 0.3, "warnings": [], "lines": [
+        {"item": "alarm_standard", "what": "standard-resolution alarms", "region": "ap-northeast-1", "count": 3.0,
+         "unit": "alarm metric", "unit_price_usd": 0.1, "monthly_usd": 0.3}]}
+    assert cost["config"]["currency"] == "USD" and cost["config"]["period"] == "month"
+    assert cost["config"]["total_usd"] == pytest.approx(7.86644)   # the example's 7.56644 + 3 alarms
+    assert cost["config"]["prices"]["source"].startswith("https://aws.amazon.com/cloudwatch/pricing")
+    assert {"lines", "free_tier", "after_free_tier_usd", "assumptions", "warnings"} <= set(cost["config"])
+    assert "cost" not in json.loads(plan_json(result))
+
+
+# --- through the CLI, against the emulator: task counts come from DescribeServices
+
+
+
+def seed(url: str, region: str) -> None:
+    """The example's cluster, log groups and two services: awesome-app runs 3 tasks, worker 2."""
+    ecs = boto3.client("ecs", endpoint_url=url, region_name=region, **FAKE)
+    logs = boto3.client("logs", endpoint_url=url, region_name=region, **FAKE)
+    ecs.create_cluster(clusterName="honban")
+    for group in ("/ecs/honban/awesome-app", "/ecs/honban/awesome-app-nginx", "/ecs/honban/worker"):
+        logs.create_log_group(logGroupName=group)
+    for service, tasks in (("awesome-app", 3), ("worker", 2)):
+        ecs.register_task_definition(family=service, containerDefinitions=[{"name": service, "image": "x", "memory": 512}])
+        ecs.create_service(cluster="honban", serviceName=service, taskDefinition=service, desiredCount=tasks)
+
+
+def test_plan_shows_the_cost_with_task_counts_read_from_ecs(emulator, tmp_path, capsys):
+    region = next(REGIONS)   # shared with the other end-to-end modules: each test a fresh Region
+    shutil.copy(EXAMPLE, tmp_path / "example.yaml")
+    seed(emulator.url, region)
+    where = ["--endpoint-url", emulator.url, "--region", region]
+    assert main(["apply", "-c", str(tmp_path / "example.yaml"), *where, "--yes"]) == 0
+    config = example_with_three_alarms(tmp_path)
+    capsys.readouterr()
+    assert main(["plan", "-c", str(config), *where]) == 0
+    text = capsys.readouterr().out
+    assert "Cost: +$0.30/month (+3 standard-resolution alarms (3 alarm metrics x $0.10))" in text
+    assert main(["plan", "-c", str(config), *where, "--output", "json"]) == 0
+    cost = json.loads(capsys.readouterr().out)["cost"]
+    assert cost["delta"]["total_usd"] == 0.3
+    said = " ".join(cost["config"]["assumptions"])
+    assert "honban/awesome-app: 3 task(s) (DescribeServices desiredCount)" in said
+    assert "honban/worker: 2 task(s) (DescribeServices desiredCount)" in said
+    # the test's Region is none of the table's: us-east-1's prices, and the estimate says so
+    assert any(region in warning and "us-east-1" in warning for warning in cost["config"]["warnings"])
