@@ -12,6 +12,7 @@ import functools
 import json
 import math
 import time
+from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any
 
@@ -81,20 +82,26 @@ def _holding(set_state: Wrapped) -> Wrapped:
 def evaluate_all(backend: CloudWatchBackend, now: float | None = None) -> None:
     """Evaluate every metric alarm of one account and Region at `now` (epoch seconds)."""
     now = time.time() if now is None else now
+    by_metric = defaultdict(list)   # one pass over the data, however many alarms
+    for datum in backend.metric_data:
+        by_metric[(datum.namespace, datum.name)].append(datum)
     for alarm in list(backend.alarms.values()):
         if alarm.rule is None and getattr(alarm, _HELD, 0) <= now:
-            evaluate_one(backend, alarm, now)
+            evaluate_one(by_metric[(alarm.namespace, alarm.metric_name)], alarm, now)
 
 
-def evaluate_one(backend: CloudWatchBackend, alarm: MotoAlarm, now: float) -> None:
-    """Set one alarm's state from its last evaluation range of complete periods, when it changes."""
+def evaluate_one(data: list, alarm: MotoAlarm, now: float) -> None:
+    """Set one alarm's state from its last evaluation range of complete periods, when it changes.
+
+    data: moto's datums of the alarm's namespace and metric name (any dimensions); now: epoch seconds.
+    """
     definition = _definition(alarm)
     if definition is None:
         return
     period = int(alarm.period)
     end = int(now // period * period)
     starts = [end - period * (definition.evaluation_range - i) for i in range(definition.evaluation_range)]
-    points = _points(backend, alarm)
+    points = _points(data, alarm)
     stats = [_statistic(alarm, [p for t, p in points if start <= t < start + period]) for start in starts]
     window = [value for value, _ in stats]
     if definition.min_samples is not None and window[-1] is not None and stats[-1][1] < definition.min_samples:
@@ -121,12 +128,11 @@ def _definition(alarm: MotoAlarm) -> Alarm | None:
         return None
 
 
-def _points(backend: CloudWatchBackend, alarm: MotoAlarm) -> list[tuple[float, Any]]:
-    """(epoch seconds, datum) of the alarm's own metric: same namespace, name, dimension set, unit."""
+def _points(data: list, alarm: MotoAlarm) -> list[tuple[float, Any]]:
+    """(epoch seconds, datum) of the alarm's own metric: same dimension set and unit (flow_semantics)."""
     wanted = {(d.name, d.value) for d in alarm.dimensions}
-    return [(_epoch(d.timestamp), d) for d in backend.metric_data
-            if d.namespace == alarm.namespace and d.name == alarm.metric_name
-            and {(x.name, x.value) for x in d.dimensions} == wanted
+    return [(_epoch(d.timestamp), d) for d in data
+            if {(x.name, x.value) for x in d.dimensions} == wanted
             and (alarm.unit is None or d.unit == alarm.unit)]
 
 
