@@ -210,6 +210,9 @@ def cmd_demo(args) -> int:
         print(f"Started an embedded AWS emulator at {tour.url} (region {tour.region}),\n"
               f"with the clusters {tour.clusters} and the log groups {tour.groups} of {config}.\n")
         for number, step in enumerate(tour.steps, start=1):
+            if step.look is not None:
+                print("\n".join([f"== Step {number}. {step.text}", *step.look(tour), ""]), flush=True)
+                continue
             print(f"== Step {number}. {step.text}\n$ monitor {shlex.join(step.argv)}", flush=True)
             code = main(step.argv)
             print()

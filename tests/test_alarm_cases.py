@@ -31,6 +31,17 @@ def test_alarm_cases_pass_beside_the_filter_cases(write_config, capsys):
     assert any("filter" in c for c in document["cases"]) and document["failed"] == 0
 
 
+def test_passed_alarm_cases_are_listed_with_their_states_in_text(write_config, capsys):
+    path = write_config(config({"series": [1, 0, 12, 15, 30], "expect": "ALARM"},
+                               {"series": [1, 2], "expect": ["OK", "OK"]}))
+    assert main(["test", "-c", str(path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"ok   {path}:") and lines[0].endswith(
+        "honban/app/app/alarm errors-high, case 1: series: [1, 0, 12, 15, 30] -> ALARM")
+    assert lines[1].endswith("case 2: series: [1, 2] -> OK, OK")
+    assert len(lines) == 3 and lines[2].endswith(" passed, 0 failed")
+
+
 def test_a_failing_alarm_case_says_where_and_why(write_config, capsys):
     path = write_config(config({"series": [1, 0, 2, 3, 4], "expect": "ALARM"}))
     assert main(["test", "-c", str(path)]) == 1

@@ -477,6 +477,13 @@ def test_demo_runs_to_the_end(tmp_path):
     assert "Applied: " in result.stdout and " 0 failed" in result.stdout
     last_plan = result.stdout.rsplit("--detailed-exitcode", 1)[1]
     assert "No changes" in last_plan
+    assert "alarm http-5xx-high, case 1: series: [0, 2, 9, 12, null, 30] -> ALARM" in result.stdout
+    sent = last_plan.split("== Step 8.")[0]
+    assert "/ecs/honban/awesome-app: 28 events of awesome-app-incident.log" in sent
+    watched = last_plan.split("== Step 8.")[1].split("monitor/honban/awesome-app/awesome-app/tasks-down")[0]
+    series = watched.split("Http5xx Sum per 60s: ")[1].splitlines()[0]
+    assert sum(float(point.split()[1]) > 5 for point in series.split(", ")) >= 3, series
+    assert "state ALARM: Threshold Crossed: 3 out of the last 5 datapoints [" in watched
     assert "The tour is over" in result.stdout
 
 

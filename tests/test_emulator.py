@@ -5,7 +5,9 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
@@ -327,3 +329,223 @@ def test_patches_also_apply_under_mock_aws():
     finally:
         mock.stop(remove_data=False)
     assert code == "ResourceNotFoundException"
+
+
+# --- data flow: log events -> metric data (the group's filters, our engine) ----------------
+
+MINUTE = 60_000
+
+
+@pytest.fixture(scope="module")
+def cloudwatch(emulator):
+    return client(emulator.url, "cloudwatch")
+
+
+@pytest.fixture
+def namespace():
+    """A namespace per test: the module's metric data is shared."""
+    return f"Flow/{uuid.uuid4().hex}"
+
+
+def minutes_ago(n):
+    """Epoch ms of the start of the whole minute `n` minutes before the running one."""
+    return (int(time.time()) // 60 - n) * MINUTE
+
+
+def send(logs, group, events):
+    """PutLogEvents of (epoch ms, message) pairs, in time order, on a fresh stream."""
+    stream = uuid.uuid4().hex
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    items = [{"timestamp": t, "message": m} for t, m in sorted(events)]
+    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=items)
+
+
+def stats(cloudwatch, namespace, name, dimensions=(), statistics=("Sum", "SampleCount")):
+    """{minute (epoch ms): {statistic: value}} over the last hour, read with GetMetricStatistics.
+
+    moto starts its periods at the first datapoint rather than on the minute, so keys are floored;
+    the tests put each minute's first event on the minute, where the two agree.
+    """
+    end = datetime.now(timezone.utc)
+    answer = cloudwatch.get_metric_statistics(
+        Namespace=namespace, MetricName=name, Dimensions=[{"Name": k, "Value": v} for k, v in dimensions],
+        StartTime=end - timedelta(hours=1), EndTime=end, Period=60, Statistics=list(statistics))
+    return {int(p["Timestamp"].timestamp()) // 60 * MINUTE: {s: p[s] for s in statistics} for p in answer["Datapoints"]}
+
+
+def metric_filter(logs, group, namespace, name="f", pattern="ERROR", **transform):
+    logs.put_metric_filter(logGroupName=group, filterName=name, filterPattern=pattern, metricTransformations=[
+        {"metricName": "M", "metricNamespace": namespace, "metricValue": "1", **transform}])
+
+
+def test_matching_events_become_a_count_per_minute(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace)
+    first, second = minutes_ago(3), minutes_ago(2)
+    send(logs, group, [(first, "ERROR a"), (first + 10, "INFO b"), (first + 20, "ERROR c"), (second + 5, "ERROR d")])
+    assert stats(cloudwatch, namespace, "M") == {first: {"Sum": 2.0, "SampleCount": 2.0},
+                                                 second: {"Sum": 1.0, "SampleCount": 1.0}}
+
+
+def test_a_field_value_is_published_with_its_unit(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace, pattern="{ $.duration > 0 }", metricValue="$.duration", unit="Milliseconds")
+    at = minutes_ago(2)
+    send(logs, group, [(at, '{"duration": 12.5}'), (at + 1, '{"duration": 40}'), (at + 2, '{"status": 200}')])
+    found = stats(cloudwatch, namespace, "M", statistics=("Sum", "Maximum", "Minimum", "SampleCount"))
+    assert found == {at: {"Sum": 52.5, "Maximum": 40.0, "Minimum": 12.5, "SampleCount": 2.0}}
+    end = datetime.now(timezone.utc)
+    answer = cloudwatch.get_metric_statistics(Namespace=namespace, MetricName="M", StartTime=end - timedelta(hours=1),
+                                              EndTime=end, Period=60, Statistics=["Sum"])
+    assert [p["Unit"] for p in answer["Datapoints"]] == ["Milliseconds"]
+
+
+def test_dimensions_make_one_metric_per_value(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace, pattern="{ $.status = * }", dimensions={"Status": "$.status"})
+    at = minutes_ago(2)
+    send(logs, group, [(at, '{"status": 500}'), (at, '{"status": 200}'), (at + 2, '{"status": 500}')])
+    assert stats(cloudwatch, namespace, "M", [("Status", "500")]) == {at: {"Sum": 2.0, "SampleCount": 2.0}}
+    assert stats(cloudwatch, namespace, "M", [("Status", "200")]) == {at: {"Sum": 1.0, "SampleCount": 1.0}}
+
+
+def test_the_default_value_fills_each_minute_with_events_but_no_match(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace, defaultValue=0.0)
+    idle, busy, quiet = minutes_ago(4), minutes_ago(3), minutes_ago(2)
+    send(logs, group, [(idle, "INFO a"), (idle + 1, "INFO b"), (busy, "ERROR c"), (busy + 1, "INFO d")])
+    assert quiet not in stats(cloudwatch, namespace, "M")   # no events at all: nothing is reported
+    assert stats(cloudwatch, namespace, "M") == {idle: {"Sum": 0.0, "SampleCount": 1.0},
+                                                 busy: {"Sum": 1.0, "SampleCount": 1.0}}
+
+
+def test_a_later_match_in_the_minute_replaces_its_default(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace, defaultValue=0.0)
+    at = minutes_ago(2)
+    send(logs, group, [(at, "INFO a")])
+    send(logs, group, [(at + 5, "ERROR b")])
+    send(logs, group, [(at + 9, "INFO c")])
+    assert stats(cloudwatch, namespace, "M") == {at: {"Sum": 1.0, "SampleCount": 1.0}}
+
+
+def test_each_group_runs_only_its_own_filters(logs, cloudwatch, namespace):
+    web, batch, other = (f"/flow/{uuid.uuid4().hex}" for _ in range(3))
+    for name in (web, batch, other):
+        logs.create_log_group(logGroupName=name)
+    metric_filter(logs, web, namespace, metricName="Web")
+    metric_filter(logs, batch, namespace, metricName="Batch")
+    metric_filter(logs, other, namespace, metricName="Other")
+    at = minutes_ago(2)
+    send(logs, web, [(at, "ERROR web"), (at + 1, "ERROR web")])
+    send(logs, batch, [(at, "ERROR batch")])
+    assert stats(cloudwatch, namespace, "Web") == {at: {"Sum": 2.0, "SampleCount": 2.0}}
+    assert stats(cloudwatch, namespace, "Batch") == {at: {"Sum": 1.0, "SampleCount": 1.0}}
+    assert stats(cloudwatch, namespace, "Other") == {}
+
+
+def test_datapoints_are_read_back_with_get_metric_data(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace)
+    first, second = minutes_ago(3), minutes_ago(1)
+    send(logs, group, [(first + 30_000, "ERROR a"), (second + 1, "ERROR b"), (second + 2, "ERROR c")])
+    end = datetime.now(timezone.utc)
+    query = {"Id": "m", "MetricStat": {"Metric": {"Namespace": namespace, "MetricName": "M"}, "Period": 60, "Stat": "Sum"}}
+    result = cloudwatch.get_metric_data(MetricDataQueries=[query], StartTime=end - timedelta(minutes=10), EndTime=end,
+                                        ScanBy="TimestampAscending")["MetricDataResults"][0]
+    assert result["Values"] == [1.0, 2.0]
+
+
+def test_events_too_old_publish_nothing(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace)
+    send(logs, group, [(int(time.time() * 1000) - 15 * 24 * 3_600_000, "ERROR long ago")])
+    assert stats(cloudwatch, namespace, "M") == {}
+
+
+def test_a_pattern_aws_cannot_parse_is_refused(logs, group):
+    code, _ = error_of(put, logs, group, "broken", pattern="{ $.status = }")
+    assert code == "InvalidParameterException"
+
+
+# --- data flow: metric data -> alarm state (monitor.alarms' evaluator) ---------------------
+
+
+def alarm(cloudwatch, namespace, name=None, **overrides):
+    name = name or f"alarm-{uuid.uuid4().hex}"
+    cloudwatch.put_metric_alarm(**{
+        "AlarmName": name, "Namespace": namespace, "MetricName": "M", "Statistic": "Sum", "Period": 60,
+        "EvaluationPeriods": 3, "DatapointsToAlarm": 2, "Threshold": 5.0,
+        "ComparisonOperator": "GreaterThanThreshold", **overrides})
+    return name
+
+
+def state(cloudwatch, name):
+    found = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
+    return found["StateValue"], found["StateReason"]
+
+
+def values(cloudwatch, namespace, by_minute, dimensions=()):
+    """PutMetricData: {minutes ago: value}."""
+    cloudwatch.put_metric_data(Namespace=namespace, MetricData=[
+        {"MetricName": "M", "Value": v, "Timestamp": datetime.fromtimestamp(minutes_ago(n) / 1000, timezone.utc),
+         "Dimensions": [{"Name": k, "Value": d} for k, d in dimensions]} for n, v in by_minute.items()])
+
+
+def test_a_new_alarm_without_data_is_insufficient_data(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace)
+    assert state(cloudwatch, name) == ("INSUFFICIENT_DATA", "Unchecked: Initial alarm creation")
+
+
+def test_missing_data_treated_as_not_breaching_is_ok(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace, TreatMissingData="notBreaching")
+    assert state(cloudwatch, name) == ("OK", "Threshold Crossed: no datapoints were received for 3 periods "
+                                             "and 3 missing datapoints were treated as [NonBreaching].")
+
+
+def test_an_alarm_fires_when_m_of_n_datapoints_breach(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace)
+    values(cloudwatch, namespace, {3: 9.0, 2: 1.0, 1: 7.0})
+    value, reason = state(cloudwatch, name)
+    assert value == "ALARM"
+    assert reason.startswith("Threshold Crossed: 2 out of the last 3 datapoints [7.0 (")
+    assert reason.endswith("were greater than the threshold (5.0) "
+                           "(minimum 2 datapoints for INSUFFICIENT_DATA -> ALARM transition).")
+
+
+def test_too_few_breaches_are_ok(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace)
+    values(cloudwatch, namespace, {3: 9.0, 2: 1.0, 1: 2.0})
+    assert state(cloudwatch, name)[0] == "OK"
+
+
+def test_a_period_not_yet_over_is_not_evaluated(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace, EvaluationPeriods=1, DatapointsToAlarm=1)
+    values(cloudwatch, namespace, {-1: 50.0})   # the next minute: over only after this test
+    assert state(cloudwatch, name)[0] == "INSUFFICIENT_DATA"
+
+
+def test_an_alarm_reads_only_its_own_dimension_set(cloudwatch, namespace):
+    name = alarm(cloudwatch, namespace, EvaluationPeriods=1, DatapointsToAlarm=1)
+    values(cloudwatch, namespace, {1: 50.0}, dimensions=[("Status", "500")])
+    assert state(cloudwatch, name)[0] == "INSUFFICIENT_DATA"
+    other = alarm(cloudwatch, namespace, EvaluationPeriods=1, DatapointsToAlarm=1,
+                  Dimensions=[{"Name": "Status", "Value": "500"}])
+    assert state(cloudwatch, other)[0] == "ALARM"
+
+
+def test_log_events_drive_an_alarm_through_a_filter(logs, cloudwatch, group, namespace):
+    metric_filter(logs, group, namespace, metricName="M", defaultValue=0.0)
+    name = alarm(cloudwatch, namespace, TreatMissingData="notBreaching")
+    assert state(cloudwatch, name)[0] == "OK"
+    burst = [(minutes_ago(n) + i, "ERROR boom") for n in (3, 1) for i in range(6)]
+    send(logs, group, burst + [(minutes_ago(2), "INFO fine")])
+    assert state(cloudwatch, name)[0] == "ALARM"
+
+
+def test_set_alarm_state_holds_until_the_next_minute(emulator, cloudwatch, namespace):
+    from moto.cloudwatch.models import cloudwatch_backends
+    from monitor.aws.alarmstate import evaluate_all
+    name = alarm(cloudwatch, namespace, EvaluationPeriods=1, DatapointsToAlarm=1)
+    values(cloudwatch, namespace, {1: 50.0})
+    assert state(cloudwatch, name)[0] == "ALARM"
+    if time.time() % 60 > 55:   # the state set must be read back within the minute it was set in
+        time.sleep(60 - time.time() % 60)
+    cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="testing")
+    assert state(cloudwatch, name) == ("OK", "testing")
+    backend = cloudwatch_backends["123456789012"][REGION]
+    evaluate_all(backend, now=time.time() + 60)
+    assert state(cloudwatch, name)[0] == "ALARM"

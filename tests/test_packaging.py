@@ -17,4 +17,5 @@ def test_the_wheel_ships_the_catalogue_the_example_and_the_log_sample(tmp_path):
     filters = {f"monitor/_catalogue/filters/{p.name}" for p in (ROOT / "filters").glob("*.yaml")}
     assert filters and filters <= names
     assert {"monitor/_catalogue/config.example.yaml",
-            "monitor/_catalogue/examples/logs/filter-log-events.json", "monitor/cli.py"} <= names
+            "monitor/_catalogue/examples/logs/filter-log-events.json",
+            "monitor/_catalogue/examples/logs/awesome-app-incident.log", "monitor/cli.py"} <= names

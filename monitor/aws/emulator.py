@@ -3,9 +3,14 @@
 `--local`, `monitor demo` and the tests run against it, so a change that AWS would refuse
 (a 101st filter, a filter on a missing log group, ...) is refused here too.
 
+It also makes data flow as in AWS: log events put into a log group become metric data through
+the group's metric filters (monitor/aws/logmetrics.py), and metric alarms change state as their
+data says (monitor/aws/alarmstate.py).
+
 The corrections patch moto's internals (LogsBackend, MetricFilters, LogsResponse, the logs
-PAGINATION_MODEL), which are no API and change between minor releases: pyproject pins
-moto to the 5.2 series they were written and tested against (>=5.2.5,<5.3).
+PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse), which are no API and change between
+minor releases: pyproject pins moto to the 5.2 series they were written and tested against
+(>=5.2.5,<5.3).
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ from moto.logs.responses import LogsResponse
 from moto.logs.utils import PAGINATION_MODEL
 from moto.server import ThreadedMotoServer
 
+from monitor.aws import alarmstate, logmetrics
 from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
 from monitor import quotas
+from monitor.patterns import PatternError, parse
 from monitor.quotas import units  # StandardUnit, read from botocore's logs model
 from moto.utilities.paginator import paginate
 
@@ -155,6 +162,8 @@ def install_fidelity_patches() -> None:
     unpaged = backend.describe_log_groups.__wrapped__  # type: ignore[attr-defined]
     backend.describe_log_groups = _groups_by_identifier(unpaged)
     response.describe_log_groups = _identified_groups(response.describe_log_groups)
+    logmetrics.install()
+    alarmstate.install()
     setattr(LogsBackend, _PATCHED, True)
 
 
@@ -177,6 +186,7 @@ def _checked_put(put: Wrapped) -> Wrapped:
 
     @functools.wraps(put)
     def checked(self: LogsBackend, name: str, pattern: str, group: str, transforms: Any) -> None:
+        _check_pattern(pattern)
         for transform in transforms:
             _check_transformation(transform)
         _require_group(self, group)
@@ -199,6 +209,15 @@ def _require_room(on_group: list[Filter], name: str) -> None:
     replacing = any(f["filterName"] == name for f in on_group)
     if len(on_group) >= MAX_FILTERS_PER_GROUP and not replacing:
         raise LimitExceededException()
+
+
+def _check_pattern(pattern: str) -> None:
+    # Patch 7. AWS PutMetricFilter refuses a pattern it cannot parse (InvalidParameterException);
+    # moto stored any text. Our engine is the judge, as it is for `monitor validate`.
+    try:
+        parse(pattern)
+    except PatternError as error:
+        raise Invalid(f"Invalid metric filter pattern: {error}") from None
 
 
 def _check_transformation(transform: Filter) -> None:

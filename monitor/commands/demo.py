@@ -1,18 +1,23 @@
 """`monitor demo`: the guided tour, each step a real command against one embedded emulator.
 
-The tour is data: the CLI runs each step's argv as the user would type it and prints.
+The tour is data: the CLI runs each step's argv as the user would type it, or, for a step that
+plays an AWS client (the log driver sending logs, a reader of metrics and alarms), calls its
+`look` with the running tour; either way it prints what comes back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.aws.clients import Clients, Target
 from monitor.aws.connect import LOCAL_REGION, local_emulator, seed
 from monitor.config import catalogue
+from monitor.config.walk import containers
 from monitor.kinds import log_group
 from monitor.sync.flow import validate
 
@@ -21,8 +26,30 @@ EXAMPLE = "config.example.yaml"
 
 @dataclass(frozen=True)
 class Step:
+    """A command (`argv`), or an AWS client's part (`look`: the tour in, lines to print out)."""
+
     text: str
     argv: list[str]
+    look: Callable[[Tour], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A bundled log sample, sent to a container's log group with recent timestamps.
+
+    Its lines are spread evenly over the last `minutes` whole minutes, oldest first: the
+    sample's own clock times are not used. The timestamps are shaped, and the incident sample
+    added, so that the example's http-5xx-high (Sum of Http5xx > 5 in 3 of 5 minutes) fires.
+    """
+
+    file: str
+    container: str
+    minutes: int
+
+
+SAMPLES = (Sample("awesome-app.log", "awesome-app", 5), Sample("nginx.log", "nginx", 5),
+           Sample("worker.log", "worker", 5), Sample("awesome-app-incident.log", "awesome-app", 3))
+SHOWN_MINUTES = 8
 
 
 @dataclass(frozen=True)
@@ -57,7 +84,7 @@ def steps(config: str, url: str) -> list[Step]:
     return [
         Step("Validate the config offline: schema, AWS rules, quotas. Nothing is sent to AWS.",
              ["validate", "-c", config]),
-        Step("Test the filters offline: every `tests:` case of the config and the catalogue.",
+        Step("Test the filters and alarms offline: every `tests:` case of the config and the catalogue.",
              ["test", "-c", config]),
         Step("Replay captured logs (the JSON `aws logs filter-log-events` prints) through the app's filters:"
              " what each would have published, per minute.",
@@ -66,6 +93,11 @@ def steps(config: str, url: str) -> list[Step]:
         Step("Apply: make exactly the calls the plan needs.", ["apply", *remote, "--yes"]),
         Step("Plan again: everything is in place, so there is nothing to do (exit 0).",
              ["plan", *remote, "--detailed-exitcode"]),
+        Step("Send the bundled log samples with PutLogEvents, as the awslogs driver would, stamped over the "
+             "last minutes (an incident in the last 3). The emulator runs each log group's metric filters.",
+             [], send_samples),
+        Step("Read back, with GetMetricData and DescribeAlarms, the metric each alarm watches and the alarm's state.",
+             [], watched),
     ]
 
 
@@ -85,7 +117,7 @@ def tour(config: str, region: str | None) -> Iterator[Tour]:
 
 def created(tour: Tour) -> list[str]:
     """What now exists in the emulator, read back as any AWS client would."""
-    clients = Clients(Target(tour.region, endpoint_url=tour.url, local=True))
+    clients = _clients(tour)
     lines = []
     for cluster in clients.ecs.describe_clusters(clusters=tour.clusters, include=["SETTINGS"])["clusters"]:
         settings = {s["name"]: s["value"] for s in cluster.get("settings", [])}
@@ -99,3 +131,60 @@ def created(tour: Tour) -> list[str]:
     alarms = [a for page in clients.cloudwatch.get_paginator("describe_alarms").paginate() for a in page["MetricAlarms"]]
     lines.append(f"{len(alarms)} alarm(s)")
     return lines + [f"    {a['AlarmName']} on namespace {a['Namespace']}, metric {a['MetricName']}" for a in alarms]
+
+
+def send_samples(tour: Tour) -> list[str]:
+    """PutLogEvents of each sample into its container's log group; one line per sample sent."""
+    clients = _clients(tour)
+    groups = {p.container.name: p.container.log_group for p in containers(validate(tour.config).config)}
+    end = int(time.time()) // 60 * 60_000   # the last whole minute ends here (epoch ms)
+    lines = []
+    for sample in SAMPLES:
+        messages = [m for m in (sample_logs() / sample.file).read_text().splitlines() if m.strip()]
+        stream = f"demo/{sample.file}"
+        clients.logs.create_log_stream(logGroupName=groups[sample.container], logStreamName=stream)
+        clients.logs.put_log_events(logGroupName=groups[sample.container], logStreamName=stream,
+                                    logEvents=_stamped(messages, end, sample.minutes))
+        lines.append(f"{groups[sample.container]}: {len(messages)} events of {sample.file}, "
+                     f"{_clock(end - sample.minutes * 60_000)} to {_clock(end)} UTC")
+    return lines
+
+
+def _stamped(messages: list[str], end: int, minutes: int) -> list[dict]:
+    """The messages spread evenly over the `minutes` whole minutes before `end` (epoch ms)."""
+    span = minutes * 60_000
+    return [{"timestamp": end - span + i * span // len(messages), "message": m} for i, m in enumerate(messages)]
+
+
+def watched(tour: Tour) -> list[str]:
+    """Each alarm of the config, the values of its metric per period, its state and StateReason."""
+    clients = _clients(tour)
+    pages = clients.cloudwatch.get_paginator("describe_alarms").paginate()
+    lines = []
+    for alarm in (a for page in pages for a in page["MetricAlarms"]):
+        lines += [f"{alarm['AlarmName']}",
+                  f"    {_series(clients, alarm)}",
+                  f"    state {alarm['StateValue']}: {alarm['StateReason']}"]
+    return lines
+
+
+def _series(clients: Clients, alarm: dict) -> str:
+    """`Namespace MetricName Stat per Ns: HH:MM v, ...` read with GetMetricData."""
+    stat = alarm.get("Statistic") or alarm.get("ExtendedStatistic")
+    metric = {k: alarm[k] for k in ("Namespace", "MetricName", "Dimensions")}
+    end = datetime.now(timezone.utc)
+    start = datetime.fromtimestamp(end.timestamp() // 60 * 60 - SHOWN_MINUTES * 60, timezone.utc)
+    query = {"Id": "watched", "MetricStat": {"Metric": metric, "Period": alarm["Period"], "Stat": stat}}
+    result = clients.cloudwatch.get_metric_data(MetricDataQueries=[query], StartTime=start, EndTime=end,
+                                                ScanBy="TimestampAscending")["MetricDataResults"][0]
+    points = ", ".join(f"{t.strftime('%H:%M')} {v:g}" for t, v in zip(result["Timestamps"], result["Values"]))
+    name = f"{alarm['Namespace']} {alarm['MetricName']} {stat} per {alarm['Period']}s"
+    return f"{name}: {points or 'no datapoints'}"
+
+
+def _clients(tour: Tour) -> Clients:
+    return Clients(Target(tour.region, endpoint_url=tour.url, local=True))
+
+
+def _clock(milliseconds: int) -> str:
+    return datetime.fromtimestamp(milliseconds / 1000, timezone.utc).strftime("%H:%M")

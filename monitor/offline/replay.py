@@ -110,33 +110,69 @@ def on_group(specs: list[dict], group: str | None) -> list[dict]:
     return chosen
 
 
+@dataclass(frozen=True)
+class Datum:
+    """One value a metric filter publishes: a match's value, or the default for an idle minute.
+
+    spec: the filter (DescribeMetricFilters' shape); minute: epoch ms of the minute, None when
+    the event had no time; timestamp: the event's epoch ms (the minute for a default value);
+    dimensions: sorted (name, value) pairs; default: True for a defaultValue datum.
+    """
+
+    spec: dict
+    minute: int | None
+    timestamp: int | None
+    dimensions: tuple
+    value: float
+    default: bool = False
+
+
 def replay(specs: list[dict], events: Iterable[Event]) -> tuple[list[Series], int]:
     """Run each metric filter spec over the events, aggregating per minute as CloudWatch does."""
-    series = [Series(spec) for spec in specs]
-    compiled = [(s, parse(s.spec["filterPattern"]), s.spec["metricTransformations"][0]) for s in series]
-    seen: set[int | None] = set()
-    total = 0
+    series = {id(spec): Series(spec) for spec in specs}
+    counted = _Counted(events)
+    for datum in publish(specs, counted):
+        bucket = series[id(datum.spec)].minutes[datum.minute].setdefault(datum.dimensions, Bucket())
+        bucket.count += 0 if datum.default else 1
+        bucket.total += datum.value
+    return list(series.values()), counted.total
+
+
+def publish(specs: list[dict], events: Iterable[Event]) -> Iterator[Datum]:
+    """What the filters publish for the events: each match as it comes, then the default values.
+
+    A match whose value field is missing or not a number publishes nothing. A minute with events
+    but nothing published by a filter gets that filter's defaultValue, once, when it has one
+    (the choices are named in monitor.aws.flow_semantics). Raises PatternError for a bad pattern.
+    """
+    compiled = [(spec, parse(spec["filterPattern"]), spec["metricTransformations"][0]) for spec in specs]
+    seen: dict[int | None, int | None] = {}
+    published: set[tuple[int, int | None]] = set()
     for event in events:
-        total += 1
         minute = None if event.timestamp is None else event.timestamp // 60000 * 60000
-        seen.add(minute)
-        for item, pattern, metric in compiled:
+        seen.setdefault(minute, minute)
+        for index, (spec, pattern, metric) in enumerate(compiled):
             result = pattern.evaluate(event.message, metric["metricValue"], metric.get("dimensions") or {})
             if result.match and result.value is not None:
-                bucket = item.minutes[minute].setdefault(tuple(sorted(result.dimensions.items())), Bucket())
-                bucket.count += 1
-                bucket.total += result.value
-    _fill_defaults(series, seen)
-    return series, total
+                published.add((index, minute))
+                yield Datum(spec, minute, event.timestamp, tuple(sorted(result.dimensions.items())), result.value)
+    for index, (spec, _, metric) in enumerate(compiled):
+        default = metric.get("defaultValue")
+        for minute in seen if default is not None else ():
+            if (index, minute) not in published:
+                yield Datum(spec, minute, minute, (), float(default), default=True)
 
 
-def _fill_defaults(series: list[Series], minutes: set[int | None]) -> None:
-    """A minute with events but no match publishes the default value, when there is one."""
-    for item in series:
-        default = item.spec["metricTransformations"][0].get("defaultValue")
-        for minute in minutes:
-            if default is not None and not item.minutes.get(minute):
-                item.minutes[minute][()] = Bucket(0, default)
+class _Counted:
+    """The events, counted as they pass."""
+
+    def __init__(self, events: Iterable[Event]):
+        self.events, self.total = events, 0
+
+    def __iter__(self) -> Iterator[Event]:
+        for event in self.events:
+            self.total += 1
+            yield event
 
 
 def minute_text(minute: int | None) -> str:

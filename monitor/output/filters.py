@@ -11,15 +11,23 @@ from monitor.offline.replay import Series, minute_text
 
 
 def tests_text(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:
-    """Filter and alarm cases alike: each failure with its place, then one `N passed, N failed` line."""
+    """Each failure with its place, each passed alarm case on a line of its own (the states a series
+    gives are what a reader checks; filter cases are many), then one `N passed, N failed` line."""
     lines = []
     for outcome in outcomes:
+        if outcome.passed and isinstance(outcome, AlarmCaseResult):
+            lines.append(f"ok   {outcome.where}: {outcome.label}, case {outcome.number + 1}: "
+                         f"{outcome.shown} -> {_expected(outcome.case.expect)}")
         if not outcome.passed:
             lines += [f"FAIL {outcome.where}: {outcome.label}, case {outcome.number + 1}",
                       f"    {outcome.shown}"]
             lines += [f"    {failure}" for failure in outcome.failures]
     lines.append(_tally(outcomes))
     return "\n".join(lines)
+
+
+def _expected(expect: str | list[str]) -> str:
+    return expect if isinstance(expect, str) else ", ".join(expect)
 
 
 def _tally(outcomes: list) -> str:
