@@ -84,6 +84,7 @@ def _line_event(line: str) -> Event:
 class Bucket:
     count: int = 0
     total: float = 0.0
+    values: list[float] = field(default_factory=list)   # each datapoint published, for other statistics
 
 
 @dataclass
@@ -126,6 +127,7 @@ def replay(specs: list[dict], events: Iterable[Event]) -> tuple[list[Series], in
                 bucket = item.minutes[minute].setdefault(tuple(sorted(result.dimensions.items())), Bucket())
                 bucket.count += 1
                 bucket.total += result.value
+                bucket.values.append(result.value)
     _fill_defaults(series, seen)
     return series, total
 
@@ -136,7 +138,7 @@ def _fill_defaults(series: list[Series], minutes: set[int | None]) -> None:
         default = item.spec["metricTransformations"][0].get("defaultValue")
         for minute in minutes:
             if default is not None and not item.minutes.get(minute):
-                item.minutes[minute][()] = Bucket(0, default)
+                item.minutes[minute][()] = Bucket(0, default, [default])
 
 
 def minute_text(minute: int | None) -> str:

@@ -10,6 +10,7 @@ from monitor.aws.clients import Clients
 from monitor.config import Loaded, load
 from monitor.config.model import Config
 from monitor.kinds import alarm_checks, filter_checks
+from monitor.offline import alarm_logs
 from monitor.problems import Problem, placed
 from monitor.sync.plan import Plan, duplicates, plan
 from monitor.sync.resources import Actual, Resource
@@ -21,6 +22,7 @@ def validate(path: str) -> Loaded:
     if loaded.ok:
         wanted = kinds.desired(loaded.config)
         found = offline_checks(loaded.config, wanted) + filter_checks.limits(wanted, Actual())
+        found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded
 
