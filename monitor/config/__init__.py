@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from monitor.config import catalogue, references, structure, yamlfile
+from monitor.config import alarm_uses, catalogue, presets, references, structure, yamlfile
 from monitor.config.model import Config
 from monitor.problems import Problem, Source, errors
 
@@ -19,6 +19,7 @@ class Loaded:
     source: Source
     config: Config | None = None
     catalogue: dict[str, catalogue.Definition] = field(default_factory=dict)
+    presets: dict[str, presets.Preset] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -46,5 +47,8 @@ def load(path: str | FilePath) -> Loaded:
     if model is None:
         return Loaded(source, problems=problems)
     found, problems = catalogue.load(catalogue.directories(path))
-    problems += references.check(model, source, found)
-    return Loaded(source, references.resolve(model, found), found, problems)
+    alarms, more = catalogue.load(catalogue.directories(path, presets.FOLDER), presets.read_one)
+    problems += more + references.check(model, source, found)
+    filtered = references.resolve(model, found)
+    problems += alarm_uses.check(model, filtered, source, alarms)
+    return Loaded(source, alarm_uses.resolve(filtered, alarms), found, alarms, problems)

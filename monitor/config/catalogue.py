@@ -1,4 +1,5 @@
-"""The filters/ catalogue: declarative filter definitions that configs `use:` by name."""
+"""The catalogues: declarative filter definitions (filters/) and alarm presets (alarms/) that configs
+`use:` by name, each found beside the config first, then built in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 import monitor
-from monitor.config import rules, structure, yamlfile
+from monitor.config import presets, rules, structure, yamlfile
 from monitor.config.model import Filter
 from monitor.problems import Problem, Source
 
@@ -20,39 +21,46 @@ class Definition:
     filter: Filter
     source: Source
 
+    @property
+    def name(self) -> str:
+        return self.filter.name
 
-def builtin_directory() -> FilePath:
+
+def builtin_directory(folder: str = "filters") -> FilePath:
     """Inside an installed wheel the catalogue ships in the package; in a checkout it is at the root."""
-    packaged = FilePath(monitor.__file__).parent / "_catalogue" / "filters"
-    return packaged if packaged.is_dir() else FilePath(monitor.__file__).parents[1] / "filters"
+    packaged = FilePath(monitor.__file__).parent / "_catalogue" / folder
+    return packaged if packaged.is_dir() else FilePath(monitor.__file__).parents[1] / folder
 
 
-def directories(config_path: str | FilePath) -> list[FilePath]:
-    """A `filters/` folder beside the config comes first, then the built-in one."""
-    local = FilePath(config_path).resolve().parent / "filters"
+def directories(config_path: str | FilePath, folder: str = "filters") -> list[FilePath]:
+    """A `filters/` (or `alarms/`) folder beside the config comes first, then the built-in one."""
+    local = FilePath(config_path).resolve().parent / folder
     found = [local] if local.is_dir() else []
-    builtin = builtin_directory().resolve()
+    builtin = builtin_directory(folder).resolve()
     return found + ([builtin] if builtin not in found else [])
 
 
-def load(folders: list[FilePath]) -> tuple[dict[str, Definition], list[Problem]]:
-    """Every definition in the folders, each checked; an earlier folder wins a name, and says so."""
-    catalogue: dict[str, Definition] = {}
+def load(folders: list[FilePath], read=None) -> tuple[dict, list[Problem]]:
+    """Every definition in the folders, each checked; an earlier folder wins a name, and says so.
+
+    read: FILE -> (definition with a `name` and a `source`, or None; problems); filter definitions by default.
+    """
+    catalogue: dict = {}
     problems: list[Problem] = []
     for folder in folders:
         for file in sorted(folder.glob("*.yaml")):
-            definition, found = _load_one(file)
+            definition, found = (read or _load_one)(file)
             problems += found
-            if definition and definition.filter.name in catalogue:
-                problems.append(_shadows(catalogue[definition.filter.name], definition))
+            if definition and definition.name in catalogue:
+                problems.append(_shadows(catalogue[definition.name], definition))
             elif definition:
-                catalogue[definition.filter.name] = definition
+                catalogue[definition.name] = definition
     return catalogue, problems
 
 
-def _shadows(local: Definition, builtin: Definition) -> Problem:
+def _shadows(local, builtin) -> Problem:
     """A local file that replaces a built-in definition may do so by accident: say which one."""
-    message = f"'{local.filter.name}' replaces the built-in definition {builtin.source.name}; rename it to keep both"
+    message = f"'{local.name}' replaces the built-in definition {builtin.source.name}; rename it to keep both"
     return Problem(("name",), message, "warning", source=local.source)
 
 
@@ -66,6 +74,8 @@ def _load_one(file: FilePath) -> tuple[Definition | None, list[Problem]]:
     problems = _definition_problems(item, source, file.stem)
     complete = all(getattr(item, key) is not None for key in REQUIRED)
     problems += rules.check_filter(item, (), source) if complete else []
+    problems += [problem for number, alarm in enumerate(item.alarms)
+                 for problem in presets.definition_problems(alarm, ("alarms", number), source, on_filter=True)]
     return (Definition(item, source) if complete else None), problems
 
 

@@ -49,6 +49,7 @@ class Filter(Model):
     dimensions: dict[str, str] | None = None
     shared: bool = False   # publish into the config's namespace, meaning to share the metric
     tests: list[FilterCase] = []
+    alarms: list[Alarm] = []   # catalogue only: recommended alarms on this filter's metric, used as `<filter>:<alarm>`
 
 
 Comparison = Literal[">", ">=", "<", "<="]
@@ -57,23 +58,27 @@ AlarmState = Literal["OK", "ALARM", "INSUFFICIENT_DATA"]
 
 
 class AlarmCase(Model):
-    """One alarm `tests:` case: a value per period, oldest first (null: missing), and the state(s) expected."""
+    """One alarm `tests:` case: a value per period, oldest first (null: missing), or a log sample (`logs:`,
+    relative to the config file) that the container's filters turn into one; and the state(s) expected."""
 
-    series: list[float | None]
+    series: list[float | None] | None = None
+    logs: str | None = None
     expect: AlarmState | list[AlarmState]
 
 
 class Alarm(Model):
-    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`."""
+    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`;
+    or `use:` a preset (`memory-high`) or a filter's recommended alarm (`<filter>:<alarm>`), with overrides."""
 
-    name: str
-    metric: str
+    use: str | None = None
+    name: str | None = None
+    metric: str | None = None
     namespace: str | None = None
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
     period: StrictInt = 60
-    comparison: Comparison
-    threshold: float | str   # a number; `N%` of a container limit is refused until it is built
+    comparison: Comparison | None = None
+    threshold: float | str | None = None   # a number, or `N%` of the container's CPU or memory limit
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
@@ -82,6 +87,9 @@ class Alarm(Model):
     insufficient_data_actions: list[str] = []
     description: str | None = None
     tests: list[AlarmCase] = []
+
+
+Filter.model_rebuild()   # its `alarms` are Alarms, defined after it
 
 
 class Container(Model):

@@ -1,7 +1,10 @@
-"""`monitor test` for alarms: each `tests:` case's series through monitor.alarms' evaluator. Pure.
+"""`monitor test` for alarms: each `tests:` case's series through monitor.alarms' evaluator. No AWS.
 
 Alarms start in INSUFFICIENT_DATA; `expect` is the state after the last period, or one state a
-period (the evaluator's rules and their sources are in monitor/alarms/semantics.py).
+period (the evaluator's rules and their sources are in monitor/alarms/semantics.py). A case may
+name a log sample instead of a series (monitor/offline/alarm_logs.py). The catalogues' alarms
+(presets, and filter definitions' recommended alarms) run their cases too; a preset's `N%`
+threshold is tested against a limit of 100, so its series are percentages of the limit.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ from dataclasses import dataclass
 
 from monitor.alarms import AlarmError, evaluate
 from monitor.config import Loaded
+from monitor.aws.thresholds import percent
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
+from monitor.offline import alarm_logs
 from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
+
+Series = list[float | None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class AlarmCaseResult:
     number: int
     case: AlarmCase
     failures: tuple[str, ...]
+    series: tuple[float | None, ...] = ()   # what was evaluated: the case's own, or the one its log sample made
 
     @property
     def passed(self) -> bool:
@@ -35,29 +43,59 @@ class AlarmCaseResult:
 
     @property
     def shown(self) -> str:
-        return "series: [" + ", ".join("null" if v is None else f"{v:g}" for v in self.case.series) + "]"
+        shown = "series: [" + ", ".join("null" if v is None else f"{v:g}" for v in self.series) + "]"
+        return shown if self.case.logs is None else f"logs: {self.case.logs} -> {shown}"
 
 
 def run(loaded: Loaded) -> list[AlarmCaseResult]:
-    """Every case of every alarm in the config, in file order."""
+    """Every case of every alarm in the config, in file order, then the catalogues' alarms."""
     found = []
     for place in containers(loaded.config):
         for number, alarm in enumerate(place.container.alarms):
             label = f"{place.cluster.name}/{place.service.name}/{place.container.name}/alarm {alarm.name}"
             path = place.path + ("alarms", number)
-            found += [AlarmCaseResult(label, loaded.source, path, n, case, judge(alarm, case))
-                      for n, case in enumerate(alarm.tests)]
-    return found
+            for n, case in enumerate(alarm.tests):
+                series, problem = _series(loaded, place, alarm, case)
+                failures = (problem,) if problem else judge(alarm, case, series)
+                found.append(AlarmCaseResult(label, loaded.source, path, n, case, failures, tuple(series)))
+    return found + catalogue(loaded)
 
 
-def judge(alarm: Alarm, case: AlarmCase) -> tuple[str, ...]:
+def catalogue(loaded: Loaded) -> list[AlarmCaseResult]:
+    """The presets' cases, then those of each filter definition's recommended alarms."""
+    owners = [(f"preset {name}", preset.source, (), preset.alarm) for name, preset in sorted(loaded.presets.items())]
+    owners += [(f"catalogue {name}:{alarm.name}", definition.source, ("alarms", number), alarm)
+               for name, definition in sorted(loaded.catalogue.items())
+               for number, alarm in enumerate(definition.filter.alarms)]
+    return [AlarmCaseResult(label, source, path, n, case, judge(_nominal(alarm), case, case.series or []),
+                            tuple(case.series or []))
+            for label, source, path, alarm in owners for n, case in enumerate(alarm.tests)]
+
+
+def _nominal(alarm: Alarm) -> Alarm:
+    """A catalogue alarm's `N%` threshold against a limit of 100: its series are percentages of the limit."""
+    share = percent(alarm.threshold) if alarm.threshold is not None else None
+    return alarm if share is None else alarm.model_copy(update={"threshold": share})
+
+
+def _series(loaded: Loaded, place, alarm: Alarm, case: AlarmCase) -> tuple[Series, str | None]:
+    """The case's series, or the one its log sample makes, or why there is none."""
+    if case.logs is None:
+        return case.series or [], None
+    try:
+        return alarm_logs.series(loaded, place, alarm, case.logs), None
+    except (OSError, ValueError) as error:
+        return [], f"the log sample gives no series: {error}"
+
+
+def judge(alarm: Alarm, case: AlarmCase, series: Series) -> tuple[str, ...]:
     """What is wrong with the states the series gives, or () when they are as expected."""
     if isinstance(alarm.threshold, str):
         return (f"threshold {alarm.threshold!r} is not a number",)
-    if isinstance(case.expect, list) and len(case.expect) != len(case.series):
-        return (f"expect has {len(case.expect)} states for {len(case.series)} periods",)
+    if isinstance(case.expect, list) and len(case.expect) != len(series):
+        return (f"expect has {len(case.expect)} states for {len(series)} periods",)
     try:
-        states = [str(state) for state in evaluate(case.series, _definition(alarm))]
+        states = [str(state) for state in evaluate(series, _definition(alarm))]
     except AlarmError as error:
         return (f"the alarm cannot be evaluated: {error}",)
     expected = case.expect if isinstance(case.expect, list) else [case.expect]

@@ -84,6 +84,7 @@ def _line_event(line: str) -> Event:
 class Bucket:
     count: int = 0
     total: float = 0.0
+    values: list[float] = field(default_factory=list)   # each datapoint published, for other statistics
 
 
 @dataclass
@@ -135,6 +136,7 @@ def replay(specs: list[dict], events: Iterable[Event]) -> tuple[list[Series], in
         bucket = series[id(datum.spec)].minutes[datum.minute].setdefault(datum.dimensions, Bucket())
         bucket.count += 0 if datum.default else 1
         bucket.total += datum.value
+        bucket.values.append(datum.value)
     return list(series.values()), counted.total
 
 

@@ -44,7 +44,8 @@ def tests_json(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:
 
 def _subject(outcome: cases.CaseResult | AlarmCaseResult) -> dict:
     if isinstance(outcome, AlarmCaseResult):
-        return {"alarm": outcome.label, "series": outcome.case.series, "expect": outcome.case.expect}
+        logs = {"logs": outcome.case.logs} if outcome.case.logs is not None else {}
+        return {"alarm": outcome.label, **logs, "series": list(outcome.series), "expect": outcome.case.expect}
     return {"filter": outcome.label, "log": outcome.case.log}
 
 

@@ -9,7 +9,8 @@ from monitor.aws import taskdefs
 from monitor.aws.clients import Clients
 from monitor.config import Loaded, load
 from monitor.config.model import Config
-from monitor.kinds import alarm_checks, filter_checks
+from monitor.kinds import alarm_advice, alarm_checks, filter_checks
+from monitor.offline import alarm_logs
 from monitor.problems import Problem, placed
 from monitor.sync.plan import Plan, duplicates, plan
 from monitor.sync.resources import Actual, Resource
@@ -21,6 +22,7 @@ def validate(path: str) -> Loaded:
     if loaded.ok:
         wanted = kinds.desired(loaded.config)
         found = offline_checks(loaded.config, wanted) + filter_checks.limits(wanted, Actual())
+        found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded
 
@@ -28,7 +30,8 @@ def validate(path: str) -> Loaded:
 def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
-            + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config))
+            + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
+            + alarm_advice.check(config))
 
 
 def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
