@@ -32,6 +32,7 @@ class AlarmCaseResult:
     case: AlarmCase
     failures: tuple[str, ...]
     series: tuple[float | None, ...] = ()   # what was evaluated: the case's own, or the one its log sample made
+    builtin: bool = False   # a catalogue alarm's case, not the config's own
 
     @property
     def passed(self) -> bool:
@@ -68,7 +69,7 @@ def catalogue(loaded: Loaded) -> list[AlarmCaseResult]:
                for name, definition in sorted(loaded.catalogue.items())
                for number, alarm in enumerate(definition.filter.alarms)]
     return [AlarmCaseResult(label, source, path, n, case, judge(_nominal(alarm), case, case.series or []),
-                            tuple(case.series or []))
+                            tuple(case.series or []), builtin=True)
             for label, source, path, alarm in owners for n, case in enumerate(alarm.tests)]
 
 

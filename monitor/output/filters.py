@@ -11,11 +11,12 @@ from monitor.offline.replay import Series, minute_text
 
 
 def tests_text(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:
-    """Each failure with its place, each passed alarm case on a line of its own (the states a series
-    gives are what a reader checks; filter cases are many), then one `N passed, N failed` line."""
+    """Each failure with its place, each passed alarm case of the config on a line of its own (the
+    states a series gives are what a reader checks; filter cases and the catalogue's are many), then
+    one `N passed, N failed` line."""
     lines = []
     for outcome in outcomes:
-        if outcome.passed and isinstance(outcome, AlarmCaseResult):
+        if outcome.passed and isinstance(outcome, AlarmCaseResult) and not outcome.builtin:
             lines.append(f"ok   {outcome.where}: {outcome.label}, case {outcome.number + 1}: "
                          f"{outcome.shown} -> {_expected(outcome.case.expect)}")
         if not outcome.passed:
