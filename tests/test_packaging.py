@@ -16,5 +16,7 @@ def test_the_wheel_ships_the_catalogue_the_example_and_the_log_sample(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     filters = {f"monitor/_catalogue/filters/{p.name}" for p in (ROOT / "filters").glob("*.yaml")}
     assert filters and filters <= names
+    dashboards = {f"monitor/_catalogue/dashboards/{p.name}" for p in (ROOT / "dashboards").glob("*.yaml")}
+    assert "monitor/_catalogue/dashboards/service.yaml" in dashboards and dashboards <= names
     assert {"monitor/_catalogue/config.example.yaml",
             "monitor/_catalogue/examples/logs/filter-log-events.json", "monitor/cli.py"} <= names

@@ -7,6 +7,7 @@ from pathlib import Path as FilePath
 
 from monitor.config import catalogue, references, structure, yamlfile
 from monitor.config.model import Config
+from monitor.dashboards import checks as dashboard_checks, templates
 from monitor.problems import Problem, Source, errors
 
 DEFAULT_FILES = ("monitor.yaml", "config.yaml")
@@ -46,5 +47,6 @@ def load(path: str | FilePath) -> Loaded:
     if model is None:
         return Loaded(source, problems=problems)
     found, problems = catalogue.load(catalogue.directories(path))
-    problems += references.check(model, source, found)
-    return Loaded(source, references.resolve(model, found), found, problems)
+    boards, more = templates.load(templates.directories(path))
+    problems += more + references.check(model, source, found) + dashboard_checks.check(model, source, boards)
+    return Loaded(source, dashboard_checks.resolve(references.resolve(model, found), boards), found, problems)

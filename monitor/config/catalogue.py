@@ -21,17 +21,17 @@ class Definition:
     source: Source
 
 
-def builtin_directory() -> FilePath:
-    """Inside an installed wheel the catalogue ships in the package; in a checkout it is at the root."""
-    packaged = FilePath(monitor.__file__).parent / "_catalogue" / "filters"
-    return packaged if packaged.is_dir() else FilePath(monitor.__file__).parents[1] / "filters"
+def builtin_directory(name: str = "filters") -> FilePath:
+    """Inside an installed wheel a catalogue (filters/, dashboards/) ships in the package; in a checkout it is at the root."""
+    packaged = FilePath(monitor.__file__).parent / "_catalogue" / name
+    return packaged if packaged.is_dir() else FilePath(monitor.__file__).parents[1] / name
 
 
-def directories(config_path: str | FilePath) -> list[FilePath]:
-    """A `filters/` folder beside the config comes first, then the built-in one."""
-    local = FilePath(config_path).resolve().parent / "filters"
+def directories(config_path: str | FilePath, name: str = "filters") -> list[FilePath]:
+    """A `filters/` (or `dashboards/`) folder beside the config comes first, then the built-in one."""
+    local = FilePath(config_path).resolve().parent / name
     found = [local] if local.is_dir() else []
-    builtin = builtin_directory().resolve()
+    builtin = builtin_directory(name).resolve()
     return found + ([builtin] if builtin not in found else [])
 
 
