@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator, StrictInt
 
 
 def _number_as_text(value: object) -> object:
@@ -122,6 +122,38 @@ class Cluster(Model):
         return any(container.performance_metrics for service in self.services for container in service.containers)
 
 
+Scope = Literal["cluster", "service", "container"]
+WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric"]
+
+
+class Item(Model):
+    """A dashboard template entry: a group (`each` + `widgets`, each instance on new rows) or one
+    widget (`type`), repeated inline for every cluster, service or container of `each`."""
+
+    each: Scope | None = None
+    widgets: list[Item] | None = None
+    type: WidgetType | None = None
+    title: str | None = None
+    markdown: str | None = None               # text
+    query: str | None = None                  # logs: Logs Insights commands after the SOURCE lines
+    metrics: list[list[str]] | None = None    # metric: [namespace, metric, dimension, value, ...] rows
+    stat: str | None = None
+    period: StrictInt | None = None
+    width: StrictInt = 6
+    height: StrictInt = 6
+
+
+class Dashboard(Model):
+    """A CloudWatch dashboard `<prefix>-<name>`, generated from a template of the dashboards/ catalogue."""
+
+    name: str
+    template: str | None = None               # default: service (or the inline `widgets`)
+    widgets: list[Item] | None = None         # an inline template; filled from `template` when loading
+    clusters: list[str] | None = None         # default: every cluster of the config
+    period: StrictInt = 300
+    start: str = "-PT3H"
+
+
 class Config(Model):
     """The whole file. Top-level keys starting with `x-` are left for YAML anchors, as in Compose files."""
 
@@ -132,6 +164,18 @@ class Config(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
     clusters: list[Cluster] = []
+    dashboards: list[Dashboard] = []
+    _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
+
+    @property
+    def facts(self) -> object:
+        return self._facts
+
+    def with_facts(self, facts: object) -> Config:
+        """A copy carrying `facts`; models are frozen, private attributes are not fields."""
+        copy = self.model_copy()
+        copy._facts = facts
+        return copy
 
     @model_validator(mode="before")
     @classmethod
@@ -142,6 +186,6 @@ class Config(Model):
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
-PLANNED_KEYS = ("dashboards", "exporter")
+PLANNED_KEYS = ("exporter",)
 # Alarm keys of kinds of alarm not built yet (metric math, composite alarms): refused by name.
 PLANNED_ALARM_KEYS = ("metrics", "expression", "alarm_rule", "rule")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
-from monitor.kinds import alarm, cluster_setting, log_group, metric_filter
+from monitor.kinds import alarm, cluster_setting, dashboard, log_group, metric_filter
 from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
 
-KINDS = (cluster_setting, log_group, metric_filter, alarm)
+KINDS = (cluster_setting, log_group, metric_filter, alarm, dashboard)
 NAMES = tuple(kind.KIND for kind in KINDS)
 BY_NAME = {kind.KIND: kind for kind in KINDS}
 

@@ -71,11 +71,17 @@ def resolve(config: Config, place: Place, alarm: Alarm) -> Metric | str:
         if item.metric == alarm.metric:
             return Metric(metric_namespace(config, place, item), item.metric)
     field = performance_field(alarm.metric)
-    if field is not None and (place.cluster.container_insights == "enhanced"
-                              or field in place.container.performance_metrics):
+    found = container_metric(config, place, field) if field is not None else None
+    return found or _unknown(place, alarm)
+
+
+def container_metric(config: Config, place: Place, field: str) -> Metric | None:
+    """A container's performance metric (`MemoryUtilized`): on an enhanced cluster the native one
+    (ECS/ContainerInsights), else the performance filter's when the container asks for it; else None."""
+    if place.cluster.container_insights == "enhanced" or field in place.container.performance_metrics:
         namespace = INSIGHTS if place.cluster.container_insights == "enhanced" else config.namespace
         return Metric(namespace, f"Container{field}", _sorted(_container_dimensions(place)))
-    return _unknown(place, alarm)
+    return None
 
 
 def _aws_dimensions(place: Place, alarm: Alarm) -> dict[str, str]:

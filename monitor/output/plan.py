@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from monitor.dashboards import diff as dashboard_diff
+from monitor.dashboards.checks import KIND as DASHBOARD
 from monitor.sync.plan import Change, Outcome, Plan, leaves
 from monitor.problems import Problem, Source, dotted, placed, render as render_problem
 
@@ -53,6 +55,8 @@ def applied_summary(outcomes: list[Outcome]) -> str:
 
 def _change_lines(change: Change) -> list[str]:
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
+    if change.kind == DASHBOARD and change.action != "delete":
+        return [head] + dashboard_diff.lines(change.before, change.after)   # widgets, not a JSON dump
     if change.action == "update":
         return [head] + [f"    {f}: {_at(change.before, f)} -> {_at(change.after, f)}" for f in change.fields]
     if change.action == "create":
@@ -109,6 +113,8 @@ def _change_json(change: Change, outcome: Outcome | None) -> dict:
         item["region"] = change.region
     if change.fields:
         item["fields"] = list(change.fields)
+    if change.kind == DASHBOARD and change.action == "update":
+        item["widgets"] = dashboard_diff.diff(change.before, change.after).as_dict()
     if outcome is not None:
         item["result"] = "ok" if outcome.result == "ok" else "error"
         if outcome.message:
