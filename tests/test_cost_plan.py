@@ -9,6 +9,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 
 from monitor import config as configs, kinds
 from monitor.cli import main
@@ -24,18 +25,21 @@ from test_cli_e2e import FAKE, REGIONS
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
-THREE_ALARMS = """
-            alarms:
-              - {name: errors-high, metric: LogErrors, stat: Sum, period: 60, comparison: ">", threshold: 5}
-              - {name: exceptions-high, metric: JavaExceptions, stat: Sum, period: 60, comparison: ">", threshold: 5}
-              - {name: oom, metric: OutOfMemory, stat: Sum, period: 300, comparison: ">", threshold: 0}
-"""
+THREE_ALARMS = [
+    {"name": "errors-high", "metric": "LogErrors", "stat": "Sum", "period": 60, "comparison": ">", "threshold": 5},
+    {"name": "exceptions-high", "metric": "JavaExceptions", "stat": "Sum", "period": 60, "comparison": ">",
+     "threshold": 5},
+    {"name": "oom", "metric": "OutOfMemory", "stat": "Sum", "period": 300, "comparison": ">", "threshold": 0},
+]
 
 
 def example_with_three_alarms(tmp_path: Path) -> Path:
-    """The example, whose last container (the worker) gets three alarms."""
+    """The example, whose worker container gets three alarms more."""
+    document = yaml.safe_load(EXAMPLE.read_text())
+    [worker] = [service for service in document["clusters"][0]["services"] if service["name"] == "worker"]
+    worker["containers"][0].setdefault("alarms", []).extend(THREE_ALARMS)
     path = tmp_path / "monitor.yaml"
-    path.write_text(EXAMPLE.read_text().rstrip("\n") + "\n" + THREE_ALARMS)
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path
 
 
@@ -63,7 +67,9 @@ def test_the_example_costs_what_the_table_says_by_hand():
     Container Insights (enabled), 1 task a service assumed, 1,000-byte events:
       awesome-app 1 x (1 task + 2 container events) + worker 1 x (1 + 1) = 5 events a minute
       5 x 43,800 minutes x 1,000 bytes = 0.219 GB x 0.76 (Tokyo)                       = 0.16644
-    Total 7.56644; free tier: 10 metrics (3.00), 2 alarm metrics (0.20), 0.219 GB (0.16644) -> 4.20.
+    Dashboards: honban-overview, 1 x 3.00                                               = 3.00
+    Total 10.56644; free tier: 10 metrics (3.00), 2 alarm metrics (0.20), 0.219 GB (0.16644),
+    3 dashboards (3.00) -> 4.20.
     """
     config = loaded(EXAMPLE)
     result = estimate(kinds.desired(config), config.region, example_hints(config))
@@ -71,10 +77,11 @@ def test_the_example_costs_what_the_table_says_by_hand():
         "custom_metrics": (24, D("7.20")),
         "alarm_standard": (2, D("0.20")),
         "insights_logs": (D("0.219"), D("0.16644")),
+        "dashboards": (1, D("3.00")),
     }
-    assert result.total == D("7.56644")
+    assert result.total == D("10.56644")
     assert result.after_free_tier == D("4.20")
-    assert render.usd(result.total) == "$7.57"
+    assert render.usd(result.total) == "$10.57"
     assert not result.warnings
     assert any("http-5xx-by-status: 5 (assumed 5 values per dimension)" in text for text in result.assumptions)
 
@@ -90,7 +97,8 @@ def three_alarm_plan(tmp_path: Path):
 
 def test_a_plan_that_adds_three_alarms_costs_exactly_those_three(tmp_path):
     result, config = three_alarm_plan(tmp_path)
-    assert result.summary == {"create": 3, "update": 0, "delete": 0, "unchanged": result.summary["unchanged"]}
+    assert result.summary == {"create": 3, "update": 1, "delete": 0, "unchanged": result.summary["unchanged"]}
+    assert [c.kind for c in result.changes if c.action == "update"] == ["dashboard"]   # its alarm widget grows
     delta = plan_delta(result, config.region, example_hints(config))
     [line] = delta.lines
     assert (line.item, line.count, line.things, line.unit_price) == ("alarm_standard", 3, 3, D("0.10"))
@@ -136,7 +144,9 @@ def test_the_plan_document_gains_a_cost_key_and_keeps_its_contract(tmp_path):
         {"item": "alarm_standard", "what": "standard-resolution alarms", "region": "ap-northeast-1", "count": 3.0,
          "unit": "alarm metric", "unit_price_usd": 0.1, "monthly_usd": 0.3}]}
     assert cost["config"]["currency"] == "USD" and cost["config"]["period"] == "month"
-    assert cost["config"]["total_usd"] == pytest.approx(7.86644)   # the example's 7.56644 + 3 alarms
+    example = loaded(EXAMPLE)
+    before = estimate(kinds.desired(example), example.region, example_hints(example)).total   # pinned by hand above
+    assert cost["config"]["total_usd"] == pytest.approx(float(before + D("0.30")))   # the example + 3 alarms
     assert cost["config"]["prices"]["source"].startswith("https://aws.amazon.com/cloudwatch/pricing")
     assert {"lines", "free_tier", "after_free_tier_usd", "assumptions", "warnings"} <= set(cost["config"])
     assert "cost" not in json.loads(plan_json(result))
