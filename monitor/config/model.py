@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator, StrictBool, StrictInt
 
 
 def _number_as_text(value: object) -> object:
@@ -62,17 +62,36 @@ class AlarmCase(Model):
     expect: AlarmState | list[AlarmState]
 
 
-class Alarm(Model):
-    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`."""
+class MetricQuery(Model):
+    """One `metrics:` entry of a metric-math alarm (PutMetricAlarm `Metrics`, a MetricDataQuery):
+    a metric, named as an alarm's `metric` is, or an `expression` over the other entries' ids."""
 
-    name: str
-    metric: str
+    id: str
+    expression: str | None = None
+    metric: str | None = None
     namespace: str | None = None
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
     period: StrictInt = 60
-    comparison: Comparison
-    threshold: float | str   # a number; `N%` of a container limit is refused until it is built
+    label: str | None = None
+    return_data: StrictBool | None = None   # unset everywhere: the one expression (or the one metric) returns
+
+
+class Alarm(Model):
+    """An alarm of the container: on one metric (`metric`), on metric math (`metrics`), or a composite
+    alarm over the container's other alarms (`alarm_rule`). Which keys each takes is checked in
+    monitor/kinds/alarm_checks.py, each at its line: required keys are required there."""
+
+    name: str
+    metric: str | None = None
+    namespace: str | None = None
+    dimensions: dict[str, str] | None = None
+    stat: str = "Average"
+    period: StrictInt = 60
+    metrics: list[MetricQuery] | None = None
+    alarm_rule: str | None = None
+    comparison: Comparison | None = None
+    threshold: float | str | None = None   # a number, or `N%` of a container limit
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
@@ -81,6 +100,10 @@ class Alarm(Model):
     insufficient_data_actions: list[str] = []
     description: str | None = None
     tests: list[AlarmCase] = []
+
+    @property
+    def composite(self) -> bool:
+        return self.alarm_rule is not None
 
 
 class Container(Model):
@@ -133,5 +156,3 @@ class Config(Model):
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
 PLANNED_KEYS = ("dashboards", "exporter")
-# Alarm keys of kinds of alarm not built yet (metric math, composite alarms): refused by name.
-PLANNED_ALARM_KEYS = ("metrics", "expression", "alarm_rule", "rule")

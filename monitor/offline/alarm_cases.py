@@ -12,6 +12,7 @@ from monitor.alarms import AlarmError, evaluate
 from monitor.config import Loaded
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
+from monitor.kinds import alarm_spec
 from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
 
@@ -46,7 +47,7 @@ def run(loaded: Loaded) -> list[AlarmCaseResult]:
             label = f"{place.cluster.name}/{place.service.name}/{place.container.name}/alarm {alarm.name}"
             path = place.path + ("alarms", number)
             found += [AlarmCaseResult(label, loaded.source, path, n, case, judge(alarm, case))
-                      for n, case in enumerate(alarm.tests)]
+                      for n, case in enumerate(alarm.tests) if not alarm.composite]   # validate refuses those
     return found
 
 
@@ -68,7 +69,13 @@ def judge(alarm: Alarm, case: AlarmCase) -> tuple[str, ...]:
 
 
 def _definition(alarm: Alarm) -> dict:
-    """The alarm in the evaluator's terms (Alarm.from_mapping)."""
+    """The alarm in the evaluator's terms (Alarm.from_mapping). A metric-math alarm's series is the
+    values of the query it watches: the statistic (a percentile's rules) is that query's, if a metric."""
+    statistic, namespace = alarm.stat, alarm.namespace
+    if alarm.metrics is not None:
+        watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
+        metric = watched is not None and watched.expression is None
+        statistic, namespace = (watched.stat, watched.namespace) if metric else (None, None)
     return {"comparison": alarm.comparison, "threshold": alarm.threshold,
             "evaluation_periods": alarm.evaluation_periods, "datapoints_to_alarm": alarm.datapoints_to_alarm,
-            "treat_missing_data": alarm.treat_missing_data, "statistic": alarm.stat, "namespace": alarm.namespace}
+            "treat_missing_data": alarm.treat_missing_data, "statistic": statistic, "namespace": namespace}
