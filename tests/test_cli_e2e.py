@@ -271,7 +271,7 @@ def test_example_performance_metrics_become_owned_filters(example, aws, cli):
 
 
 CHANGE_KEYS = {"kind", "id", "action", "before", "after"}
-KINDS = {"cluster_setting", "metric_filter", "alarm", "dashboard", "log_group"}
+KINDS = {"cluster_setting", "metric_filter", "alarm", "composite_alarm", "dashboard", "log_group"}
 
 
 def assert_plan_document(document: dict) -> None:

@@ -29,6 +29,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.cloudwatch.exceptions import ValidationError as CloudWatchInvalid
+from moto.cloudwatch.models import CloudWatchBackend
+from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.responses import EmptyResult
 from moto.logs.exceptions import InvalidParameterException as Invalid
 from moto.logs.exceptions import LimitExceededException, ResourceNotFoundException
 from moto.logs.metric_filters import MetricFilters
@@ -164,6 +168,8 @@ def install_fidelity_patches() -> None:
     response.describe_log_groups = _identified_groups(response.describe_log_groups)
     logmetrics.install()
     alarmstate.install()
+    CloudWatchResponse.put_composite_alarm = _put_composite_alarm
+    CloudWatchBackend.delete_alarms = _one_composite_a_call(CloudWatchBackend.delete_alarms)
     setattr(LogsBackend, _PATCHED, True)
 
 
@@ -348,3 +354,35 @@ def _check_identifiers(identifiers: list[str], prefix: str | None) -> None:
         raise _invalid("logGroupIdentifiers", identifiers, bounds)
     if prefix is not None:
         raise Invalid("Specify logGroupIdentifiers or logGroupNamePrefix, not both.")
+
+
+# --- Composite alarms: hooks CloudWatchResponse and CloudWatchBackend.delete_alarms ---
+
+
+def _put_composite_alarm(self: CloudWatchResponse) -> EmptyResult:
+    # Patch 7. moto keeps composite alarms (an alarm with a `rule`, answered in DescribeAlarms'
+    # CompositeAlarms) but answered PutCompositeAlarm with NotImplementedError: it is wired here.
+    # Like PutMetricAlarm it creates or replaces; Tags count only on create (PutCompositeAlarm API
+    # reference), which moto's tagger, keyed by ARN, already does when none are sent on update.
+    self.cloudwatch_backend.put_metric_alarm(
+        name=self._get_param("AlarmName"), namespace=None, metric_name=None, comparison_operator=None,
+        evaluation_periods=None, period=None, threshold=None, statistic=None,
+        description=self._get_param("AlarmDescription"), dimensions=[],
+        alarm_actions=self._get_param("AlarmActions", []), ok_actions=self._get_param("OKActions", []),
+        insufficient_data_actions=self._get_param("InsufficientDataActions", []),
+        actions_enabled=self._get_bool_param("ActionsEnabled"), rule=self._get_param("AlarmRule"),
+        tags=self._get_param("Tags", []))
+    return EmptyResult()
+
+
+def _one_composite_a_call(delete: Wrapped) -> Wrapped:
+    # Patch 8. DeleteAlarms: "You can delete up to 100 alarms in one operation. However, this total
+    # can include no more than one composite alarm" (API reference); moto deleted any number.
+    @functools.wraps(delete)
+    def checked(self: CloudWatchBackend, alarm_names: list[str]) -> None:
+        composites = [name for name in alarm_names if name in self.alarms and self.alarms[name].rule is not None]
+        if len(composites) > quotas.DELETE_COMPOSITE_ALARMS:
+            raise CloudWatchInvalid("DeleteAlarms can delete at most one composite alarm a call")
+        delete(self, alarm_names)
+
+    return checked

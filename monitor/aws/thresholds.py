@@ -27,9 +27,9 @@ def percent(threshold: float | str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def limited_field(metric: str) -> str | None:
+def limited_field(metric: str | None) -> str | None:
     """The limit (`cpu` or `memory`) a metric can be a share of: CpuUtilized, ContainerMemoryUtilized, ..."""
-    return LIMITED.get(metric.removeprefix("Container"))
+    return LIMITED.get(metric.removeprefix("Container")) if metric else None
 
 
 def resolve(config: Config, definitions: dict[Path, dict]) -> tuple[Config, list[Problem]]:

@@ -130,7 +130,8 @@ def created(tour: Tour) -> list[str]:
                   f"metric {item['metricTransformations'][0]['metricName']}" for item in items]
     alarms = [a for page in clients.cloudwatch.get_paginator("describe_alarms").paginate() for a in page["MetricAlarms"]]
     lines.append(f"{len(alarms)} alarm(s)")
-    return lines + [f"    {a['AlarmName']} on namespace {a['Namespace']}, metric {a['MetricName']}" for a in alarms]
+    return lines + [f"    {a['AlarmName']} on " + (f"namespace {a['Namespace']}, metric {a['MetricName']}"
+                                                   if "MetricName" in a else "metric math") for a in alarms]
 
 
 def send_samples(tour: Tour) -> list[str]:

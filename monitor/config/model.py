@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator, StrictBool, StrictInt
 
 
 def _number_as_text(value: object) -> object:
@@ -66,9 +66,26 @@ class AlarmCase(Model):
     expect: AlarmState | list[AlarmState]
 
 
+class MetricQuery(Model):
+    """One `metrics:` entry of a metric-math alarm (PutMetricAlarm `Metrics`, a MetricDataQuery):
+    a metric, named as an alarm's `metric` is, or an `expression` over the other entries' ids."""
+
+    id: str
+    expression: str | None = None
+    metric: str | None = None
+    namespace: str | None = None
+    dimensions: dict[str, str] | None = None
+    stat: str = "Average"
+    period: StrictInt = 60
+    label: str | None = None
+    return_data: StrictBool | None = None   # unset everywhere: the one expression (or the one metric) returns
+
+
 class Alarm(Model):
-    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`;
-    or `use:` a preset (`memory-high`) or a filter's recommended alarm (`<filter>:<alarm>`), with overrides."""
+    """An alarm of the container: on one metric (`metric`), on metric math (`metrics`), or a composite
+    alarm over the container's other alarms (`alarm_rule`); or `use:` a preset (`memory-high`) or a
+    filter's recommended alarm (`<filter>:<alarm>`), with overrides. Which keys each takes is checked
+    in monitor/kinds/alarm_checks.py and monitor/config/alarm_uses.py, each at its line."""
 
     use: str | None = None
     name: str | None = None
@@ -77,8 +94,10 @@ class Alarm(Model):
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
     period: StrictInt = 60
+    metrics: list[MetricQuery] | None = None
+    alarm_rule: str | None = None
     comparison: Comparison | None = None
-    threshold: float | str | None = None   # a number, or `N%` of the container's CPU or memory limit
+    threshold: float | str | None = None   # a number, or `N%` of a container limit
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
@@ -87,6 +106,10 @@ class Alarm(Model):
     insufficient_data_actions: list[str] = []
     description: str | None = None
     tests: list[AlarmCase] = []
+
+    @property
+    def composite(self) -> bool:
+        return self.alarm_rule is not None
 
 
 Filter.model_rebuild()   # its `alarms` are Alarms, defined after it
@@ -187,5 +210,3 @@ class Config(Model):
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
 PLANNED_KEYS = ("exporter",)
-# Alarm keys of kinds of alarm not built yet (metric math, composite alarms): refused by name.
-PLANNED_ALARM_KEYS = ("metrics", "expression", "alarm_rule", "rule")

@@ -182,7 +182,7 @@ def _thresholds(context: Context, places: list[Place], rows: list[list]) -> list
     plotted = {_identity(row) for row in rows}
     lines = []
     for place in places:
-        for alarm in place.container.alarms:
+        for alarm in (a for a in place.container.alarms if a.metric is not None):   # math and composites: no line
             metric = alarm_spec.resolve(context.config, place, alarm)
             if isinstance(metric, alarm_spec.Metric) and not isinstance(alarm.threshold, str) \
                     and _identity(_row(metric)) in plotted:

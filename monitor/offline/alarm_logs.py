@@ -41,8 +41,8 @@ def sample_path(loaded: Loaded, logs: str) -> FilePath:
 
 def specs_for(config: Config, place: Place, alarm: Alarm, specs: list[dict]) -> tuple[list[dict], tuple]:
     """The metric filter specs that publish the alarm's metric, and the dimensions it watches."""
-    metric = alarm_spec.resolve(config, place, alarm)
-    if isinstance(metric, str):
+    metric = alarm_spec.resolve(config, place, alarm) if alarm.metric is not None else None
+    if not isinstance(metric, alarm_spec.Metric):
         return [], ()
     return [spec for spec in specs if _publishes(spec, metric)], metric.dimensions
 
