@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.config import yamlfile
 from monitor.exporter.expressions import (COLLAPSED, Binary, Call, ExpressionError, Name, Negate, Number, Options,
-                                          evaluate, evaluate_vector, expression_issues, parse, unparse)
+                                          derived_problems, evaluate, evaluate_vector, expression_issues,
+                                          name_issues, parse, unparse)
+from monitor.problems import render
 
 a, b, c = Name("a"), Name("b"), Name("c")
 
@@ -171,3 +174,60 @@ def test_evaluate_vector_covers_the_label_sets_asked_for():
 def test_options_refuse_values_that_would_leak_nan(options):
     with pytest.raises(ValueError):
         Options(**options)
+
+
+@pytest.mark.parametrize("name, expr, found", [
+    ("awesome_app_slow_request_ratio", "SlowRequests / Requests", []),
+    ("awesome_app_cpu_cores", "ContainerCpuUtilized / 1024", []),
+    ("awesome_app_requests_per_second", "rate(Requests)", []),
+    ("awesome-app", None, [("error", "is not a valid Prometheus metric name")]),
+    ("9lives", None, [("error", "is not a valid Prometheus metric name")]),
+    ("", None, [("error", "is not a valid Prometheus metric name")]),
+    ("__app_ratio", None, [("error", "reserved for Prometheus's internal use")]),
+    ("container", None, [("error", "already the name of one of the exporter's labels")]),
+    ("ecs_service", None, [("error", "already the name of one of the exporter's labels")]),
+    ("app_slow_total", "SlowRequests", [("error", "'_total' is for counters")]),
+    ("app:slow_ratio", "SlowRequests / Requests", [("warning", "colons are reserved for recording rules")]),
+    ("app_slow", "SlowRequests / Requests", [("warning", "a ratio's name ends in '_ratio'")]),
+    ("app_slow", "sum(SlowRequests) / sum(Requests)", [("warning", "a ratio's name ends in '_ratio'")]),
+    ("app_slow", "(SlowRequests / Requests) + 0", []),
+    ("app_latency_milliseconds", "RequestLatency", [("warning", "'seconds' rather than 'milliseconds'")]),
+    ("app_memory_megabytes", None, [("warning", "'bytes' rather than 'megabytes'")]),
+    ("app_cpu_percent", None, [("warning", "'ratio' rather than 'percent'")]),
+    ("app_requests_count", None, [("warning", "'_count' is a suffix of histogram")]),
+    ("app_build_info", None, [("warning", "'_info' is a suffix")]),
+])
+def test_name_issues(name, expr, found):
+    issues = name_issues(name, parse(expr) if expr else None)
+    assert [(issue.severity, issue.column) for issue in issues] == [(severity, None) for severity, _ in found]
+    assert all(message in issue.message for issue, (_, message) in zip(issues, found))
+
+
+def test_name_issues_take_the_exporters_own_names():
+    [issue] = name_issues("up", taken={"up", "container"})
+    assert issue.message == "'up' is already the name of one of the exporter's labels or metrics"
+
+
+CONFIG = """\
+exporter:
+  derived:
+    - name: app_slow_ratio
+      expr: SlowRequests / / Requests
+    - name: app_slow
+      expr: 'SlowRequests / Reqests'
+"""
+
+
+def test_derived_problems_render_at_the_column_inside_the_scalar():
+    source, _ = yamlfile.load("monitor.yaml", CONFIG)
+    known = ["SlowRequests", "Requests"]
+    problems = [problem for number, entry in enumerate(source.data["exporter"]["derived"])
+                for problem in derived_problems(entry["name"], entry["expr"], known,
+                                                ("exporter", "derived", number), source)]
+    assert [render(problem) for problem in problems] == [
+        "monitor.yaml:4:28: error: exporter.derived[0].expr: expected a number, a metric name, a function, "
+        "'(' or '-', found '/'",
+        "monitor.yaml:6:29: error: exporter.derived[1].expr: unknown metric 'Reqests'; did you mean 'Requests'?",
+        "monitor.yaml:5:13: warning: exporter.derived[1].name: 'app_slow': the expression divides one metric "
+        "by another; a ratio's name ends in '_ratio' (and its values are 0..1)",
+    ]

@@ -1,12 +1,14 @@
-"""Check an expression against the metrics the config produces."""
+"""Check a derived metric against the config, and place what is wrong at file:line:col."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
 
+from monitor.exporter.expressions.names import LABEL_NAMES, name_issues
 from monitor.exporter.expressions.parser import parse
 from monitor.exporter.expressions.syntax import Expr, ExpressionError, Issue, names
+from monitor.problems import Path, Problem, Source
 
 MAX_LISTED = 12   # known names listed in a message when no close match exists
 
@@ -38,3 +40,16 @@ def expression_issues(text: str, known: Collection[str]) -> tuple[Expr | None, l
     except ExpressionError as error:
         return None, [error.issue()]
     return expr, unknown_names(expr, known)
+
+
+def derived_problems(name: str, text: str, known: Collection[str], path: Path, source: Source | None,
+                     taken: Collection[str] = LABEL_NAMES) -> list[Problem]:
+    """Every problem with one derived entry at `path` (its `name` and `expr` keys), as Problems
+    that render at file:line:col, the column inside the `expr` scalar where there is one."""
+    expr, issues = expression_issues(text, known)
+    return ([_problem(issue, path + ("expr",), source) for issue in issues]
+            + [_problem(issue, path + ("name",), source) for issue in name_issues(name, expr, taken)])
+
+
+def _problem(issue: Issue, path: Path, source: Source | None) -> Problem:
+    return Problem(path, issue.message, severity=issue.severity, source=source, offset=issue.column)
