@@ -176,3 +176,9 @@ def alarm_json(row: Row, now: datetime) -> dict:
             "state_since": row.state_since.isoformat() if row.state_since else None,
             "state_seconds": int((now - row.state_since).total_seconds()) if row.state_since else None,
             "tests": [{"case": t.case, "passed": t.passed, "failures": list(t.failures)} for t in row.tests]}
+
+
+def schema() -> dict:
+    """The JSON Schema of `document`, as shipped inside the package."""
+    from importlib.resources import files
+    return json.loads(files("monitor.review").joinpath("review.schema.json").read_text(encoding="utf-8"))

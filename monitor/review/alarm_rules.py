@@ -190,7 +190,7 @@ def duplicates(rows: list[Row]) -> list[Finding]:
     found = []
     for row in (r for r in rows if r.kind != COMPOSITE_KIND):
         key = json.dumps([row.namespace, row.metric, row.dimensions, row.statistic, row.period, row.comparison,
-                          row.threshold, row.item.get("Metrics")], sort_keys=True, default=str)
+                          row.threshold, row.item.get("Metrics") or None], sort_keys=True, default=str)
         if key in first:
             found.append(_finding(DUPLICATE, row, f"same metric, statistic, period, comparison and threshold as "
                                                   f"{first[key].name}: both fire together"))

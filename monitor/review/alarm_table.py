@@ -28,7 +28,7 @@ ACTIONS = {"alarm": "AlarmActions", "ok": "OKActions", "insufficient_data": "Ins
 
 
 @dataclass(frozen=True)
-class Test:
+class Case:
     """One `tests:` case of the alarm, run by the offline evaluator (monitor/offline/alarm_cases.py)."""
 
     case: int
@@ -61,7 +61,7 @@ class Row:
     watched: tuple[tuple[str | None, str | None, Origin], ...] = ()
     state: str | None = None
     state_since: datetime | None = None
-    tests: tuple[Test, ...] = ()
+    tests: tuple[Case, ...] = ()
     path: Path = ()
     item: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -72,7 +72,7 @@ class Row:
 
 
 def row(item: dict, known: Publishers, container: str, path: Path = (), share: Share | None = None,
-        tests: tuple[Test, ...] = ()) -> Row:
+        tests: tuple[Case, ...] = ()) -> Row:
     """The row of one alarm in API shape (a spec, a MetricAlarms or a CompositeAlarms item)."""
     common = {"name": item["AlarmName"], "container": container, "path": path, "share": share, "tests": tests,
               "actions": {key: list(item.get(api) or []) for key, api in ACTIONS.items()},
@@ -84,7 +84,7 @@ def row(item: dict, known: Publishers, container: str, path: Path = (), share: S
                   "datapoints_to_alarm": item.get("DatapointsToAlarm") or item.get("EvaluationPeriods"),
                   "threshold": _number(item.get("Threshold")), "treat_missing_data": item.get("TreatMissingData", "missing"),
                   "comparison": SYMBOLS.get(item.get("ComparisonOperator"), item.get("ComparisonOperator"))}
-    if "Metrics" in item:
+    if item.get("Metrics"):   # a metric alarm may carry `Metrics: []`, as the emulator answers
         return _math(item, known, common, evaluation)
     watched = ((item.get("Namespace"), item.get("MetricName"), origin(known, item.get("Namespace"), item.get("MetricName"))),)
     return Row(kind=METRIC, metric=item.get("MetricName", ""), origin=watched[0][2], namespace=item.get("Namespace"),

@@ -20,7 +20,7 @@ from monitor.kinds import alarm_spec
 from monitor.offline.alarm_cases import AlarmCaseResult
 from monitor.problems import Path
 from monitor.review import alarm_rules, sources
-from monitor.review.alarm_table import Row, Test, row
+from monitor.review.alarm_table import Row, Case, row
 from monitor.review.findings import SEVERITIES, Finding, at_least, ordered
 from monitor.review.shares import Share
 from monitor.sync import ownership
@@ -68,16 +68,16 @@ def desired_alarms(config: Config) -> list[Resource]:
     return [r for r in kinds.desired(config) if "AlarmName" in r.spec]
 
 
-def tests_by_alarm(results: list[AlarmCaseResult]) -> dict[Path, tuple[Test, ...]]:
+def tests_by_alarm(results: list[AlarmCaseResult]) -> dict[Path, tuple[Case, ...]]:
     """The config's own alarm test results (not the catalogue's), by the alarm's path."""
-    found: dict[Path, list[Test]] = {}
+    found: dict[Path, list[Case]] = {}
     for result in (r for r in results if not r.builtin):
-        found.setdefault(result.path, []).append(Test(result.number, result.passed, result.failures))
+        found.setdefault(result.path, []).append(Case(result.number, result.passed, result.failures))
     return {path: tuple(tests) for path, tests in found.items()}
 
 
 def config_rows(config: Config, resolved: Config, shares: dict[Path, Share],
-                tests: dict[Path, tuple[Test, ...]]) -> list[Row]:
+                tests: dict[Path, tuple[Case, ...]]) -> list[Row]:
     """A row for each alarm the config makes, in file order; `resolved` has the shares made numbers."""
     known = sources.publishers(config)
     specs = [(r.origin, r.spec) for r in desired_alarms(resolved)] + _unresolved(resolved)
@@ -86,7 +86,7 @@ def config_rows(config: Config, resolved: Config, shares: dict[Path, Share],
 
 
 def live_rows(config: Config, items: list[dict], shares: dict[Path, Share],
-              tests: dict[Path, tuple[Test, ...]]) -> list[Row]:
+              tests: dict[Path, tuple[Case, ...]]) -> list[Row]:
     """A row for each DescribeAlarms item (metric and composite), ours linked to the config."""
     known = sources.publishers(config)
     places = {r.id: r.origin for r in desired_alarms(config)} | {spec["AlarmName"]: p for p, spec in _unresolved(config)}
