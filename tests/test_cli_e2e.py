@@ -487,6 +487,10 @@ def test_demo_runs_to_the_end(tmp_path):
     series = watched.split("Http5xx Sum per 60s: ")[1].splitlines()[0]
     assert sum(float(point.split()[1]) > 5 for point in series.split(", ")) >= 3, series
     assert "state ALARM: Threshold Crossed: 3 out of the last 5 datapoints [" in watched
+    last_step = result.stdout.rsplit("== Step ", 1)[1]   # the tour ends with the review of the example
+    assert last_step.splitlines()[1].startswith("$ monitor review -c ")
+    assert "ALARM-ACTION-001 monitor/honban/awesome-app/awesome-app/http-5xx-high" in last_step
+    assert "Monthly cost of what the config makes" in last_step
     assert "The tour is over" in result.stdout
 
 

@@ -98,6 +98,10 @@ def steps(config: str, url: str) -> list[Step]:
              [], send_samples),
         Step("Read back, with GetMetricData and DescribeAlarms, the metric each alarm watches and the alarm's state.",
              [], watched),
+        Step("A look at what was created, read back as any AWS client would.", [], created),
+        Step("Review the config as a pull-request reviewer would: every alarm in one table, the findings with "
+             "their codes and fixes, and the monthly cost. The example has no action on its alarms on purpose: "
+             "ALARM-ACTION-001.", ["review", "-c", config]),
     ]
 
 
