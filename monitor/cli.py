@@ -130,13 +130,13 @@ def cmd_plan(args) -> int:
 
 
 def plan_cost(loaded, clients, result):
-    """The plan's cost delta and the whole config's estimate, with the task counts read from ECS."""
-    from monitor import kinds
+    """The plan's cost delta and the whole config's estimate (of what the plan was made for, `N%`
+    thresholds resolved), with the task counts read from ECS."""
     from monitor.aws.services import desired_counts
     from monitor.cost import estimate, hints
     home = clients.region or loaded.config.region or "us-east-1"
     given = hints.given(loaded.config, desired_counts(clients, loaded.config))
-    return estimate.plan_delta(result, home, given), estimate.estimate(kinds.desired(loaded.config), home, given)
+    return estimate.plan_delta(result, home, given), estimate.estimate(result.desired, home, given)
 
 
 def show(args, result, loaded, outcomes=None) -> None:

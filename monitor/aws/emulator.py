@@ -83,9 +83,13 @@ class Emulator:
 
 
 def start(
-    region: str, clusters: Iterable[str] = (), log_groups: Iterable[str] = (), port: int = 0
+    region: str, clusters: Iterable[str] = (), log_groups: Iterable[str] = (), port: int = 0,
+    task_definitions: Iterable[dict] = (),
 ) -> Emulator:
-    """Serve a corrected moto on 127.0.0.1 and seed it, so callers need only the URL."""
+    """Serve a corrected moto on 127.0.0.1 and seed it, so callers need only the URL.
+
+    task_definitions: RegisterTaskDefinition inputs, registered once per family.
+    """
     install_fidelity_patches()
     _forget_profile()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # drop per-request lines
@@ -96,7 +100,7 @@ def start(
     LOCAL_ENDPOINTS.add(emulator.url)
     try:
         _wait_until_answering(emulator.url)
-        _seed(emulator, list(clusters), list(log_groups))
+        _seed(emulator, list(clusters), list(log_groups), list(task_definitions))
     except BaseException:
         emulator.stop()
         raise
@@ -138,9 +142,14 @@ def _client(emulator: Emulator, service: str, region: str | None = None) -> Any:
     return local_session(region or emulator.region).client(service, endpoint_url=emulator.url)
 
 
-def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str]) -> None:
+def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str], task_definitions: list[dict]) -> None:
     """Create only what is missing: state outlives a stopped emulator in this process."""
     ecs = _client(emulator, "ecs")
+    for definition in task_definitions:
+        try:
+            ecs.describe_task_definition(taskDefinition=definition["family"])
+        except ecs.exceptions.ClientException:
+            ecs.register_task_definition(**definition)
     found = ecs.describe_clusters(clusters=clusters)["clusters"] if clusters else []
     active = {c["clusterName"] for c in found if c["status"] == "ACTIVE"}
     for name in (c for c in clusters if c not in active):

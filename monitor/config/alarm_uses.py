@@ -75,8 +75,10 @@ def _target(place: Place, use: str, presets: dict[str, Preset]) -> Alarm | None:
 
 
 def _on_filter(item: Filter, alarm: Alarm) -> Alarm:
-    """A filter's alarm on the metric the container's filter publishes, named after the filter."""
-    return alarm.model_copy(update={"metric": item.metric, "name": f"{item.name}-{alarm.name}"})
+    """A filter's alarm on the metric the container's filter publishes (unless it is metric math,
+    whose `metrics:` name theirs), named after the filter."""
+    metric = {} if alarm.metrics is not None else {"metric": item.metric}
+    return alarm.model_copy(update={**metric, "name": f"{item.name}-{alarm.name}"})
 
 
 def _not_produced(place: Place, alarm: Alarm) -> str | None:

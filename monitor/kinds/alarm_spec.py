@@ -81,7 +81,10 @@ def performance_field(metric: str) -> str | None:
 
 def resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     """The metric an alarm or a `metrics:` entry names, or why there is none: a filter's, a
-    performance metric, or one named by `namespace` (AWS's, or any other)."""
+    performance metric, or one named by `namespace` (AWS's, or any other). A metric-math or
+    composite alarm names none of its own."""
+    if source.metric is None:
+        return NoMetric("metric", "it watches no metric of its own (metric math, or a composite alarm)")
     if source.namespace is not None:
         return Metric(source.namespace, source.metric, _sorted(_aws_dimensions(place, source)))
     for item in place.container.filters:

@@ -80,7 +80,8 @@ def config_rows(config: Config, resolved: Config, shares: dict[Path, Share],
                 tests: dict[Path, tuple[Case, ...]]) -> list[Row]:
     """A row for each alarm the config makes, in file order; `resolved` has the shares made numbers."""
     known = sources.publishers(config)
-    specs = [(r.origin, r.spec) for r in desired_alarms(resolved)] + _unresolved(resolved)
+    specs = [(r.origin, alarm_spec.put_parameters(r.spec, with_tags=False))   # the API's shape, as DescribeAlarms'
+             for r in desired_alarms(resolved)] + _unresolved(resolved)
     return [row(spec, known, _container(config, path), path, shares.get(path), tests.get(path, ()))
             for path, spec in sorted(specs, key=lambda pair: _order(pair[0]))]
 
@@ -111,7 +112,7 @@ def _unresolved(config: Config) -> list[tuple[Path, dict]]:
     for place in containers(config):
         for number, alarm in enumerate(place.container.alarms):
             metric = alarm_spec.resolve(config, place, alarm)
-            if not isinstance(alarm.threshold, str) or isinstance(metric, str):
+            if not isinstance(alarm.threshold, str) or not isinstance(metric, alarm_spec.Metric):
                 continue
             name = alarm_spec.alarm_name(config, place, alarm)
             spec = alarm_spec.make_spec(name, metric, alarm.model_copy(update={"threshold": 0.0}), {})

@@ -50,6 +50,7 @@ class Plan:
     findings: list[Problem] = field(default_factory=list)
     owned: int = 0   # owned resources that exist now, for the delete-share check
     replaced: int = 0   # deletes of parts of a resource the plan makes anew (a compiled filter's)
+    desired: list[Resource] = field(default_factory=list)   # what the plan was made for, task definitions read
 
     @property
     def summary(self) -> dict[str, int]:
@@ -80,7 +81,7 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     alarms, and AWS deletes no alarm a composite still names, so a rule that stops naming an alarm is
     updated before that alarm goes. Within a kind, ranks rise for creates and updates, fall for deletes.
     """
-    result = Plan(findings=list(findings or []))
+    result = Plan(findings=list(findings or []), desired=list(desired))
     wanted = unique_keys(desired)
     for resource in desired:
         _compare(resource, actual.resources.get(resource.key), result)
