@@ -103,8 +103,9 @@ def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configu
         cw.put_metric_alarm(AlarmName=name, **other)
     reads = clients()
     result = make_plan(configure(with_alarms(*many, metrics=())), reads, destroy=True)
-    # Tags in bulk, never one call an alarm. moto also cuts GetResources pages at its TagsPerPage
-    # default of 100 tags (3 of ours an alarm), so it needs 3 pages where ResourcesPerPage=100 asks for 1.
+    # Tags in bulk, never one call an alarm. Bare moto (before the emulator's patches are installed in
+    # this process) cuts GetResources pages at a TagsPerPage default of 100 tags (3 of ours an alarm),
+    # so it needs 3 pages where ResourcesPerPage=100 asks for 1; the patched emulator needs 1.
     assert reads.calls["ListTagsForResource"] == 0 and 1 <= reads.calls["GetResources"] <= 3
     assert {c.action for c in alarm_changes(result)} == {"delete"} and len(alarm_changes(result)) == 100
     calls = clients()
