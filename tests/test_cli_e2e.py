@@ -592,3 +592,13 @@ def test_filters_that_are_not_ours_count_toward_the_quota(example, aws, cli):
     assert_no_traceback(plan.out, plan.err)
     assert cli("apply", *remote(aws, example), "--yes").code == 1
     assert aws.all_filters() == before
+
+
+def test_a_changed_alarm_threshold_is_exactly_one_update(example, aws, cli):
+    """The dashboard draws a threshold from the alarm (an alarm annotation), not as a line of its own:
+    a new threshold changes the alarm and leaves the dashboard as it is."""
+    apply_example(cli, aws, example)
+    edit(example, "threshold: 90%", "threshold: 85%")
+    document = cli("plan", *remote(aws, example), "--output", "json").json
+    assert [(c["kind"], c["action"]) for c in document["changes"]] == [("alarm", "update")], document["changes"]
+    assert document["changes"][0]["id"].endswith("/cpu-high")

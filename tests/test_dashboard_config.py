@@ -110,13 +110,18 @@ def test_layout_flows_wraps_and_breaks_rows():
 
 
 def test_the_owner_record_reads_back_and_decides():
-    record = owner.Owner("monitor", "us-east-1", ("web", "web-api"))
+    record = owner.Owner("monitor", "us-east-1", ("web", "web-api"), "monitor-board")
     parsed = owner.read({"widgets": [owner.header(record, "service")]})
     assert parsed == record
-    assert owner.owns("monitor", "us-east-1", {"web", "web-api"}, parsed)
-    assert not owner.owns("monitor", "us-east-1", {"web"}, parsed)           # shows a cluster not ours
-    assert not owner.owns("monitor", "eu-west-1", {"web", "web-api"}, parsed)  # another Region's copy
-    assert not owner.owns("mon", "us-east-1", {"web", "web-api"}, parsed)
+    assert owner.owns("monitor", "us-east-1", {"web", "web-api"}, parsed, "monitor-board")
+    assert not owner.owns("monitor", "us-east-1", {"web"}, parsed, "monitor-board")   # shows a cluster not ours
+    assert not owner.owns("monitor", "eu-west-1", {"web", "web-api"}, parsed, "monitor-board")  # another Region's
+    assert not owner.owns("mon", "us-east-1", {"web", "web-api"}, parsed, "monitor-board")
+    assert not owner.owns("monitor", "us-east-1", {"web", "web-api"}, parsed, "monitor-board-mycopy")  # Save as
+    legacy = owner.Owner("monitor", "us-east-1", ("web",))
+    assert owner.read({"widgets": [owner.header(legacy, "service")]}) == legacy
+    assert not owner.owns("monitor", "us-east-1", {"web"}, legacy, "monitor-board")   # no name: not proof
+    assert not owner.shaped("monitor", "monitorboard") and not owner.shaped("monitor", "monitor-")
     assert owner.read({"widgets": [{"type": "text", "properties": {"markdown": "hand made"}}]}) is None
 
 

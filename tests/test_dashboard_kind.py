@@ -42,7 +42,10 @@ def test_on_an_enhanced_cluster_the_dashboard_shows_the_native_metrics_and_conve
     assert "Managed by ecs-monitor" in found["widgets"][0]["properties"]["markdown"]
     memory = widget(found, "app memory (MiB)")["properties"]
     assert memory["metrics"][0][:2] == ["ECS/ContainerInsights", "ContainerMemoryUtilized"]
-    assert memory["annotations"]["horizontal"] == [{"label": "alarm memory-high", "value": 900.0}]
+    assert "annotations" not in memory   # no limit read; the alarm's threshold is the alarm's own widget
+    arn = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:monitor/{CLUSTER}/web/app/memory-high"
+    assert widget(found, "alarm memory-high")["properties"] == {
+        "title": "alarm memory-high", "region": REGION, "annotations": {"alarms": [arn]}}
     alarms = widget(found, "web alarms")["properties"]["alarms"]
     assert alarms == [f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:monitor/{CLUSTER}/web/app/{name}"
                       for name in ("memory-high", "errors-high")]
@@ -57,8 +60,8 @@ def test_on_a_standard_cluster_cpu_and_memory_come_from_the_filters_with_the_lim
     found = body()
     memory, cpu = (widget(found, f"app {what}")["properties"] for what in ("memory (MiB)", "CPU (CPU units)"))
     assert memory["metrics"][0][:2] == ["Custom/ECS", "ContainerMemoryUtilized"]
-    assert memory["annotations"]["horizontal"] == [{"label": "1024 MiB hard limit (web-td:1)", "value": 1024},
-                                                   {"label": "alarm memory-high", "value": 900.0}]
+    assert memory["annotations"]["horizontal"] == [{"label": "1024 MiB hard limit (web-td:1)", "value": 1024}]
+    assert widget(found, "alarm memory-high")["properties"]["annotations"]["alarms"][0].endswith("/memory-high")
     assert cpu["annotations"]["horizontal"] == [{"label": "256 CPU units share, not a cap (web-td:1)", "value": 256}]
     assert widget(found, "app log metrics")["properties"]["metrics"] == [["Custom/ECS/honban/web/app", "Errors"]]
 
@@ -113,7 +116,8 @@ def test_two_configs_sharing_a_prefix_never_touch_each_others_dashboards(aws, wr
     api_plan = plan_of(api, prune=True)
     assert dashboards(api_plan) == [("create", "dashboard", "monitor-web-api-only")]
     assert [p.message for p in api_plan.errors] == [
-        "dashboard monitor-board exists but does not carry our ownership marker; it is left alone"]
+        "dashboard monitor-board exists but its header records another config's (prefix monitor, Region "
+        f"{REGION}, clusters web); it is left alone"]
     assert "web" in body("monitor-board")["widgets"][0]["properties"]["markdown"]
 
 
@@ -150,15 +154,16 @@ def test_deletes_are_batched_to_a_hundred_names():
 def test_list_dashboards_pages_are_followed(aws, configure):
     stub_clients = clients()
     cw = stub_clients.cloudwatch
-    record = "`ecs-monitor owner: prefix=monitor region=us-east-1 clusters=honban`"
-    theirs = json.dumps({"widgets": [{"type": "text", "properties": {"markdown": record}}]})
+    def theirs(name):
+        record = f"`ecs-monitor owner: prefix=monitor region=us-east-1 clusters=honban name={name}`"
+        return json.dumps({"widgets": [{"type": "text", "properties": {"markdown": record}}]})
     with Stubber(cw) as stub:
         stub.add_response("list_dashboards", {"DashboardEntries": [{"DashboardName": "monitor-a"}], "NextToken": "t"},
                           {"DashboardNamePrefix": "monitor-"})
         stub.add_response("list_dashboards", {"DashboardEntries": [{"DashboardName": "monitor-b"}]},
                           {"DashboardNamePrefix": "monitor-", "NextToken": "t"})
         for name in ("monitor-a", "monitor-b"):
-            stub.add_response("get_dashboard", {"DashboardBody": theirs}, {"DashboardName": name})
+            stub.add_response("get_dashboard", {"DashboardBody": theirs(name)}, {"DashboardName": name})
         from monitor.sync.resources import Actual
         from monitor.config import facts
         actual = Actual()
@@ -176,3 +181,55 @@ def test_put_dashboard_warnings_reach_the_outcome():
         from monitor.sync.plan import Change
         [outcome] = apply(stub_clients, Plan(changes=[Change("dashboard", "monitor-x", "update", {}, {"widgets": []})]))
     assert (outcome.result, outcome.message) == ("ok", "/widgets/1: Should NOT have additional properties")
+
+
+def test_a_console_copy_of_our_dashboard_is_never_deleted(aws, configure):
+    """"Save as" in the console copies the body, header and all: the record names the original, so the
+    copy is the user's, and neither `plan --prune` nor `destroy` plans its delete."""
+    loaded = configure(config())
+    converge(loaded)
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    cw.put_dashboard(DashboardName=f"{BOARD}-mycopy", DashboardBody=json.dumps(body()))
+    assert dashboards(plan_of(loaded, prune=True)) == []
+    assert dashboards(plan_of(loaded, destroy=True)) == [("delete", "dashboard", BOARD)]
+    assert f"name={BOARD}`" in body()["widgets"][0]["properties"]["markdown"]
+
+
+def test_alarms_of_another_region_and_composites_are_listed_and_logs_get_a_widget_a_region(aws, configure):
+    away = boto3.client("logs", region_name="eu-west-1")
+    away.create_log_group(logGroupName="/ecs/away")
+    composite = {"name": "web-down", "alarm_rule": "ALARM(errors-high)"}
+    there = {**container("far", log_group="/ecs/away"), "log_region": "eu-west-1", "alarms": [ERRORS]}
+    here = {**container(), "alarms": [ERRORS, composite]}
+    converge(configure(document(cluster([here, there]), dashboards=[{"name": f"{CLUSTER}-overview"}])))
+    found = body()
+    account = "123456789012"
+    assert widget(found, "web alarms")["properties"]["alarms"] == [
+        f"arn:aws:cloudwatch:{REGION}:{account}:alarm:monitor/{CLUSTER}/web/app/errors-high",
+        f"arn:aws:cloudwatch:{REGION}:{account}:alarm:monitor/{CLUSTER}/web/app/web-down",
+        f"arn:aws:cloudwatch:eu-west-1:{account}:alarm:monitor/{CLUSTER}/web/far/errors-high"]
+    home, far = (widget(found, title)["properties"] for title in ("web: latest errors",
+                                                                    "web: latest errors (eu-west-1)"))
+    assert (home["region"], home["query"].split(" | ")[0]) == (REGION, f"SOURCE '{GROUP}'")
+    assert (far["region"], far["query"].split(" | ")[0]) == ("eu-west-1", "SOURCE '/ecs/away'")
+
+
+def test_a_log_group_read_from_the_task_definition_gets_its_logs_widget(aws, configure):
+    aws.logs.create_log_group(logGroupName="/ecs/from-taskdef")
+    aws.ecs.register_task_definition(family="web", containerDefinitions=[
+        {"name": "app", "image": "app:1", "memory": 256,
+         "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/from-taskdef"}}}])
+    converge(configure(document(cluster([container(log_group=None)], task_definition="web"),
+                                dashboards=[{"name": f"{CLUSTER}-overview"}])))
+    assert widget(body(), "web: latest errors")["properties"]["query"].startswith("SOURCE '/ecs/from-taskdef' | ")
+
+
+def test_a_bad_dashboard_entry_hides_no_alarm_error(write_config):
+    bad_alarm = {"name": "x", "metric": "Nope", "comparison": ">", "threshold": 1}
+    text = document(cluster([{**container(), "alarms": [bad_alarm]}]),
+                    dashboards=[{"name": "b", "clusters": ["nope"]}])
+    loaded = validate(str(write_config(text)))
+    messages = [p.message for p in loaded.problems if p.severity == "error"]
+    assert any("no cluster 'nope'" in m for m in messages), messages
+    assert any(p.path[:2] == ("clusters", 0) and "alarms" in p.path for p in loaded.problems
+               if p.severity == "error"), messages

@@ -22,6 +22,7 @@ class Loaded:
     catalogue: dict[str, catalogue.Definition] = field(default_factory=dict)
     presets: dict[str, presets.Preset] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    dashboard_problems: list[Problem] = field(default_factory=list)   # those of `problems` only dashboards have
 
     @property
     def ok(self) -> bool:
@@ -40,7 +41,11 @@ def default_path() -> str:
 
 
 def load(path: str | FilePath) -> Loaded:
-    """Each layer runs only when the one before it found no error, and reports all it finds."""
+    """Each layer runs only when the one before it found no error, and reports all it finds.
+
+    Dashboards come last and nothing else depends on them: their problems, kept apart in
+    `dashboard_problems` as well, stop no other check (sync.flow.validate runs the rest without them).
+    """
     source, problems = yamlfile.load(path)
     if problems:
         return Loaded(source, problems=problems)
@@ -50,8 +55,9 @@ def load(path: str | FilePath) -> Loaded:
     found, problems = catalogue.load(catalogue.directories(path))
     alarms, more = catalogue.load(catalogue.directories(path, presets.FOLDER), presets.read_one)
     boards, most = templates.load(templates.directories(path))
-    problems += more + most + references.check(model, source, found) + dashboard_checks.check(model, source, boards)
+    boarding = most + dashboard_checks.check(model, source, boards)
+    problems += more + references.check(model, source, found) + boarding
     filtered = references.resolve(model, found)
     problems += alarm_uses.check(model, filtered, source, alarms)
     config = dashboard_checks.resolve(alarm_uses.resolve(filtered, alarms), boards)
-    return Loaded(source, config, found, alarms, problems)
+    return Loaded(source, config, found, alarms, problems, boarding)

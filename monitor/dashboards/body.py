@@ -6,7 +6,8 @@ a `widgets` array of 0-500 widgets; `type` one of metric, text, log, alarm, expl
 `width` 1-24, `height` 1-1000 on a 24-column grid; a metric widget needs `region`, and its
 `period` is a multiple of 60; an `id` (of a metric or an expression) starts with a lower-case
 letter; at most 500 metrics in a widget and 2,500 in a dashboard; an alarm widget lists 1-100
-alarm ARNs. Logs Insights queries a widget's `SOURCE` log groups, at most 50
+alarm ARNs. An alarm annotation ("Dashboard Widget Object: Annotation Properties") holds 0-1 alarm
+ARNs, and a widget with one has no `metrics` array and no horizontal or vertical annotation. Logs Insights queries a widget's `SOURCE` log groups, at most 50
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
 """
 
@@ -67,6 +68,13 @@ def _metric(properties: dict) -> list[str]:
         found.append(f"properties.metrics: {len(metrics)} metrics; CloudWatch allows at most {MAX_WIDGET_METRICS} "
                      "in a widget")
     found += _period("properties.period", properties.get("period"))
+    annotations = properties.get("annotations") or {}
+    alarms = annotations.get("alarms") or []
+    if len(alarms) > 1:
+        found.append(f"properties.annotations.alarms: {len(alarms)} alarms; a metric widget has at most one")
+    if alarms and (metrics or annotations.get("horizontal") or annotations.get("vertical")):
+        found.append("properties.annotations.alarms: a widget with an alarm annotation has no metrics and no "
+                     "other annotation")
     for n, row in enumerate(metrics):
         options = next((cell for cell in row if isinstance(cell, dict)), {}) if isinstance(row, list) else {}
         found += _period(f"properties.metrics[{n}].period", options.get("period"))

@@ -4,7 +4,9 @@ A dashboard name cannot hold `/` (PutDashboard: "valid characters are A-Z, a-z, 
 "_"", https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html), and
 cluster names hold `-` and `_`, so `<prefix>-<name>` cannot say which cluster owns it. The
 header's last line says it: our prefix, the home Region (dashboards are global, clusters are
-not) and the clusters the dashboard shows. Pure.
+not), the clusters the dashboard shows and the dashboard's own name. The name is what tells our
+dashboard from a copy of it: the console's "Save as" copies the body, header and all, under a new
+name, and a copy is the user's own, never ours to change or delete. Pure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from monitor.sync.ownership import ECS_NAME
 
 SEPARATOR = "-"
-RECORD = re.compile(r"`ecs-monitor owner: prefix=(\S+) region=(\S+) clusters=(\S+)`\s*\Z")
+RECORD = re.compile(r"`ecs-monitor owner: prefix=(\S+) region=(\S+) clusters=(\S+?)(?: name=(\S+))?`\s*\Z")
+NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")   # PutDashboard DashboardName
 HEADER_HEIGHT = 2
 
 
@@ -24,6 +27,7 @@ class Owner:
     prefix: str
     region: str
     clusters: tuple[str, ...]
+    name: str | None = None   # the dashboard's own name; None in a record written before it was kept
 
 
 def dashboard_name(prefix: str, name: str) -> str:
@@ -36,7 +40,8 @@ def header(owner: Owner, template: str) -> dict:
     markdown = (f"## Managed by ecs-monitor\n"
                 f"Generated from the `{template}` template by `monitor apply`. Changes made here in the console are "
                 f"overwritten by the next apply: change the config instead.\n\n"
-                f"`ecs-monitor owner: prefix={owner.prefix} region={owner.region} clusters={','.join(owner.clusters)}`")
+                f"`ecs-monitor owner: prefix={owner.prefix} region={owner.region} clusters={','.join(owner.clusters)}"
+                f"{f' name={owner.name}' if owner.name else ''}`")
     return {"type": "text", "width": 24, "height": HEADER_HEIGHT, "properties": {"markdown": markdown}}
 
 
@@ -49,14 +54,35 @@ def read(body: object) -> Owner | None:
     if match is None:
         return None
     clusters = tuple(match.group(3).split(","))
-    return Owner(match.group(1), match.group(2), clusters) if all(map(ECS_NAME.fullmatch, clusters)) else None
+    return Owner(match.group(1), match.group(2), clusters, match.group(4)) \
+        if all(map(ECS_NAME.fullmatch, clusters)) else None
 
 
-def owns(prefix: str, region: str | None, clusters: frozenset[str] | set[str], found: Owner | None) -> bool:
-    """The ownership rule for dashboards: our prefix, our Region, and only clusters of this config.
+def shaped(prefix: str, name: str) -> bool:
+    """Whether `name` is one a config of this prefix makes: `<prefix>-<entry name>`."""
+    head = dashboard_name(prefix, "")
+    return name.startswith(head) and bool(NAME.fullmatch(name[len(head):])) and bool(NAME.fullmatch(name))
+
+
+def owns(prefix: str, region: str | None, clusters: frozenset[str] | set[str], found: Owner | None,
+         name: str) -> bool:
+    """The ownership rule for dashboards: our shape of name, a record of our prefix and Region, only
+    clusters of this config, and the record's name this dashboard's own.
 
     A dashboard that also shows a cluster this config does not name belongs to another config
-    (or to nobody we know): never changed or deleted.
+    (or to nobody we know), and one whose record names another dashboard is a copy of it (the
+    console's "Save as"): never changed or deleted.
     """
-    return (found is not None and found.prefix == prefix and found.region == region
+    return (found is not None and shaped(prefix, name) and found.name == name
+            and found.prefix == prefix and found.region == region
             and bool(found.clusters) and set(found.clusters) <= set(clusters))
+
+
+def whose(found: Owner | None, name: str) -> str | None:
+    """Why a dashboard with a record is not ours, for the message that leaves it alone; None without one."""
+    if found is None:
+        return None
+    if found.name is not None and found.name != name:
+        return f"its header records dashboard {found.name}, so it is a copy someone made of that one"
+    return f"its header records another config's (prefix {found.prefix}, Region {found.region}, " \
+           f"clusters {', '.join(found.clusters)})"

@@ -1,7 +1,8 @@
 """CloudWatch dashboards, generated from the dashboards/ templates; ours by the record in their header.
 
 Read: ListDashboards pages narrowed by `DashboardNamePrefix=<prefix>-`, then one GetDashboard per
-listed name, whose body's header record (monitor/dashboards/owner.py) says whether it is ours.
+listed name, whose body's header record (monitor/dashboards/owner.py) says whether it is ours: a
+record naming another dashboard marks a console copy of ours, which is the user's.
 A dashboard named like a desired one that is not ours is reported, never overwritten. Bodies are
 compared as parsed JSON: GetDashboard promises no whitespace.
 Apply: PutDashboard replaces the whole body ("If you update a dashboard, the entire contents are
@@ -14,6 +15,7 @@ go 100 names a DeleteDashboards call ("You can specify up to 100 dashboards to d
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import botocore.exceptions as bx
 
@@ -44,12 +46,19 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     """Every dashboard listed under our prefix, read once; ours only by its header's record."""
     clusters = frozenset(cluster.name for cluster in config.clusters)
     region = live.of(config).region
+    wanted = {owner.dashboard_name(config.prefix, entry.name) for entry in config.dashboards}
     for name in _listed(clients, config.prefix):
         spec = _body(clients, name, actual)
         if spec is None:
             continue
-        ours = owner.owns(config.prefix, region, clusters, owner.read(spec))
-        actual.add(Resource(KIND, name, spec, owned=ours, prunable=ours))
+        record = owner.read(spec)
+        ours = owner.owns(config.prefix, region, clusters, record, name)
+        # A record from before it named its dashboard: ours to rewrite only under a name this config
+        # makes (the put adds the name), never to delete, since a console copy carries it as well.
+        legacy = (not ours and record is not None and record.name is None and name in wanted
+                  and owner.owns(config.prefix, region, clusters, replace(record, name=name), name))
+        actual.add(Resource(KIND, name, spec, owned=ours or legacy, prunable=ours,
+                            note=None if ours or legacy else owner.whose(record, name)))
 
 
 def _listed(clients: Clients, prefix: str) -> list[str]:

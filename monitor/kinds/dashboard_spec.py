@@ -22,13 +22,14 @@ from monitor.config.model import Config, Dashboard, Item
 from monitor.config.walk import Place, containers
 from monitor.dashboards import owner, templates
 from monitor.dashboards.layout import NEWROW, layout
-from monitor.kinds import alarm as alarm_kind, alarm_spec
+from monitor.kinds import alarm as alarm_kind, alarm_spec, composite_alarm as composite_alarm_kind
 from monitor.kinds.filter_spec import metric_namespace
 
 LIMITED = {"cpu": ("CpuUtilized", "cpu", "CPU units"), "memory": ("MemoryUtilized", "memory", "MiB")}
 TITLES = {"cpu": "${container} CPU (CPU units)", "memory": "${container} memory (MiB)",
           "filters": "${container} log metrics", "alarms": "Alarms", "logs": "Latest errors",
           "metric": "Metrics", "text": None}
+ALARM_WIDTH = 4   # an alarm annotation's own widget, beside its metric's graph
 DEFAULT_QUERY = "fields @timestamp, @logStream, @message | sort @timestamp desc | limit 20"
 Widget = dict
 
@@ -40,7 +41,7 @@ class Context:
     config: Config
     facts: Facts
     dashboard: Dashboard
-    alarms: tuple[tuple[tuple, str], ...]   # (origin path, name) of every alarm the config makes
+    alarms: tuple[tuple[tuple, str, str | None], ...]   # (origin path, name, Region) of every alarm and composite
 
 
 def clusters(config: Config, dashboard: Dashboard) -> list[str]:
@@ -51,10 +52,11 @@ def clusters(config: Config, dashboard: Dashboard) -> list[str]:
 def body(config: Config, dashboard: Dashboard) -> dict:
     """The dashboard body: the owner's header, then the template's widgets, laid out on the grid."""
     found = live.of(config)
+    made = alarm_kind.desired(config) + composite_alarm_kind.desired(config)
     context = Context(config, found, dashboard,
-                      tuple((r.origin, r.id) for r in alarm_kind.desired(config)))
+                      tuple((r.origin, r.spec["AlarmName"], r.region) for r in sorted(made, key=lambda r: r.origin)))
     shown = clusters(config, dashboard)
-    record = owner.Owner(config.prefix, found.region, tuple(shown))
+    record = owner.Owner(config.prefix, found.region, tuple(shown), owner.dashboard_name(config.prefix, dashboard.name))
     places = [p for p in containers(config) if p.cluster.name in shown]
     names = {"dashboard": dashboard.name}
     tokens = [owner.header(record, dashboard.template or templates.DEFAULT), NEWROW]
@@ -69,8 +71,8 @@ def _items(context: Context, items: list[Item], places: list[Place], names: dict
             if item.widgets is not None:
                 yield NEWROW
                 yield from _items(context, item.widgets, scoped, scope_names)
-            elif (widget := _widget(context, item, scoped, scope_names)) is not None:
-                yield widget
+            else:
+                yield from _widget(context, item, scoped, scope_names)
 
 
 def _split(places: list[Place], each: str, names: dict) -> list[tuple[dict, list[Place]]]:
@@ -83,38 +85,52 @@ def _split(places: list[Place], each: str, names: dict) -> list[tuple[dict, list
     return [({**names, **dict(zip(templates.LEVELS[1:], key))}, group) for key, group in groups.items()]
 
 
-def _widget(context: Context, item: Item, places: list[Place], names: dict) -> Widget | None:
+def _widget(context: Context, item: Item, places: list[Place], names: dict) -> Iterator[Widget]:
+    """The widgets one template widget makes here: mostly one, a log widget a Region, or none."""
     title = templates.fill(item.title or TITLES[item.type] or "", names)
     size = {"width": item.width, "height": item.height}
     if item.type == "text":
-        return {"type": "text", **size, "properties": {"markdown": templates.fill(item.markdown, names)}}
+        yield {"type": "text", **size, "properties": {"markdown": templates.fill(item.markdown, names)}}
+        return
     if item.type == "alarms":
-        arns = [_arn(context.facts, name) for origin, name in context.alarms
+        arns = [_arn(context.facts, name, region) for origin, name, region in context.alarms
                 if any(origin[:len(p.path)] == p.path for p in places)]
-        return {"type": "alarm", **size, "properties": {"title": title, "alarms": arns,
-                                                        "sortBy": "stateUpdatedTimestamp"}} if arns else None
+        if arns:
+            yield {"type": "alarm", **size, "properties": {"title": title, "alarms": arns,
+                                                           "sortBy": "stateUpdatedTimestamp"}}
+        return
     if item.type == "logs":
-        return _logs(context, item, places, title, size)
+        yield from _logs(context, item, places, title, size)
+        return
     rows = _rows(context, item, places, names)
     if not rows:
-        return _missing(item, places[0], size) if item.type in LIMITED else None
-    return _metric(context, item, places, rows, title, size)
+        if item.type in LIMITED:
+            yield _missing(item, places[0], size)
+        return
+    yield _metric(context, item, places, rows, title, size)
+    yield from _alarm_graphs(context, places, rows, size)
 
 
-def _arn(facts: Facts, name: str) -> str:
-    """An alarm's ARN (CloudWatch, "Resource types defined by Amazon CloudWatch")."""
-    return f"arn:{facts.partition}:cloudwatch:{facts.region}:{facts.account}:alarm:{name}"
+def _arn(facts: Facts, name: str, region: str | None = None) -> str:
+    """An alarm's ARN, in the alarm's own Region (CloudWatch, "Resource types defined by Amazon
+    CloudWatch": arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName},
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html)."""
+    return f"arn:{facts.partition}:cloudwatch:{region or facts.region}:{facts.account}:alarm:{name}"
 
 
-def _logs(context: Context, item: Item, places: list[Place], title: str, size: dict) -> Widget | None:
-    """Logs Insights over the home Region's log groups in scope; groups elsewhere need a widget there."""
-    groups = sorted({p.container.log_group for p in places if p.container.log_group and not p.container.log_region})
-    if not groups:
-        return None
-    sources = " | ".join(f"SOURCE '{group}'" for group in groups)
+def _logs(context: Context, item: Item, places: list[Place], title: str, size: dict) -> Iterator[Widget]:
+    """Logs Insights over the log groups in scope: a widget a Region, as a log widget queries its own `region`."""
+    by_region: dict[str, set[str]] = {}
+    for place in places:
+        if place.container.log_group:
+            region = place.container.log_region or context.facts.region
+            by_region.setdefault(region, set()).add(place.container.log_group)
     query = templates.fill(item.query or DEFAULT_QUERY, {"dashboard": context.dashboard.name, **_names(places)})
-    return {"type": "log", **size, "properties": {"title": title, "region": context.facts.region,
-                                                  "query": f"{sources} | {query}", "view": "table"}}
+    for region, groups in sorted(by_region.items(), key=lambda pair: pair[0] != context.facts.region):
+        sources = " | ".join(f"SOURCE '{group}'" for group in sorted(groups))
+        named = title if region == context.facts.region else f"{title} ({region})"
+        yield {"type": "log", **size, "properties": {"title": named, "region": region,
+                                                     "query": f"{sources} | {query}", "view": "table"}}
 
 
 def _names(places: list[Place]) -> dict:
@@ -161,7 +177,7 @@ def _metric(context: Context, item: Item, places: list[Place], rows: list[list],
     stat = item.stat or ("Sum" if item.type == "filters" else "Average")
     properties = {"title": title, "view": "timeSeries", "stacked": False, "region": context.facts.region,
                   "metrics": rows, "stat": stat, "period": item.period or context.dashboard.period}
-    lines = _limits(context, item, places) + _thresholds(context, places, rows)
+    lines = _limits(context, item, places)
     if lines:
         properties["annotations"] = {"horizontal": lines}
     return {"type": "metric", **size, "properties": properties}
@@ -177,17 +193,22 @@ def _limits(context: Context, item: Item, places: list[Place]) -> list[dict]:
     return [{"label": limit.source, "value": limit.value}] if limit else []
 
 
-def _thresholds(context: Context, places: list[Place], rows: list[list]) -> list[dict]:
-    """The thresholds of the alarms in scope that watch one of the plotted metrics."""
+def _alarm_graphs(context: Context, places: list[Place], rows: list[list], size: dict) -> Iterator[Widget]:
+    """A small widget a plotted metric's alarm, holding only its alarm annotation: CloudWatch draws the
+    alarm's metric and its threshold from the alarm, so a changed threshold leaves the dashboard alone.
+    An alarm annotation takes no `metrics` and no other annotation, and one alarm a widget (see above)."""
     plotted = {_identity(row) for row in rows}
-    lines = []
+    made = {origin: (name, region) for origin, name, region in context.alarms}
     for place in places:
-        for alarm in (a for a in place.container.alarms if a.metric is not None):   # math and composites: no line
+        for number, alarm in enumerate(place.container.alarms):
+            if alarm.metric is None or place.path + ("alarms", number) not in made:   # math and composites
+                continue
             metric = alarm_spec.resolve(context.config, place, alarm)
-            if isinstance(metric, alarm_spec.Metric) and not isinstance(alarm.threshold, str) \
-                    and _identity(_row(metric)) in plotted:
-                lines.append({"label": f"alarm {alarm.name}", "value": alarm.threshold})
-    return lines
+            if isinstance(metric, alarm_spec.Metric) and _identity(_row(metric)) in plotted:
+                name, region = made[place.path + ("alarms", number)]
+                yield {"type": "metric", "width": ALARM_WIDTH, "height": size["height"],
+                       "properties": {"title": f"alarm {alarm.name}", "region": region or context.facts.region,
+                                      "annotations": {"alarms": [_arn(context.facts, name, region)]}}}
 
 
 def _identity(row: list) -> tuple:

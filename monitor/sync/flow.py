@@ -12,7 +12,7 @@ from monitor.config.model import Config
 from monitor.dashboards import checks as dashboard_checks
 from monitor.kinds import alarm_advice, alarm_checks, filter_checks
 from monitor.offline import alarm_logs
-from monitor.problems import Problem, placed
+from monitor.problems import Problem, errors, placed
 from monitor.sync.plan import Plan, duplicates, plan
 from monitor.sync.resources import Actual, Resource
 
@@ -20,9 +20,12 @@ from monitor.sync.resources import Actual, Resource
 def validate(path: str) -> Loaded:
     """The config's own problems, then what only the desired state shows: clashes and quotas."""
     loaded = load(path)
-    if loaded.ok:
-        wanted = kinds.desired(loaded.config)
-        found = offline_checks(loaded.config, wanted) + filter_checks.limits(wanted, Actual())
+    blocking = [p for p in errors(loaded.problems) if p not in loaded.dashboard_problems]
+    if loaded.config is not None and not blocking:
+        # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
+        config = loaded.config if loaded.ok else loaded.config.model_copy(update={"dashboards": []})
+        wanted = kinds.desired(config)
+        found = offline_checks(config, wanted) + filter_checks.limits(wanted, Actual())
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded

@@ -144,8 +144,9 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
     elif not live.owned and not resource.claim:
         result.unchanged += 1   # e.g. a log group Container Insights made: it serves as it is
     elif not live.owned:
-        result.findings.append(Problem(resource.origin, f"{resource.kind} {resource.id} exists but does not carry our "
-                                                "ownership marker; it is left alone", "error"))
+        why = live.note or "does not carry our ownership marker"
+        result.findings.append(Problem(resource.origin, f"{resource.kind} {resource.id} exists but {why}; "
+                                                        "it is left alone", "error"))
     elif live.spec != resource.spec:
         fields = tuple(changed_fields(live.spec, resource.spec))
         result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,

@@ -26,6 +26,7 @@ class Resource:
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
     region: str | None = None   # None: the home Region, the one the clients talk to
     rank: int = 0   # within its kind: made after those of lower rank, deleted before them
+    note: str | None = field(default=None, compare=False)   # not ours: whose it is instead, for the message
 
     @property
     def key(self) -> tuple[str, str]:
