@@ -20,7 +20,7 @@ import botocore.exceptions as bx
 from monitor import config as configs
 from monitor.aws.clients import Target, endpoint_problem
 from monitor.aws.connect import MissingExtra, connect
-from monitor.aws.errors import explain
+from monitor.aws.errors import UNREADABLE, explain
 from monitor.commands.arguments import dashed_pattern, parser
 from monitor.config.references import REGION
 from monitor.output import cost as costs
@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return _quiet_broken_pipe()
     except UserError as error:
         return _fail(str(error), error.code)
-    except (bx.BotoCoreError, bx.ClientError) as error:
-        return _fail(explain(error) or str(error))
+    except (bx.BotoCoreError, bx.ClientError, *UNREADABLE) as error:
+        endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
+        return _fail(explain(error, endpoint) or str(error))
     except OSError as error:   # a log file or config that cannot be read
         return _fail(f"cannot read {error.filename}: {error.strerror}")
     except MissingExtra as error:
@@ -165,8 +166,8 @@ def cmd_apply(args, destroy: bool = False) -> int:
         try:
             outcomes = apply(clients, result, report=_progress(args))
         except Interrupted as stopped:
-            raise UserError(f"interrupted: {len(stopped.done)} of {stopped.total} changes done; "
-                            f"run {args.command} again to finish", 130) from None
+            raise UserError(f"interrupted: {stopped}; run {args.command} again to finish "
+                            "(plan first to see what is left)", 130) from None
     if args.output == "json":
         show(args, result, loaded, outcomes)
     else:

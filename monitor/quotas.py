@@ -23,9 +23,10 @@ def model_max(service: str, shape: str) -> int:
     return int(_shapes(service)[shape]["max"])
 
 
-def units() -> tuple[str, ...]:
-    """CloudWatch's StandardUnit enum (botocore logs model, MetricTransformation.unit)."""
-    return tuple(_shapes("logs")["StandardUnit"]["enum"])
+def units(service: str = "logs") -> tuple[str, ...]:
+    """CloudWatch's StandardUnit enum: botocore's logs model (MetricTransformation.unit), or with
+    "cloudwatch" its cloudwatch model (PutMetricAlarm Unit)."""
+    return tuple(_shapes(service)["StandardUnit"]["enum"])
 
 
 # --- CloudWatch Logs, from botocore's logs model ------------------------------------------------

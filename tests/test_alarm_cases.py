@@ -62,3 +62,15 @@ def test_a_per_period_expectation_must_have_one_state_a_period(write_config, cap
     document = json.loads(capsys.readouterr().out)
     [case] = own(document)
     assert case["failures"] == ["expect has 1 states for 2 periods"] and case["series"] == [1, 2]
+
+
+def test_a_percentile_alarm_that_ignores_low_samples_holds_its_state_in_its_tests(write_config, capsys):
+    """EvaluateLowSampleCountPercentile `ignore`: a p99 over 5 samples does not change the state."""
+    text = config({"series": [50], "sample_counts": [5], "expect": "INSUFFICIENT_DATA"},
+                  {"series": [50], "sample_counts": [5000], "expect": "ALARM"})
+    text = text.replace("stat: Sum", "stat: p99\n        evaluate_low_sample_count_percentiles: ignore")
+    text = text.replace("evaluation_periods: 5", "evaluation_periods: 1").replace("datapoints_to_alarm: 3",
+                                                                                  "datapoints_to_alarm: 1")
+    path = write_config(text)
+    assert main(["test", "-c", str(path), "--output", "json"]) == 0, capsys.readouterr()
+    assert [c["passed"] for c in own(json.loads(capsys.readouterr().out))] == [True, True]

@@ -250,3 +250,57 @@ def test_an_alarm_on_a_filter_metric_published_in_another_region_acts_in_that_re
     loaded = validate(str(write_config(text)))
     assert [(p.path[-2:], p.message) for p in loaded.problems] == [(("actions", 0), (
         "'arn:aws:sns:us-east-1:123456789012:ops' is in us-east-1; an alarm in eu-west-1 can only act in eu-west-1"))]
+
+
+# --- Unit, EvaluateLowSampleCountPercentile and ActionsEnabled: accepted, sent, read back, managed ---
+
+SETTINGS = {**MEMORY, "unit": "Megabytes", "evaluate_low_sample_count_percentiles": "ignore",
+            "actions_enabled": False}
+
+
+def test_unit_low_sample_count_and_actions_enabled_are_sent_and_converge(aws, configure):
+    converge(configure(with_alarms(SETTINGS)))
+    found = described(NAME + "memory-high")
+    assert (found["Unit"], found["EvaluateLowSampleCountPercentile"], found["ActionsEnabled"]) == \
+        ("Megabytes", "ignore", False)
+
+
+def test_a_change_of_unit_low_sample_count_or_actions_enabled_is_one_update(aws, configure):
+    converge(configure(with_alarms(SETTINGS)))
+    changed = {**SETTINGS, "unit": "Bytes", "evaluate_low_sample_count_percentiles": "evaluate",
+               "actions_enabled": True}
+    [change] = plan_of(configure(with_alarms(changed))).changes
+    assert (change.action, sorted(change.fields)) == \
+        ("update", ["ActionsEnabled", "EvaluateLowSampleCountPercentile", "Unit"])
+
+
+@pytest.mark.parametrize("key, value", [("Unit", "Percent"), ("EvaluateLowSampleCountPercentile", "ignore")])
+def test_a_hand_added_unit_or_low_sample_setting_is_an_update_that_removes_it(aws, configure, key, value):
+    loaded = configure(with_alarms(MEMORY))
+    converge(loaded)
+    found = described(NAME + "memory-high")
+    params = alarm_spec.put_parameters(alarm_spec.to_spec(found, {}), with_tags=False)
+    boto3.client("cloudwatch", region_name=REGION).put_metric_alarm(**{**params, key: value})
+    [change] = plan_of(loaded).changes
+    assert (change.action, change.fields, change.before[key]) == ("update", (key,), value)
+    assert key not in change.after
+    converge(loaded)
+    assert key not in described(NAME + "memory-high")
+
+
+def test_to_spec_keeps_unit_and_low_sample_setting():
+    item = {"AlarmName": "a", "MetricName": "m", "Namespace": "n", "ExtendedStatistic": "p99", "Period": 60,
+            "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold",
+            "Unit": "Count", "EvaluateLowSampleCountPercentile": "ignore"}
+    spec = alarm_spec.to_spec(item, {})
+    assert (spec["Unit"], spec["EvaluateLowSampleCountPercentile"]) == ("Count", "ignore")
+
+
+@pytest.mark.parametrize("alarm, message", [
+    ({**MEMORY, "unit": "Furlongs"}, "'Furlongs' is not a CloudWatch unit"),
+    ({**MEMORY, "stat": "Average", "evaluate_low_sample_count_percentiles": "ignore"}, "only for an alarm on a percentile"),
+    ({**MEMORY, "evaluate_low_sample_count_percentiles": "sometimes"}, "evaluate"),
+])
+def test_a_bad_unit_or_low_sample_setting_is_refused(write_config, alarm, message):
+    loaded = validate(str(write_config(with_alarms(alarm))))
+    assert not loaded.ok and any(message in problem.message for problem in loaded.problems), loaded.problems

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import threading
 import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ import pytest
 from test_cli_e2e import Account, REGIONS, assert_no_traceback, remote, run, subprocess_env
 
 GROUPS, PER_GROUP = 4, 75   # 300 metric filters: apply takes a few seconds, long enough to interrupt
-DONE = re.compile(r"interrupted: (\d+) of (\d+) changes done; run apply again to finish")
+DONE = re.compile(r"interrupted: at least (\d+) of (\d+) changes done; the one in flight may have been applied "
+                  r"too; run apply again to finish \(plan first to see what is left\)")
 
 
 def bulk_config(groups: int = GROUPS, per_group: int = PER_GROUP) -> str:
@@ -116,3 +119,43 @@ def test_destroy_json_into_head(bulk):
     got, err = head(process, 1)
     assert got == ["{\n"]
     assert_quiet(process, got, err)
+
+
+# --- an endpoint that is no AWS API: a plain HTTP server answering 404 with an empty body ---
+
+
+class NotFound(BaseHTTPRequestHandler):
+    """What `python -m http.server` answers a POST to /: 404 (here with an empty body)."""
+
+    def do_POST(self):
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def not_aws():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_that_is_no_aws_api_is_a_clear_error(tmp_path, not_aws):
+    """A dashboard showing alarms makes plan read the account first (sts:GetCallerIdentity, a
+    query-protocol API): botocore cannot parse the empty 404 as XML (ResponseParserError)."""
+    config = tmp_path / "monitor.yaml"
+    config.write_text(bulk_config(1, 1).replace(
+        "filters:", "alarms: [{name: e, metric: Errors0, stat: Sum, comparison: '>', threshold: 1}]\n"
+                    "            filters:") + "dashboards: [{name: ops}]\n")
+    result = run("plan", "-c", str(config), "--endpoint-url", not_aws, "--region", "us-east-1")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert_no_traceback(result.stdout, result.stderr)
+    assert not_aws in result.stderr and "AWS API" in result.stderr, result.stderr

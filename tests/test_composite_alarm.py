@@ -243,3 +243,57 @@ def test_the_emulator_deletes_one_composite_a_call_as_aws_does(aws):
     with pytest.raises(botocore.exceptions.ClientError, match="at most one composite alarm"):
         cw.delete_alarms(AlarmNames=["c1", "c2"])
     cw.delete_alarms(AlarmNames=["c1"])
+
+
+# --- AT_LEAST, full names in quotes, and what is said about a misplaced operator ---
+
+def test_at_least_is_accepted_and_its_names_rewritten(configure):
+    """AT_LEAST(M, STATE, (names)), M a number or a percentage (CloudWatch User Guide, composite alarms)."""
+    loaded = configure(config(HIGH, CPU, {**BOTH, "alarm_rule": "AT_LEAST(2, ALARM, (errors-high, cpu-high))"}))
+    assert spec_of(loaded, "both")["AlarmRule"] == f'AT_LEAST(2, ALARM, ("{NAME}errors-high", "{NAME}cpu-high"))'
+    loaded = configure(config(HIGH, CPU, {**BOTH, "alarm_rule": 'AT_LEAST(50%, NOT_OK, ("errors-high", cpu-high))'}))
+    assert spec_of(loaded, "both")["AlarmRule"] == f'AT_LEAST(50%, NOT_OK, ("{NAME}errors-high", "{NAME}cpu-high"))'
+
+
+@pytest.mark.parametrize("rule, message", [
+    ("AT_LEAST(0, ALARM, (errors-high))", "a number above 0"),
+    ("AT_LEAST(2, BROKEN, (errors-high))", "second argument is a state"),
+    ("AT_LEAST(2, ALARM, errors-high)", "alarms go in parentheses"),
+    ("AT_LEAST(2, ALARM, (errors-high, nothing))", "no alarm 'nothing'"),
+])
+def test_a_wrong_at_least_is_refused_at_its_part(write_config, rule, message):
+    [problem] = rule_problems(write_config, [HIGH, {"name": "any", "alarm_rule": rule}])
+    assert message in problem, problem
+
+
+def test_an_operand_missing_after_and_is_said_so(write_config):
+    [problem] = rule_problems(write_config, [HIGH, {"name": "any", "alarm_rule": "ALARM(errors-high) AND OR TRUE"}])
+    assert "a condition is expected after AND" in problem and "capitals" not in problem, problem
+
+
+def test_a_quoted_full_name_is_sent_as_written_and_one_not_ours_is_a_warning(write_config):
+    from monitor.sync.flow import validate
+    other = "monitor/honban/other/ctr/x"
+    path = write_config(config(HIGH, {**BOTH, "alarm_rule": f'ALARM("{other}") OR ALARM(errors-high)'}))
+    loaded = validate(str(path))
+    assert loaded.ok, loaded.problems
+    [warning] = [p for p in loaded.problems if not p.is_error and p.path[-1] == "alarm_rule"]
+    assert other in warning.message and "no alarm of this config" in warning.message
+    [spec] = [r.spec for r in kinds.desired(loaded.config) if r.id == NAME + "both"]
+    assert spec["AlarmRule"] == f'ALARM("{other}") OR ALARM("{NAME}errors-high")'
+
+
+def test_another_containers_composite_named_in_full_is_made_first(configure):
+    """Its full name is one of this config's alarms: no warning, and the rank puts it before."""
+    text = document(cluster([
+        {**container(), "alarms": [HIGH, {"name": "inner", "alarm_rule": "ALARM(errors-high)"}]},
+        {**container(), "name": "side", "alarms": [{"name": "outer", "alarm_rule": f'ALARM("{NAME}inner")'}]}]))
+    loaded = configure(text)
+    assert not [p for p in loaded.problems if p.path and p.path[-1] == "alarm_rule"], loaded.problems
+    ranks = {r.id.rsplit("/", 1)[-1]: r.rank for r in kinds.desired(loaded.config) if r.kind == "composite_alarm"}
+    assert ranks == {"inner": 0, "outer": 1}
+
+
+def test_a_composite_takes_actions_enabled(configure):
+    """PutCompositeAlarm ActionsEnabled (CloudWatch API reference)."""
+    assert spec_of(configure(config(HIGH, CPU, {**BOTH, "actions_enabled": False})), "both")["ActionsEnabled"] is False

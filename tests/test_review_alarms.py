@@ -150,3 +150,25 @@ def test_where_a_metric_comes_from():
     assert labels == {"Panics": "filter panics", "ContainerMemoryUtilized": "performance metric MemoryUtilized",
                       "CpuUtilized": "Container Insights (ECS/ContainerInsights)", "CPUUtilization": "AWS namespace AWS/ECS",
                       "Things": "custom namespace Team/Other"}
+
+
+# --- an alarm that feeds a composite alarm with actions is heard through it ---
+
+PAGE = {"AlarmName": "page", "AlarmRule": 'ALARM("panics-high") OR ALARM(inner)', "AlarmActions": [OPS],
+        "OKActions": [], "InsufficientDataActions": [], "ActionsEnabled": True}
+INNER = {"AlarmName": "inner", "AlarmRule": "ALARM(arn:aws:cloudwatch:us-east-1:123456789012:alarm:cpu-high)",
+         "AlarmActions": [], "OKActions": [], "InsufficientDataActions": [], "ActionsEnabled": True}
+
+
+def no_action(*items: dict) -> list[str]:
+    rows = [row(item, KNOWN, "honban/web/app") for item in items]
+    return [f.subject for f in alarm_rules.check(rows, CONFIG) if f.code == "ALARM-ACTION-001"]
+
+
+def test_an_alarm_a_composite_with_actions_names_needs_no_action_of_its_own():
+    quiet = but(CLEAN, AlarmActions=[])
+    cpu = but(ECS_CPU, AlarmActions=[])
+    # panics-high directly, cpu-high by ARN through `inner`, whose own lack of actions is fine too
+    assert no_action(quiet, cpu, PAGE, INNER) == []
+    assert no_action(quiet, cpu, but(PAGE, AlarmActions=[]), INNER) == ["panics-high", "cpu-high", "page", "inner"]
+    assert no_action(quiet, cpu, but(PAGE, ActionsEnabled=False), INNER) == ["panics-high", "cpu-high", "inner"]

@@ -203,3 +203,31 @@ def test_the_readme_code_table_is_the_generated_one():
     shown = readme.split("<!-- codes:begin -->\n", 1)[1].split("\n<!-- codes:end -->", 1)[0]
     assert shown == codes.markdown_table()
     assert all(code.startswith("ALARM-") for code in codes.rules() if "ALARM" in code)
+
+
+COMPOSED = """version: 1
+clusters:
+  - name: honban
+    services:
+      - name: web
+        containers:
+          - name: app
+            log_group: /ecs/web
+            filters: [{name: panics, pattern: panic, metric: Panics}]
+            alarms:
+              - {name: panics-high, metric: Panics, stat: Sum, comparison: ">", threshold: 5,
+                 evaluation_periods: 5, datapoints_to_alarm: 3, treat_missing_data: notBreaching}
+              - name: page
+                alarm_rule: ALARM(panics-high)
+                actions: [arn:aws:sns:us-east-1:123456789012:ops]
+"""
+
+
+def test_an_alarm_feeding_a_composite_with_actions_is_not_said_to_have_no_action(write_config):
+    """Config mode: the composite notifies for it (CloudWatch User Guide, Composite alarms)."""
+    report = review.offline(load(write_config(COMPOSED)))
+    assert "ALARM-ACTION-001" not in {f.code for f in report.every_finding}
+    alone = review.offline(load(write_config(COMPOSED.replace("actions: [arn:aws:sns:us-east-1:123456789012:ops]",
+                                                              "description: no one"))))
+    assert {f.subject for f in alone.every_finding if f.code == "ALARM-ACTION-001"} == \
+        {"monitor/honban/web/app/panics-high", "monitor/honban/web/app/page"}

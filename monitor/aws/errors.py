@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import botocore.exceptions as bx
+from botocore.parsers import ResponseParserError
 
 from monitor.aws import retries
 
+# What botocore raises for an answer it cannot read as its protocol's (XML, JSON, CBOR): an empty
+# or HTML body from a server that is not an AWS API. It is no BotoCoreError, so it is named here.
+UNREADABLE = (ResponseParserError,)
 
-def explain(error: Exception) -> str | None:
-    """A one-line message naming what to fix, for the AWS errors a user can fix; else None."""
+
+def explain(error: Exception, endpoint: str | None = None) -> str | None:
+    """A one-line message naming what to fix, for the AWS errors a user can fix; else None.
+    `endpoint` is the --endpoint-url (or AWS_ENDPOINT_URL) in use, for errors that do not carry it."""
     if isinstance(error, (bx.NoCredentialsError, bx.PartialCredentialsError)):
         return "no AWS credentials found: set AWS_PROFILE or --profile, run `aws sso login`, or assume a role"
     if isinstance(error, bx.ProfileNotFound):
@@ -22,8 +28,19 @@ def explain(error: Exception) -> str | None:
     if isinstance(error, bx.EndpointConnectionError):
         return f"cannot reach {error.kwargs.get('endpoint_url')}: check --region (is it a real Region?) or --endpoint-url"
     if isinstance(error, bx.ClientError):
-        return _client_error(error)
+        return _client_error(error, endpoint)
+    if isinstance(error, UNREADABLE):
+        return _unreadable(endpoint)
     return None
+
+
+def _unreadable(endpoint: str | None) -> str:
+    """An answer that is not an AWS API's (an empty 404 from a plain web server, say): AWS APIs
+    answer in their protocol's format, errors included (AWS SDK error responses; e.g. the STS
+    API reference, Common Errors, https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html)."""
+    where = endpoint or "the AWS endpoint"
+    return (f"{where} answered with something that is not an AWS API response: is it an AWS API "
+            "(or an emulator)? check --endpoint-url / AWS_ENDPOINT_URL")
 
 
 def _silent(error: bx.ReadTimeoutError | bx.ConnectTimeoutError) -> str:
@@ -40,7 +57,7 @@ IDENTITY_CODES = {"UnrecognizedClientException", "InvalidClientTokenId", "Invali
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 
 
-def _client_error(error: bx.ClientError) -> str | None:
+def _client_error(error: bx.ClientError, endpoint: str | None = None) -> str | None:
     code = error.response.get("Error", {}).get("Code", "")
     operation = error.operation_name
     if code in CREDENTIAL_CODES:
@@ -53,6 +70,7 @@ def _client_error(error: bx.ClientError) -> str | None:
         return (f"access denied for {operation}: grant it to the role or user running monitor ({code}"
                 + (f": {said})" if said else ")"))
     if code.isdigit():   # botocore's code for an answer with no AWS error in it (an HTML page, say)
-        return (f"{operation} got HTTP {code} with no AWS error in the answer: is the endpoint an AWS API? "
+        where = f"the endpoint {endpoint}" if endpoint else "the endpoint"
+        return (f"{operation} got HTTP {code} with no AWS error in the answer: is {where} an AWS API? "
                 f"(an emulator may not implement {operation})")
     return None

@@ -63,6 +63,7 @@ class AlarmCase(Model):
 
     series: list[float | None] | None = None
     logs: str | None = None
+    sample_counts: list[float | None] | None = None   # each period's SampleCount: a percentile alarm that ignores low samples
     expect: AlarmState | list[AlarmState]
 
 
@@ -101,6 +102,11 @@ class Alarm(Model):
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
+    # PutMetricAlarm EvaluateLowSampleCountPercentile (`evaluate` | `ignore`), Unit (StandardUnit) and
+    # ActionsEnabled (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)
+    evaluate_low_sample_count_percentiles: Literal["evaluate", "ignore"] | None = None
+    unit: str | None = None
+    actions_enabled: StrictBool = True
     actions: list[str] = []
     ok_actions: list[str] = []
     insufficient_data_actions: list[str] = []

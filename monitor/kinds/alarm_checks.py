@@ -50,8 +50,9 @@ METRIC_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
 # lower-case letter that is not called like a function is an id (functions are METRICS, FILL, IF, ...).
 EXPRESSION_TOKEN = re.compile(r"""\s+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"""
                               r"""|(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P<call>\s*\()?|.""")
-SINGLE_KEYS = ("metric", "namespace", "dimensions", "stat", "period")   # an alarm on one metric
-COMPOSITE_KEYS = ("name", "alarm_rule", "description", "actions", "ok_actions", "insufficient_data_actions")
+SINGLE_KEYS = ("metric", "namespace", "dimensions", "stat", "period", "unit")   # an alarm on one metric
+COMPOSITE_KEYS = ("name", "alarm_rule", "description", "actions", "ok_actions", "insufficient_data_actions",
+                  "actions_enabled")
 QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period")
 # "Composite alarms can send Amazon SNS notifications ... but can't perform EC2 actions or Auto Scaling
 # actions" (CloudWatch User Guide, Using Amazon CloudWatch alarms,
@@ -59,7 +60,7 @@ QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period")
 # EC2 actions are arn:aws:automate:... and arn:aws:swf:...:action/actions/AWS_EC2...
 NOT_FOR_COMPOSITES = ("automate", "autoscaling", "swf")
 
-Found = tuple   # (key path, message) or (key path, message, 1-based offset into the value)
+Found = tuple   # (key path, message), or with a 1-based offset into the value, and then a severity
 
 
 def check(config: Config) -> list[Problem]:
@@ -73,7 +74,8 @@ def check(config: Config) -> list[Problem]:
         named = composite_spec.siblings(place)
         for number, alarm in enumerate(place.container.alarms):
             at = place.path + ("alarms", number)
-            found += [Problem(at + item[0], item[1], offset=item[2] if len(item) > 2 else None)
+            found += [Problem(at + item[0], item[1], offset=item[2] if len(item) > 2 else None,
+                              severity=item[3] if len(item) > 3 else "error")
                       for item in _alarm(config, place, alarm, named)]
             first = named[alarm.name]
             if first is not alarm and first.composite != alarm.composite:
@@ -87,10 +89,10 @@ def _alarm(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) 
     found = _name(config, place, alarm) + _actions(alarm, region) + _description(alarm)
     if alarm.composite:
         return found + _composite(config, place, alarm, named)
-    found += _required(alarm) + _m_of_n(alarm) + _threshold(place, alarm)
+    found += _required(alarm) + _m_of_n(alarm) + _threshold(place, alarm) + _low_samples(alarm)
     if alarm.metrics is not None:
         return found + _math(config, place, alarm)
-    return (found + _metric(config, place, alarm) + _statistic(alarm.stat, ("stat",))
+    return (found + _metric(config, place, alarm) + _unit(alarm) + _statistic(alarm.stat, ("stat",))
             + _period(alarm.period, ("period",)) + _window(alarm, alarm.period))
 
 
@@ -154,6 +156,33 @@ def _dimensions(dimensions: dict[str, str], at: Path) -> list[Found]:
             found.append((at + (name,), f"dimension value '{value}': 1-{quotas.ALARM_DIMENSION_VALUE} ASCII "
                                         "characters, not blank"))
     return found
+
+
+def _unit(alarm: Alarm) -> list[Found]:
+    """PutMetricAlarm Unit is one of CloudWatch's StandardUnit values (botocore cloudwatch model)."""
+    units = quotas.units("cloudwatch")
+    if alarm.unit is None or alarm.unit in units:
+        return []
+    return [(("unit",), f"'{alarm.unit}' is not a CloudWatch unit; allowed: {', '.join(units)}")]
+
+
+def _low_samples(alarm: Alarm) -> list[Found]:
+    """EvaluateLowSampleCountPercentile is "used only for alarms based on percentiles" (PutMetricAlarm,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html): the
+    alarm's `stat`, or that of the metric a metric-math alarm watches, is a percentile (p99, p99.9)."""
+    if alarm.evaluate_low_sample_count_percentiles is None:
+        return []
+    stat = alarm.stat
+    if alarm.metrics is not None:
+        watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
+        stat = watched.stat if watched is not None and watched.expression is None else None
+    try:
+        if stat is not None and percentile(stat) is not None:
+            return []
+    except AlarmError:
+        pass
+    return [(("evaluate_low_sample_count_percentiles",), "only for an alarm on a percentile (stat: p99, say): "
+                                                         "PutMetricAlarm uses it only for percentiles")]
 
 
 def _statistic(stat: str, at: Path) -> list[Found]:
@@ -347,13 +376,21 @@ def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alar
     if isinstance(parsed, RuleError):
         return found + [(("alarm_rule",), parsed.message, parsed.offset + 1)]
     known = ", ".join(name for name in named if name != alarm.name) or "none"
+    ours = composite_spec.full_names(config)
     for reference in parsed.references:
-        if reference.name == alarm.name:
+        if reference.name in (alarm.name, alarm_spec.alarm_name(config, place, alarm)):
             found.append((("alarm_rule",), "a composite alarm cannot name itself", reference.start + 1))
+        elif reference.name not in named and reference.quoted:
+            # A quoted name not of this container is sent as written (PutCompositeAlarm AlarmRule takes
+            # "either alarm names or ARNs"): another container's alarm by its full name is fine.
+            if reference.name not in ours:
+                found.append((("alarm_rule",), f"'{reference.name}' is no alarm of this config: it is sent as "
+                                               "written, and must exist in AWS in this alarm's Region",
+                              reference.start + 1, "warning"))
         elif reference.name not in named:
             found.append((("alarm_rule",), f"no alarm '{reference.name}' in container '{place.container.name}' "
                                            f"(its alarms: {known})", reference.start + 1))
-    if any(f[0] == ("alarm_rule",) for f in found):
+    if any(f[0] == ("alarm_rule",) and (len(f) < 4 or f[3] == "error") for f in found):
         return found
     return found + _rule_limits(config, place, alarm, named, parsed)
 
@@ -370,11 +407,12 @@ def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Al
     if parsed.elements > quotas.RULE_ELEMENTS:
         found.append((("alarm_rule",), f"it has {parsed.elements} elements (alarms, TRUE, FALSE, parentheses); AWS "
                                        f"allows at most {quotas.RULE_ELEMENTS}"))
-    full = alarm_rule.rewrite(parsed, lambda name: alarm_spec.alarm_name(config, place, named[name]))
+    full = alarm_rule.rewrite(parsed, lambda name: alarm_spec.alarm_name(config, place, named[name])
+                              if name in named else None)
     if len(full) > quotas.ALARM_RULE:
         found.append((("alarm_rule",), f"with the alarms' full names the rule is {len(full)} characters; AWS allows "
                                        f"at most {quotas.ALARM_RULE}"))
-    regions = {region for name in parsed.names
+    regions = {region for name in parsed.names if name in named
                for region in composite_spec.regions(config, place, name, named, frozenset({alarm.name}))}
     if len(regions) > 1:
         shown = " and ".join(sorted(region or config.region or "the config's Region" for region in regions))

@@ -18,6 +18,12 @@ shows as a change. Every query carries ReturnData: we always send it, true on on
 the rest, and a query read back without it has the default the API gives it, true
 (MetricDataQuery, ReturnData: "If you omit this, the default of true is used"). A query's
 dimensions are sorted, and [] when it has none, as the alarm's are.
+
+`Unit` (StandardUnit) and `EvaluateLowSampleCountPercentile` (`evaluate` | `ignore`) are sent only
+when the config sets them, and are managed keys: absent in the config means absent in AWS, so one
+added by hand shows as an update that removes it (PutMetricAlarm replaces the whole alarm, so the
+update does). ActionsEnabled is the config's `actions_enabled`, true by default (PutMetricAlarm:
+"The default is TRUE").
 """
 
 from __future__ import annotations
@@ -41,8 +47,9 @@ ACTION_KEYS = {"actions": "AlarmActions", "ok_actions": "OKActions",
                "insufficient_data_actions": "InsufficientDataActions"}
 # The PutMetricAlarm keys we manage: anything else DescribeAlarms returns is dropped before comparing.
 COMMON = ("AlarmName", "AlarmDescription", "ActionsEnabled", *ACTION_KEYS.values(), "EvaluationPeriods",
-          "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData")
-SINGLE = ("MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period")
+          "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData",
+          "EvaluateLowSampleCountPercentile")
+SINGLE = ("MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period", "Unit")
 MANAGED = COMMON + SINGLE + ("Metrics",)
 
 
@@ -222,13 +229,15 @@ def _query(query: MetricQuery, metric: Metric | None, returns: bool) -> dict:
 
 def _common(name: str, alarm: Alarm, tags: dict[str, str]) -> dict:
     """What every metric alarm sends, on one metric or on metric math."""
-    spec = {"AlarmName": name, "ActionsEnabled": True, "EvaluationPeriods": alarm.evaluation_periods,
+    spec = {"AlarmName": name, "ActionsEnabled": alarm.actions_enabled, "EvaluationPeriods": alarm.evaluation_periods,
             "DatapointsToAlarm": alarm.datapoints_to_alarm or alarm.evaluation_periods,
             "Threshold": float(alarm.threshold), "ComparisonOperator": COMPARISONS[alarm.comparison],
             "TreatMissingData": alarm.treat_missing_data, "Tags": dict(sorted(tags.items())),
             **{key: list(getattr(alarm, field)) for field, key in ACTION_KEYS.items()}}
     if alarm.description:
         spec["AlarmDescription"] = alarm.description
+    if alarm.evaluate_low_sample_count_percentiles is not None:
+        spec["EvaluateLowSampleCountPercentile"] = alarm.evaluate_low_sample_count_percentiles
     return spec
 
 
@@ -238,8 +247,11 @@ def _dimension_list(dimensions: tuple[tuple[str, str], ...]) -> list[dict[str, s
 
 def make_spec(name: str, metric: Metric, alarm: Alarm, tags: dict[str, str]) -> dict:
     """PutMetricAlarm's parameters (Tags as a mapping) in the normal form."""
-    return {**_common(name, alarm, tags), "MetricName": metric.name, "Namespace": metric.namespace,
+    spec = {**_common(name, alarm, tags), "MetricName": metric.name, "Namespace": metric.namespace,
             "Dimensions": _dimension_list(metric.dimensions), "Period": alarm.period, **statistic(alarm.stat)}
+    if alarm.unit is not None:
+        spec["Unit"] = alarm.unit
+    return spec
 
 
 def statistic(stat: str) -> dict[str, str]:

@@ -32,11 +32,12 @@ DELETE_LATE = True   # with the metric alarms, and before them (reverse kind ord
 
 def desired(config: Config) -> list[Resource]:
     found = []
+    ranked = composite_spec.config_ranks(config)
     for place in containers(config):
         for number, item in enumerate(place.container.alarms):
             if not item.composite:
                 continue
-            made = composite_spec.make(config, place, item, log_group.tags(config, place.cluster.name))
+            made = composite_spec.make(config, place, item, log_group.tags(config, place.cluster.name), ranked)
             if made is None:
                 continue
             spec, region, rank = made

@@ -12,7 +12,7 @@ actions [] and ActionsEnabled true when absent, as for metric alarms.
 from __future__ import annotations
 
 from monitor.config.model import Alarm, Config
-from monitor.config.walk import Place
+from monitor.config.walk import Place, containers
 from monitor.kinds import alarm_rule, alarm_spec
 from monitor.kinds.alarm_rule import Rule, RuleError
 from monitor.kinds.alarm_spec import ACTION_KEYS, Metric
@@ -27,6 +27,20 @@ def siblings(place: Place) -> dict[str, Alarm]:
     for alarm in place.container.alarms:
         found.setdefault(alarm.name, alarm)
     return found
+
+
+def full_names(config: Config) -> dict[str, tuple[Place, Alarm]]:
+    """Every alarm of the config by its full name (`<prefix>/<cluster>/<service>/<container>/<alarm>`)."""
+    found: dict[str, tuple[Place, Alarm]] = {}
+    for place in containers(config):
+        for name, alarm in siblings(place).items():
+            found.setdefault(alarm_spec.alarm_name(config, place, alarm), (place, alarm))
+    return found
+
+
+def foreign(parsed: Rule, named: dict[str, Alarm]) -> list[str]:
+    """The names a rule gives in quotes that are no short name of the container: sent as written."""
+    return [reference.name for reference in parsed.references if reference.quoted and reference.name not in named]
 
 
 def rule(alarm: Alarm) -> Rule | RuleError:
@@ -93,29 +107,50 @@ def ranks(edges: dict[str, list[str]]) -> dict[str, int]:
     return found
 
 
-def make(config: Config, place: Place, alarm: Alarm, tags: dict[str, str]) -> tuple[dict, str | None, int] | None:
-    """The spec, Region and rank of a composite alarm, or None when validation has a reason to refuse it."""
+def make(config: Config, place: Place, alarm: Alarm, tags: dict[str, str],
+         ranked: dict[str, int] | None = None) -> tuple[dict, str | None, int] | None:
+    """The spec, Region and rank of a composite alarm, or None when validation has a reason to refuse it;
+    `ranked` is config_ranks(config), computed once by the caller that makes many."""
     named = siblings(place)
     parsed = rule(alarm)
     if named[alarm.name] is not alarm or isinstance(parsed, RuleError):
         return None
-    if any(name not in named or name == alarm.name for name in parsed.names):
+    outside = set(foreign(parsed, named))
+    own = alarm_spec.alarm_name(config, place, alarm)
+    if any((name not in named and name not in outside) or name in (alarm.name, own) for name in parsed.names):
         return None
     if cycle(alarm.name, named) is not None:
         return None
     where = regions(config, place, alarm.name, named)
     if len(where) != 1:
         return None
-    full = {name: alarm_spec.alarm_name(config, place, named[name]) for name in parsed.names}
-    spec = {"AlarmName": alarm_spec.alarm_name(config, place, alarm),
-            "AlarmRule": alarm_rule.rewrite(parsed, full.__getitem__), "ActionsEnabled": True,
+    full = {name: alarm_spec.alarm_name(config, place, named[name]) for name in parsed.names if name in named}
+    spec = {"AlarmName": own, "AlarmRule": alarm_rule.rewrite(parsed, full.get),
+            "ActionsEnabled": alarm.actions_enabled,
             **{key: list(getattr(alarm, field)) for field, key in ACTION_KEYS.items()},
             "Tags": dict(sorted(tags.items()))}
     if alarm.description:
         spec["AlarmDescription"] = alarm.description
-    composites = {name: [child for child in children(item, named) if named[child].composite]
-                  for name, item in named.items() if item.composite}
-    return spec, next(iter(where)), ranks(composites)[alarm.name]
+    return spec, next(iter(where)), (config_ranks(config) if ranked is None else ranked)[own]
+
+
+def config_ranks(config: Config) -> dict[str, int]:
+    """Each composite alarm's rank by full name, over the whole config: a rule may name another
+    container's composite alarm by its quoted full name, which must then be made first."""
+    everything = full_names(config)
+    edges: dict[str, list[str]] = {}
+    for full, (place, alarm) in everything.items():
+        if not alarm.composite:
+            continue
+        named = siblings(place)
+        parsed = rule(alarm)
+        if isinstance(parsed, RuleError):
+            edges[full] = []
+            continue
+        inside = [alarm_spec.alarm_name(config, place, named[name]) for name in children(alarm, named)]
+        outside = [name for name in foreign(parsed, named) if name in everything]
+        edges[full] = [name for name in inside + outside if everything[name][1].composite]
+    return ranks(edges)
 
 
 def to_spec(item: dict, tags: dict[str, str]) -> dict:

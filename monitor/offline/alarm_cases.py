@@ -97,7 +97,7 @@ def judge(alarm: Alarm, case: AlarmCase, series: Series) -> tuple[str, ...]:
     if isinstance(case.expect, list) and len(case.expect) != len(series):
         return (f"expect has {len(case.expect)} states for {len(series)} periods",)
     try:
-        states = [str(state) for state in evaluate(series, _definition(alarm))]
+        states = [str(state) for state in evaluate(series, _definition(alarm), case.sample_counts)]
     except AlarmError as error:
         return (f"the alarm cannot be evaluated: {error}",)
     expected = case.expect if isinstance(case.expect, list) else [case.expect]
@@ -109,7 +109,11 @@ def judge(alarm: Alarm, case: AlarmCase, series: Series) -> tuple[str, ...]:
 
 def _definition(alarm: Alarm) -> dict:
     """The alarm in the evaluator's terms (Alarm.from_mapping). A metric-math alarm's series is the
-    values of the query it watches: the statistic (a percentile's rules) is that query's, if a metric."""
+    values of the query it watches: the statistic (a percentile's rules) is that query's, if a metric.
+    EvaluateLowSampleCountPercentile `ignore` holds the state over a period with too few samples for
+    its percentile (PutMetricAlarm; CloudWatch User Guide, "Percentile-based alarms and low data
+    samples", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#percentiles-with-low-samples),
+    so such a case gives each period's `sample_counts`."""
     statistic, namespace = alarm.stat, alarm.namespace
     if alarm.metrics is not None:
         watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
@@ -117,4 +121,5 @@ def _definition(alarm: Alarm) -> dict:
         statistic, namespace = (watched.stat, watched.namespace) if metric else (None, None)
     return {"comparison": alarm.comparison, "threshold": alarm.threshold,
             "evaluation_periods": alarm.evaluation_periods, "datapoints_to_alarm": alarm.datapoints_to_alarm,
-            "treat_missing_data": alarm.treat_missing_data, "statistic": statistic, "namespace": namespace}
+            "treat_missing_data": alarm.treat_missing_data, "statistic": statistic, "namespace": namespace,
+            "evaluate_low_sample_count_percentile": alarm.evaluate_low_sample_count_percentiles or "evaluate"}

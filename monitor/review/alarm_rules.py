@@ -3,7 +3,11 @@
 Sources of the rules:
 - actions: PutMetricAlarm AlarmActions and ActionsEnabled
   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html);
-  AWS Config's `cloudwatch-alarm-action-check` checks the first as well;
+  AWS Config's `cloudwatch-alarm-action-check` checks the first as well. An alarm a composite alarm
+  with actions names (directly, or through other composites) needs none of its own: "configure the
+  actions you want to take only at the composite alarm level, and create the underlying monitored
+  alarms without actions" (CloudWatch User Guide, Composite alarms,
+  https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-combining.html);
 - thresholds no datapoint can cross, or every datapoint crosses: the metric's range (counts,
   bytes and CPU/memory figures are never negative; a `...Utilization` metric, or one in unit
   Percent, is a share of at most 100), and shares of a ceiling (monitor/review/shares.py);
@@ -24,6 +28,7 @@ from collections.abc import Callable
 
 from monitor.alarms import advice
 from monitor.config.model import Config
+from monitor.kinds import alarm_rule
 from monitor.kinds.alarm_spec import INSIGHTS
 from monitor.review.alarm_table import COMPOSITE_KIND, Row
 from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
@@ -64,8 +69,34 @@ ABOVE, BELOW = (">", ">="), ("<", "<=")
 
 def check(rows: list[Row], config: Config | None = None) -> list[Finding]:
     """Every finding of every rule over the rows; `config` tells which clusters have Container Insights off."""
-    found = [finding for row in rows for rule in EACH for finding in rule(row, config)]
+    told = notified(rows)
+    found = [finding for row in rows for rule in EACH for finding in rule(row, config)
+             if not (finding.code == NO_ACTION.code and row.name in told)]
     return found + duplicates(rows)
+
+
+def notified(rows: list[Row]) -> dict[str, str]:
+    """Alarm name -> the composite alarm with ALARM actions (enabled) whose rule names it, directly or
+    through composites that name it: such an alarm is heard through that composite."""
+    rules = {row.name: alarm_rule.names(row.item.get("AlarmRule", "")) for row in rows if row.kind == COMPOSITE_KIND}
+    found: dict[str, str] = {}
+    for row in rows:
+        if row.kind != COMPOSITE_KIND or not row.actions.get("alarm") or not row.actions_enabled:
+            continue
+        todo, seen = list(rules[row.name]), {row.name}
+        while todo:
+            name = _alarm_name(todo.pop())
+            if name in seen:
+                continue
+            seen.add(name)
+            found.setdefault(name, row.name)
+            todo += rules.get(name, [])
+    return found
+
+
+def _alarm_name(reference: str) -> str:
+    """A rule names an alarm by name or by ARN (arn:aws:cloudwatch:<region>:<account>:alarm:<name>)."""
+    return reference.split(":alarm:", 1)[1] if reference.startswith("arn:") and ":alarm:" in reference else reference
 
 
 def _finding(rule: Rule, row: Row, message: str, fix: str | None = None, key: str | None = None) -> Finding:

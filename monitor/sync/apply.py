@@ -7,16 +7,19 @@ from collections.abc import Callable, Iterator
 import botocore.exceptions as bx
 
 from monitor.aws.clients import Clients
-from monitor.aws.errors import explain
+from monitor.aws.errors import UNREADABLE, explain
 from monitor.kinds import BY_NAME
 from monitor.sync.plan import Change, Outcome, Plan
 
 
 class Interrupted(Exception):
-    """Ctrl-C during apply: what was done until then, so the user hears it."""
+    """Ctrl-C during apply: what was done until then, so the user hears it. Counted are the calls
+    that returned; the one in flight when Ctrl-C came may have reached AWS and been applied, so the
+    count is a floor, and said as one."""
 
     def __init__(self, done: list[Outcome], total: int):
-        super().__init__(f"{len(done)} of {total} changes done")
+        super().__init__(f"at least {len(done)} of {total} changes done; the one in flight may have been "
+                         "applied too")
         self.done = done
         self.total = total
 
@@ -71,6 +74,7 @@ def _run(clients: Clients, batch: list[Change], failed: set[tuple[str, str]]) ->
         detail = error.response.get("Error", {})
         message = explain(error) or f"{detail.get('Code')}: {detail.get('Message')}"
         return skipped + [Outcome(c, "error", message) for c in todo]
-    except bx.BotoCoreError as error:
-        return skipped + [Outcome(c, "error", explain(error) or str(error)) for c in todo]
+    except (bx.BotoCoreError, *UNREADABLE) as error:
+        endpoint = getattr(getattr(clients, "target", None), "endpoint_url", None)
+        return skipped + [Outcome(c, "error", explain(error, endpoint) or str(error)) for c in todo]
     return skipped + [Outcome(c, "ok", notes.get(c.id)) for c in todo]
