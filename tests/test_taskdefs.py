@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import json
 import boto3
 import botocore.exceptions as bx
 import pytest
@@ -364,3 +365,18 @@ def test_destroy_neither_reads_task_definitions_for_sizing_nor_stops_at_their_si
     counted = clients()
     destroyed = make_plan(loaded, counted, destroy=True)
     assert (destroyed.errors, counted.calls["DescribeTaskDefinition"]) == ([], 0)
+
+
+def test_validate_checks_the_task_definitions_beside_the_config(write_config, tmp_path, capsys):
+    """An invalid Fargate size in task-definitions/ fails validate at the service's task_definition line."""
+    from monitor.cli import main
+    folder = tmp_path / "task-definitions"
+    folder.mkdir()
+    (folder / "web.json").write_text(json.dumps({
+        "family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "4096",
+        "containerDefinitions": [{"name": "app", "image": "app", "memory": 512}]}))
+    path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
+                        "        task_definition: web\n        containers:\n          - name: app\n")
+    assert main(["validate", "-c", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "monitor.yaml:6:26: error: clusters[0].services[0].task_definition:" in out and "4096" in out

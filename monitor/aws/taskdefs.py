@@ -103,6 +103,17 @@ def _unreadable(reference: str, why: str, origin: Path, needed: bool) -> Problem
                    f"checked: {why}", "warning")
 
 
+def offline(config: Config, definitions: list[dict]) -> list[Problem]:
+    """The sizing problems of the task definitions given as files (RegisterTaskDefinition's input
+    shape, e.g. from task-definitions/ beside the config), each at the `task_definition` line of
+    every service naming its family: what `validate` can say before anything is registered.
+    """
+    by_family = {definition.get("family"): definition for definition in definitions}
+    return [problem for c, cluster in enumerate(config.clusters) for s, service in enumerate(cluster.services)
+            if service.task_definition and (found := by_family.get(service.task_definition.split(":")[0]))
+            for problem in _sizing(found, ("clusters", c, "services", s, "task_definition"), service)]
+
+
 def _sizing(definition: dict, origin: Path, service: Service) -> list[Problem]:
     """The task definition's sizing problems, at the line that named it; the config's containers are the main ones."""
     return [replace(p, path=origin) for p in sizing.problems(definition, [c.name for c in service.containers])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor import kinds
-from monitor.aws import account, taskdefs
+from monitor.aws import account, connect, taskdefs
 from monitor.aws.clients import Clients
 from monitor.config import Loaded, load
 from monitor.config.model import Config
@@ -27,8 +27,18 @@ def validate(path: str) -> Loaded:
         wanted = kinds.desired(config)
         found = offline_checks(config, wanted) + filter_checks.limits(wanted, Actual())
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
+        found += _task_definition_files(loaded, config)
         loaded.problems += [placed(p, loaded.source) for p in found]
     return loaded
+
+
+def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
+    """The sizing of the task definitions in task-definitions/ beside the config (an invalid Fargate
+    size, limits past the task's), so that validate says it before the plan reads them from AWS."""
+    try:
+        return taskdefs.offline(config, connect.task_definitions(loaded))
+    except ValueError as error:
+        return [Problem((), str(error), "error")]
 
 
 def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
