@@ -117,6 +117,14 @@ def test_1200_distinct_metrics_take_3_calls_and_duplicates_are_fetched_once(aws)
     assert len(found.replays) == 1202
 
 
+def test_alarms_on_the_same_series_share_one_query(aws):
+    alarms = [alarm_on(f"M{n}") for n in range(1000)] + [alarm_on("M0", name="copy", Threshold=9.0)]
+    made = clients()
+    found = live_history.history(made, alarms, now=NOW)
+    assert found.calls == 2   # 1,001 queries would take 3
+    assert {r.alarm for r in found.replays} >= {"M0", "copy"}
+
+
 def test_batches_never_split_a_math_group_and_hold_500_queries():
     math = live_metrics.Group(tuple({"Id": f"m{n}"} for n in range(3)), "m2", 60)
     single = live_metrics.Group(({"Id": "m"},), "m", 60)
