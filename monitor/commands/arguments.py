@@ -30,6 +30,7 @@ COMMAND_HELP = {
     "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
     "replay": "show what the config's filters would have published on captured log events",
     "demo": "a guided tour on the embedded emulator",
+    "review": "review the alarms (the config's, or with --deployed the account's), the service design and the cost",
 }
 COMMAND_FLAGS = {
     "validate": CONFIG + OUTPUT,
@@ -49,6 +50,14 @@ COMMAND_FLAGS = {
     "replay": CONFIG + OUTPUT + [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
                                  (("--log-group",), {"help": "replay only the filters on this log group"})],
     "demo": CONFIG + REGION,
+    "review": CONFIG + AWS + [
+        (("--output",), {"choices": ("text", "json", "markdown"), "default": "text"}),
+        (("--deployed",), {"action": "store_true",
+                           "help": "review every alarm of the live account, ours or not (read only)"}),
+        (("--fail-on",), {"choices": ("error", "warning"),
+                          "help": "exit 1 when a finding is this severe or worse (for CI)"}),
+        (("--task-definitions",), {"nargs": "+", "default": [], "metavar": "FILE",
+                                   "help": "task definition JSON files for the design checks (offline)"})],
 }
 
 
