@@ -49,7 +49,7 @@ def aws():
 
 def test_the_codes_are_distinct_and_well_formed():
     rules = catalogue(live.RULES)
-    assert sorted(rules) == [f"ALARM-LIVE-00{n}" for n in range(1, 9)] + [f"DRIFT-ALARM-00{n}" for n in range(1, 4)]
+    assert sorted(rules) == [f"ALARM-DRIFT-00{n}" for n in range(1, 4)] + [f"ALARM-LIVE-00{n}" for n in range(1, 9)]
 
 
 # --- firing history -------------------------------------------------------------------------------
@@ -274,8 +274,8 @@ def test_drift_changed_deleted_and_unowned(aws):
     assert result.deleted == [desired[1].id]
     assert result.unowned == ["hand-made-cpu", "hand-made-errors"]
     assert result.counts == {"changed": 1, "deleted": 1, "unowned": 2}
-    assert codes(result.findings) == {desired[0].id: "DRIFT-ALARM-001", desired[1].id: "DRIFT-ALARM-002",
-                                      "hand-made-cpu": "DRIFT-ALARM-003", "hand-made-errors": "DRIFT-ALARM-003"}
+    assert codes(result.findings) == {desired[0].id: "ALARM-DRIFT-001", desired[1].id: "ALARM-DRIFT-002",
+                                      "hand-made-cpu": "ALARM-DRIFT-003", "hand-made-errors": "ALARM-DRIFT-003"}
     assert result.findings[0].path == ("clusters", 0, "services", 0, "containers", 0, "alarms", 0)
 
 
@@ -300,7 +300,7 @@ def test_review_reads_only_and_returns_every_analysis(aws):
     made = clients()
     put_alarm(aws, "stray", AlarmActions=[f"arn:aws:sns:{REGION}:{ACCOUNT}:gone"])
     result = live.review(made, config(), now=datetime.now(timezone.utc))
-    assert {f.code for f in result.findings} == {"ALARM-LIVE-002", "ALARM-LIVE-007", "DRIFT-ALARM-002"}
+    assert {f.code for f in result.findings} == {"ALARM-LIVE-002", "ALARM-LIVE-007", "ALARM-DRIFT-002"}
     assert result.drift.counts["deleted"] == 3
     writes = [op for op in made.calls if op.startswith(("Put", "Delete", "Set", "Tag", "Untag", "Create"))]
     assert writes == []

@@ -24,11 +24,11 @@ from monitor.sync import ownership
 from monitor.sync.plan import plan
 from monitor.sync.resources import Actual, Resource
 
-CHANGED = Rule("DRIFT-ALARM-001", WARNING, "alarm changed by hand",
+CHANGED = Rule("ALARM-DRIFT-001", WARNING, "alarm changed by hand",
                "put the change in the config, or run `monitor apply` to undo it")
-DELETED = Rule("DRIFT-ALARM-002", WARNING, "alarm in the config is not deployed (deleted by hand, or never applied)",
+DELETED = Rule("ALARM-DRIFT-002", WARNING, "alarm in the config is not deployed (deleted by hand, or never applied)",
                "run `monitor apply` to make it again")
-UNOWNED = Rule("DRIFT-ALARM-003", INFO, "alarm on our metrics that ecs-monitor does not own",
+UNOWNED = Rule("ALARM-DRIFT-003", INFO, "alarm on our metrics that ecs-monitor does not own",
                "move it into the config, or leave it if another team owns it")
 RULES = (CHANGED, DELETED, UNOWNED)
 
