@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
@@ -18,7 +19,9 @@ from monitor.cli import main
 from monitor.commands import review
 from monitor.config import load
 from monitor.output import review as render
-from monitor.review import codes, deployed
+from monitor import kinds
+from monitor.kinds import alarm_spec
+from monitor.review import alarm_rules, codes, deployed
 from monitor.review.findings import WARNING, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +161,8 @@ def test_deployed_reviews_every_alarm_ours_or_not_with_read_calls_only(account):
     assert all(row.state and row.state_since for row in report.rows)
     found = {(f.subject, f.code) for f in report.findings}
     assert {("team-legacy-errors", "ALARM-ACTION-001"), ("team-legacy-errors", "ALARM-METRIC-001")} <= found
-    assert not any(s == "monitor/honban/awesome-app/awesome-app/http-5xx-high" for s, _ in found)
+    rule_codes = {rule.code for rule in alarm_rules.RULES}   # the live analyses have their say on it below
+    assert not any(s == "monitor/honban/awesome-app/awesome-app/http-5xx-high" and c in rule_codes for s, c in found)
     assert clients.calls["DescribeAlarms"] == 1
     assert [op for op in clients.calls if not op.startswith(("Describe", "Get", "List"))] == []
     validate(render.document(report))
@@ -170,6 +174,120 @@ def test_deployed_from_the_command_line(account, capsys):
                     "--output", "markdown", "--fail-on", "warning")
     assert code == 1
     assert "| State | For |" in out and "| unowned (ServiceName=legacy) |" in out
+
+
+DRIFTING = """
+version: 1
+region: eu-west-3
+clusters:
+  - name: drift
+    services:
+      - name: web
+        containers:
+          - name: app
+            log_group: /ecs/drift-web
+            filters:
+              - {name: panics, pattern: panic, metric: Panics}
+            alarms:
+              - {name: panics-high, metric: Panics, stat: Sum, comparison: ">", threshold: 5}
+              - {name: panics-any, metric: Panics, stat: Sum, comparison: ">", threshold: 0}
+              - {name: panics-many, metric: Panics, stat: Sum, comparison: ">", threshold: 50}
+"""
+HIGH, ANY, MANY = (f"monitor/drift/web/app/{name}" for name in ("panics-high", "panics-any", "panics-many"))
+HAND_MADE = "team-panics-watch"
+
+
+@pytest.fixture
+def drifted(emulator, write_config):
+    """The config's alarms as apply makes them, then changed by hand: a threshold put again (HIGH),
+    one deleted (ANY), one set to ALARM (MANY), and a hand-made alarm on our filter's metric."""
+    region, path = "eu-west-3", write_config(DRIFTING)
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=emulator.url, region_name=region, **FAKE)
+    specs = {r.spec["AlarmName"]: r.spec for r in kinds.desired(load(path).config) if "AlarmName" in r.spec}
+    for spec in specs.values():
+        cloudwatch.put_metric_alarm(**alarm_spec.put_parameters(spec, with_tags=True))
+    cloudwatch.put_metric_alarm(**{**alarm_spec.put_parameters(specs[HIGH], with_tags=False), "Threshold": 9.0})
+    cloudwatch.delete_alarms(AlarmNames=[ANY])
+    cloudwatch.set_alarm_state(AlarmName=MANY, StateValue="ALARM", StateReason="set by hand for the test")
+    cloudwatch.put_metric_alarm(AlarmName=HAND_MADE, MetricName="Panics", Namespace=specs[HIGH]["Namespace"],
+                                Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=1.0,
+                                ComparisonOperator="GreaterThanOrEqualToThreshold")
+    yield emulator.url, region, path, cloudwatch
+    cloudwatch.delete_alarms(AlarmNames=[HIGH, MANY, HAND_MADE])
+
+
+def _snapshot(cloudwatch) -> list[dict]:
+    return cloudwatch.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])["MetricAlarms"]
+
+
+def test_deployed_reports_drift_stuck_and_unowned_alarms_and_writes_nothing(drifted):
+    """The review's clock is set 8 days on (`now`): the emulator stamps SetAlarmState with the
+    current time and takes no other, so an alarm put in ALARM now has been there 8 days then."""
+    url, region, path, cloudwatch = drifted
+    before = _snapshot(cloudwatch)
+    clients = Clients(Target(region, endpoint_url=url))
+    later = datetime.now(timezone.utc) + timedelta(days=8)
+    report = review.live(load(path), clients, now=later)
+    found = {(f.code, f.subject) for f in report.findings}
+    assert {("ALARM-DRIFT-001", HIGH), ("ALARM-DRIFT-002", ANY), ("ALARM-DRIFT-003", HAND_MADE),
+            ("ALARM-LIVE-005", MANY)} <= found
+    assert report.drift.changed == {HIGH: ("Threshold",)}
+    assert report.drift.deleted == [ANY] and report.drift.unowned == [HAND_MADE]
+    assert {r.alarm for r in report.history.replays} == {HIGH, MANY, HAND_MADE}
+    assert all(r.firings == 0 for r in report.history.replays)   # the emulator has no data for them
+    assert report.analyses == ("stuck", "topics", "history", "drift")
+    assert clients.calls["DescribeAlarms"] == 1   # the analyses reuse the review's alarms
+    assert [op for op in clients.calls if not op.startswith(("Describe", "Get", "List"))] == []
+    assert _snapshot(cloudwatch) == before   # nothing written: same alarms, thresholds, states, timestamps
+    rows = {row.name: row for row in report.rows}
+    assert render.cells(rows[MANY], report)[-2:] == ["ALARM", "8d 0h"]   # live_states.age at the review's time
+    text = render.text(report)
+    assert f"changed by hand: {HIGH} (Threshold)" in text and f"deleted by hand (or never applied): {ANY}" in text
+    assert f"unowned on our metrics: {HAND_MADE}" in text and "silent (never fired): " in text
+    document = render.document(report)
+    validate(document)
+    assert document["drift"] == {"counts": {"changed": 1, "deleted": 1, "unowned": 1}, "changed": {HIGH: ["Threshold"]},
+                                 "deleted": [ANY], "unowned": [HAND_MADE]}
+    assert {a["name"]: a["firings"] for a in document["history"]["alarms"]} == {HIGH: 0, MANY: 0, HAND_MADE: 0}
+
+
+def test_deployed_drift_and_history_in_markdown_and_json_from_the_command_line(drifted, capsys):
+    url, region, path, _ = drifted
+    code, out = run(capsys, "-c", str(path), "--deployed", "--endpoint-url", url, "--region", region,
+                    "--output", "markdown")
+    assert code == 0
+    order = [out.index(s) for s in ("### Alarm findings", "### Firing history (14 days replayed",
+                                    "### Drift against the config", "### Service design")]
+    assert order == sorted(order)
+    assert f"- changed by hand: {HIGH} (Threshold)" in out and f"- unowned on our metrics: {HAND_MADE}" in out
+    code, out = run(capsys, "-c", str(path), "--deployed", "--endpoint-url", url, "--region", region, "--output", "json")
+    document = json.loads(out)
+    validate(document)
+    assert document["drift"]["deleted"] == [ANY] and document["history"]["days"] == 14
+
+
+def test_the_history_summary_names_the_noisiest_with_firings_and_time_in_alarm():
+    from monitor.review.live_history import History, Replay
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    replays = [Replay("noisy", start, 300, 4032, 4000, 12, 36), Replay("once", start, 60, 20160, 9, 1, 3),
+               *(Replay(f"quiet-{n}", start, 60, 20160, 20160) for n in range(7)),
+               Replay("anomaly", None, 0, skipped="an anomaly-detection alarm")]
+    lines = render.history_lines(History(replays, [], 1))
+    assert lines[0] == "noisiest: noisy fired 12 times, 3.0 h in ALARM; once fired 1 time, 0.1 h in ALARM"
+    assert lines[1].startswith("silent (never fired): quiet-0 (data in 20160/20160 periods); ")
+    assert lines[1].endswith("; and 2 more") and lines[2] == "not replayed: anomaly (an anomaly-detection alarm)"
+
+
+def test_offline_review_has_no_history_or_drift(capsys):
+    document = json.loads(run(capsys, "-c", EXAMPLE, "--output", "json")[1])
+    assert document["history"] is None and document["drift"] is None
+    with pytest.raises(jsonschema.ValidationError):
+        validate({**document, "drift": {"counts": {}, "changed": {}, "deleted": [], "unowned": [], "extra": 1}})
+
+
+def test_the_live_analyses_are_plugged_in_and_their_codes_catalogued():
+    assert [a.run.__name__ for a in deployed.ANALYSES] == ["stuck", "topics", "history", "drift"]
+    assert {f"ALARM-LIVE-00{n}" for n in range(1, 9)} | {f"ALARM-DRIFT-00{n}" for n in range(1, 4)} <= set(codes.rules())
 
 
 def test_describe_alarms_asks_both_types_100_a_page_and_follows_next_token():

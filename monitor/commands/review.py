@@ -19,6 +19,8 @@ from monitor.config import Loaded
 from monitor.cost import estimate, hints
 from monitor.offline import alarm_cases
 from monitor.review import collect, deployed, report, shares
+from monitor.review.live_drift import Drift
+from monitor.review.live_history import History
 from monitor.review.report import Report
 
 DEFAULT_REGION = "us-east-1"   # what the estimate prices when neither the config nor --region names one
@@ -46,12 +48,14 @@ def live(loaded: Loaded, clients: Clients, now: datetime | None = None) -> Repor
     metric, composite = deployed.read_alarms(clients)
     rows = report.live_rows(config, metric + composite, found, report.tests_by_alarm(alarm_cases.run(loaded)))
     context = deployed.Deployed(clients, loaded, metric, composite, rows, report.desired_alarms(resolved), when)
-    findings = report.alarm_findings(rows, config) + deployed.analyse(context)
+    results = deployed.run(context)
+    findings = report.alarm_findings(rows, config) + results.findings
     home = clients.region or config.region or DEFAULT_REGION
     cost = estimate.estimate(kinds.desired(resolved), home, hints.given(config, desired_counts(clients, config)))
     return Report(report.DEPLOYED, loaded.source.name, home, when, tuple(rows), tuple(findings),
                   tuple(collect.from_account(clients, config)), cost,
-                  analyses=tuple(a.run.__name__ for a in deployed.ANALYSES))
+                  analyses=tuple(a.run.__name__ for a in deployed.ANALYSES),
+                  history=results.summary(History), drift=results.summary(Drift))
 
 
 def _now() -> datetime:

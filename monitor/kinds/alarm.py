@@ -79,8 +79,8 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
                        if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
             composite += [item for item in page.get("CompositeAlarms", [])
                           if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
-        tags = _tags(here, config.prefix) if metric or composite else {}
-        for item in _ours_in_shape(metric, actual):
+        tags = tags_by_arn(here, config.prefix) if metric or composite else {}
+        for item in ours_in_shape(metric, actual):
             actual.add(Resource(KIND, regional(region, item["AlarmName"]),
                                 alarm_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
                                 handle=item["AlarmArn"], region=region))
@@ -99,7 +99,7 @@ def _add_composites(actual: Actual, items: list[dict], tags: dict[str, dict[str,
                             handle=item["AlarmArn"], region=region, rank=ranks[item["AlarmName"]]))
 
 
-def _ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
+def ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
     """Alarms named like ours but of a kind we never make (anomaly detection, with ThresholdMetricId
     and no Threshold; any other without a metric, metric math and a threshold) are someone's hand
     work: reported, never changed or deleted."""
@@ -111,7 +111,7 @@ def _ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
     return made
 
 
-def _tags(clients: Clients, prefix: str) -> dict[str, dict[str, str]]:
+def tags_by_arn(clients: Clients, prefix: str) -> dict[str, dict[str, str]]:
     """ARN -> tags of every alarm carrying our prefix tag, 100 a page."""
     paginator = clients.resourcegroupstaggingapi.get_paginator("get_resources")
     pages = paginator.paginate(ResourceTypeFilters=["cloudwatch:alarm"], ResourcesPerPage=TAGS_PAGE,

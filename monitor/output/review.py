@@ -6,12 +6,15 @@ The JSON document follows monitor/review/review.schema.json, which ships in the 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from monitor.output import cost as costs
 from monitor.problems import Source, placed, render as render_problem
 from monitor.review.alarm_table import Row
 from monitor.review.findings import SEVERITIES, Finding, ordered
+from monitor.review import live_history, live_states
+from monitor.review.live_drift import Drift
+from monitor.review.live_history import History
 from monitor.review.report import DEPLOYED, Report
 
 SCHEMA_VERSION = 1
@@ -19,6 +22,7 @@ COLUMNS = ("Alarm", "Container", "Metric", "Source", "Statistic", "Period", "M o
            "Missing data", "Actions", "Tests")
 LIVE_COLUMNS = ("State", "For")
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+LISTED = 5   # alarms named a line in the history and drift summaries; the rest are counted
 
 
 # --- the cells, shared by text and Markdown ---------------------------------------------------
@@ -29,7 +33,7 @@ def cells(row: Row, report: Report) -> list[str]:
              f"{row.period} s" if row.period else "-", row.m_of_n or "-", threshold(row), row.comparison or "-",
              row.treat_missing_data or "-", actions(row), tests(row)]
     if report.mode == DEPLOYED:
-        found += [row.state or "-", duration(row.state_since, report.generated)]
+        found += [row.state or "-", duration(in_state(row, report.generated))]
     return found
 
 
@@ -58,11 +62,16 @@ def tests(row: Row) -> str:
     return f"{passed}/{len(row.tests)} passed"
 
 
-def duration(since: datetime | None, now: datetime) -> str:
+def in_state(row: Row, now: datetime) -> timedelta | None:
+    """How long the alarm has been in its state (live_states.age of its DescribeAlarms item)."""
+    return live_states.age(row.item, now) if row.item else None
+
+
+def duration(held: timedelta | None) -> str:
     """`3d 4h`, `2h 5m`, `12m`: how long the alarm has been in its state."""
-    if since is None:
+    if held is None:
         return "-"
-    minutes = max(int((now - since).total_seconds() // 60), 0)
+    minutes = max(int(held.total_seconds() // 60), 0)
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     return f"{days}d {hours}h" if days else f"{hours}h {mins}m" if hours else f"{mins}m"
 
@@ -82,12 +91,70 @@ def _title(report: Report) -> str:
     return f"monitor review of {where} {report.source} ({report.region})"
 
 
+# --- the history and drift summaries, shared by text and Markdown --------------------------------
+
+def history_lines(history: History) -> list[str]:
+    """Noisiest (fired N times, time in ALARM), silent and unreplayed alarms, a line each kind."""
+    fired = [r for r in history.replays if r.firings]
+    silent = [r for r in history.replays if not r.skipped and not r.firings]
+    skipped = [r for r in history.replays if r.skipped]
+    lines = ["noisiest: " + _listed([f"{r.alarm} fired {r.firings} time{'s' if r.firings != 1 else ''}, "
+                                      f"{_hours(r.seconds_in_alarm)} in ALARM" for r in fired])] if fired else \
+        ["noisiest: none fired"]
+    if silent:
+        lines.append("silent (never fired): " + _listed(
+            [f"{r.alarm} ({'no data' if not r.datapoints else f'data in {r.datapoints}/{r.periods} periods'})"
+             for r in silent]))
+    if skipped:
+        lines.append("not replayed: " + _listed([f"{r.alarm} ({r.skipped})" for r in skipped]))
+    return lines
+
+
+def drift_lines(drift: Drift) -> list[str]:
+    """Changed by hand (with the fields), deleted by hand, unowned on our metrics; `no drift` when none."""
+    lines = []
+    if drift.changed:
+        lines.append("changed by hand: " + _listed([f"{name} ({', '.join(fields)})"
+                                                    for name, fields in sorted(drift.changed.items())]))
+    if drift.deleted:
+        lines.append("deleted by hand (or never applied): " + _listed(drift.deleted))
+    if drift.unowned:
+        lines.append("unowned on our metrics: " + _listed(drift.unowned))
+    return lines or ["no drift: the deployed alarms are the config's"]
+
+
+def _history_title(history: History) -> str:
+    return (f"Firing history ({live_history.DAYS} days replayed, {len(history.replays)} alarm(s), "
+            f"{history.calls} GetMetricData call(s))")
+
+
+def _listed(items: list[str]) -> str:
+    shown = "; ".join(items[:LISTED])
+    return shown + (f"; and {len(items) - LISTED} more" if len(items) > LISTED else "")
+
+
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:.1f} h"
+
+
+def _sections(report: Report) -> list[tuple[str, list[str]]]:
+    """(title, lines) of the live summaries the report has."""
+    found = []
+    if report.history is not None:
+        found.append((_history_title(report.history), history_lines(report.history)))
+    if report.drift is not None:
+        found.append(("Drift against the config", drift_lines(report.drift)))
+    return found
+
+
 # --- text --------------------------------------------------------------------------------------
 
 def text(report: Report, source: Source | None = None) -> str:
     """An aligned table, then each finding (at FILE:LINE:COL when it points into the config), then the cost."""
     lines = [_title(report), "", *_aligned([list(_columns(report))] + [cells(r, report) for r in report.rows]), ""]
     lines += ["Alarm findings:"] + ([_finding_text(f, source) for f in ordered(report.findings)] or ["  none"])
+    for title, said in _sections(report):
+        lines += ["", f"{title}:"] + [f"  {line}" for line in said]
     lines += ["", "Service design findings:"] + ([_finding_text(f, source) for f in ordered(report.design)]
                                                  or ["  none" if report.design_checked else "  not checked"])
     lines += [f"note: {note}" for note in report.notes]
@@ -114,6 +181,8 @@ def markdown(report: Report) -> str:
     lines = [f"## {_md(_title(report))}", "", f"**{_summary(report)}**", "", f"### Alarms ({len(report.rows)})", ""]
     lines += _md_table(list(_columns(report)), [cells(r, report) for r in report.rows]) if report.rows else ["No alarms."]
     lines += ["", "### Alarm findings", ""] + _md_findings(report.findings)
+    for title, said in _sections(report):
+        lines += ["", f"### {_md(title)}", ""] + [f"- {_md(line)}" for line in said]
     lines += ["", "### Service design", ""]
     lines += _md_findings(report.design) if report.design_checked else []
     lines += [f"> {_md(note)}" for note in report.notes]
@@ -160,11 +229,21 @@ def document(report: Report) -> dict:
             "findings": [f.to_dict() for f in ordered(report.findings)],
             "design": {"checked": report.design_checked, "findings": [f.to_dict() for f in ordered(report.design)]},
             "cost": costs.estimate_json(report.cost), "analyses": list(report.analyses), "notes": list(report.notes),
+            "history": None if report.history is None else history_json(report.history),
+            "drift": None if report.drift is None else report.drift.to_dict(),
             "summary": report.counts()}
 
 
+def history_json(history: History) -> dict:
+    """Every replayed alarm noisiest first, as fired N times and seconds in ALARM over the days."""
+    return {"days": live_history.DAYS, "get_metric_data_calls": history.calls,
+            "alarms": [{"name": r.alarm, "firings": r.firings, "seconds_in_alarm": r.seconds_in_alarm,
+                        "periods": r.periods, "datapoints": r.datapoints, "period": r.period or None,
+                        "skipped": r.skipped} for r in history.replays]}
+
+
 def alarm_json(row: Row, now: datetime) -> dict:
-    share = row.share
+    share, held = row.share, in_state(row, now)
     return {"name": row.name, "kind": row.kind, "container": row.container, "namespace": row.namespace,
             "metric": row.metric, "dimensions": row.dimensions,
             "source": {"kind": row.origin.kind, "label": row.origin.label},
@@ -174,7 +253,7 @@ def alarm_json(row: Row, now: datetime) -> dict:
             "comparison": row.comparison, "treat_missing_data": row.treat_missing_data,
             "actions": row.actions, "actions_enabled": row.actions_enabled, "state": row.state,
             "state_since": row.state_since.isoformat() if row.state_since else None,
-            "state_seconds": int((now - row.state_since).total_seconds()) if row.state_since else None,
+            "state_seconds": None if held is None else int(held.total_seconds()),
             "tests": [{"case": t.case, "passed": t.passed, "failures": list(t.failures)} for t in row.tests]}
 
 

@@ -14,6 +14,7 @@ alarm_table.py  one row per alarm, from PutMetricAlarm specs or DescribeAlarms i
 alarm_rules.py  the ALARM-* findings over the rows (pure)
 report.py    the Report value, and the rows of the config or of the account
 deployed.py  --deployed: every alarm of the Region (read only), and ANALYSES, the seam for live analyses
+live.py      the live analyses ANALYSES runs: stuck alarms, SNS topics, firing history, drift (live_*.py)
 codes.py     every finding code in one catalogue, and the README's table of them
 review.schema.json  the JSON Schema of `monitor review --output json` (shipped in the package)
 """

@@ -22,6 +22,8 @@ from monitor.problems import Path
 from monitor.review import alarm_rules, sources
 from monitor.review.alarm_table import Row, Case, row
 from monitor.review.findings import SEVERITIES, Finding, at_least, ordered
+from monitor.review.live_drift import Drift
+from monitor.review.live_history import History
 from monitor.review.shares import Share
 from monitor.sync import ownership
 from monitor.sync.resources import Resource
@@ -48,6 +50,8 @@ class Report:
     cost: Estimate
     design_checked: bool = True
     analyses: tuple[str, ...] = ()
+    history: History | None = None   # --deployed: the replayed days of each alarm
+    drift: Drift | None = None       # --deployed: the config's alarms against the deployed ones
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
