@@ -98,6 +98,9 @@ def steps(config: str, url: str) -> list[Step]:
              [], send_samples),
         Step("Read back, with GetMetricData and DescribeAlarms, the metric each alarm watches and the alarm's state.",
              [], watched),
+        Step("Serve them to Prometheus: one refresh of the exporter, printed as the exposition a scrape gets, "
+             "with the derived metrics of the config's `exporter:` section.",
+             ["exporter", *remote, "--once"]),
     ]
 
 

@@ -147,7 +147,8 @@ class Derived(Model):
     name: str
     expr: str
     help: str | None = None
-    default: float | None = None   # the value when an input is missing or a division by zero; else no sample
+    on_missing: float | None = None         # the value of a metric with no datapoint; else no sample
+    on_zero_division: float | None = None   # the value of x / 0; else no sample
 
 
 class Exporter(Model):

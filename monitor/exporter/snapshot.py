@@ -76,7 +76,7 @@ def build(readings: Sequence[Reading], limits: Mapping[Identity, Limits], rules:
             samples[query.family].append((query.labels, value * (1 if query.counter else naming.unit(query.unit).scale)))
     windows = _windows(readings)
     _add_limits(samples, helps, windows, limits)
-    _add_derived(samples, helps, windows, rules)
+    _add_derived(samples, helps, windows, rules, readings[0].window.period if readings else 60)
     families = tuple(_family(name, helps[name], found) for name, found in sorted(samples.items()))
     ends = [r.window.end for r in readings]
     return Snapshot(families, sum(len(v) for v in samples.values()), max(ends) if ends else None, counters)
@@ -142,17 +142,18 @@ def _identity(labels: Pairs) -> Identity | None:
     return Identity(given[naming.CLUSTER], given[naming.SERVICE], given[naming.CONTAINER])
 
 
-def _add_derived(samples, helps, windows, rules: Sequence[Rule]) -> None:
+def _add_derived(samples, helps, windows, rules: Sequence[Rule], period: int) -> None:
     """Each rule on every label set that produces all the metrics it names; a container sees its service's too."""
+    scopes = dict(_scopes(windows))
+    series: dict[str, dict[Pairs, float | None]] = defaultdict(dict)
+    for labels, known in scopes.items():
+        for name, values in known.items():
+            series[name][labels] = values[-1]
     for rule in rules:
         helps[rule.entry.name] = (rule.entry.help or f"Derived: {rule.entry.expr}", False)
-        for labels, known in _scopes(windows):
-            if not all(name in known for name in rule.compiled.names):
-                continue
-            value = derive.evaluate(rule.compiled, known.get)
-            value = rule.entry.default if value is None else value
-            if value is not None:
-                samples[rule.entry.name].append((labels, value))
+        label_sets = [labels for labels, known in scopes.items() if all(n in known for n in rule.compiled.names)]
+        options = derive.Options(rule.entry.on_missing, rule.entry.on_zero_division, period)
+        samples[rule.entry.name] += derive.evaluate_all(rule.compiled, series, label_sets, options).items()
 
 
 def _scopes(windows):
