@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.cloudwatch.models import Dimension
 from moto.logs.exceptions import InvalidParameterException as Invalid
 from moto.logs.exceptions import LimitExceededException, ResourceNotFoundException
 from moto.logs.metric_filters import MetricFilters
@@ -164,7 +165,15 @@ def install_fidelity_patches() -> None:
     response.describe_log_groups = _identified_groups(response.describe_log_groups)
     logmetrics.install()
     alarmstate.install()
+    Dimension.__lt__ = _dimension_order
     setattr(LogsBackend, _PATCHED, True)
+
+
+def _dimension_order(self: Dimension, other: Dimension) -> bool:
+    # Patch 8. A metric is identified by its dimensions whatever their order (CloudWatch User Guide,
+    # "Dimensions"); moto's GetMetricData compares sorted() lists, but its Dimension.__lt__ compares a
+    # value with a name, so the same dimensions given in another order matched nothing.
+    return (self.name or "", self.value or "") < (other.name or "", other.value or "")
 
 
 # --- PutMetricFilter: hooks MetricFilters.add_filter and LogsBackend.put_metric_filter ---

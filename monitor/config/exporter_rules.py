@@ -18,10 +18,11 @@ MAX_WINDOW = 1440   # periods a refresh reads: a day of minutes
 
 
 def parse_listen(text: str) -> tuple[str, int]:
-    """`host:port` (`[::1]:9108` for IPv6, `:9108` for every address); raises ValueError saying what is wanted."""
+    """`host:port` (`[::1]:9108` for IPv6, `:9108` for every address, port 0 for any free one);
+    raises ValueError saying what is wanted."""
     host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"'{text}' is not host:port with a port from 1 to 65535, e.g. 0.0.0.0:9108")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"'{text}' is not host:port with a port from 0 to 65535, e.g. 0.0.0.0:9108")
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
