@@ -57,6 +57,8 @@ def health_families(current: Current, now: float) -> list[Metric]:
         found.append(_gauge("data_age_seconds", "Seconds since the end of the newest complete period served.",
                             now - snapshot.data_until))
     found += [_counter("refreshes", "Refreshes, by result.", ("result",), health.refreshes.items()),
+              _counter("config_reloads", "Config reloads (SIGHUP or a changed file), by result; after an error "
+                       "the config loaded before keeps serving.", ("result",), current.reloads.items()),
               _counter("aws_api_calls", "AWS API calls made, by operation.", ("operation",), health.calls.items()),
               _counter("aws_api_errors", "Failed AWS API attempts (retries included), by operation and error code.",
                        ("operation", "code"), health.errors.items()),

@@ -47,6 +47,7 @@ class Reloader:
             plan = self.load(self.path)
         except Exception as error:   # noqa: BLE001 - a bad config must never stop the exporter
             log.error("config %s not reloaded, the old one keeps serving: %s", self.path, error)
+            self.refresher.replan(None)
             return False
         self.refresher.replan(plan)
         log.info("config %s reloaded: %d queries per refresh", self.path, len(plan.queries))

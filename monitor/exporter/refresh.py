@@ -59,6 +59,7 @@ class Current:
     snapshot: Snapshot = EMPTY
     health: Health = Health()
     queries: int = 0
+    reloads: Mapping[str, int] = field(default_factory=dict)   # "ok" / "error" -> count
 
 
 class Refresher:
@@ -96,13 +97,16 @@ class Refresher:
         health = replace(health, duration=time.monotonic() - started, requested=before.health.requested + requested,
                          refreshes={**health.refreshes, outcome: health.refreshes.get(outcome, 0) + 1},
                          calls=dict(self.clients.calls), errors=dict(self.clients.errors))
-        self.current = Current(snapshot, health, len(plan.queries))
+        self.current = replace(self.current, snapshot=snapshot, health=health, queries=len(plan.queries))
         return health.up
 
-    def replan(self, plan: Plan) -> None:
-        """A new config's plan, used from the next refresh on; the current snapshot stays until then."""
-        self.plan = plan
-        self.current = replace(self.current, queries=len(plan.queries))
+    def replan(self, plan: Plan | None) -> None:
+        """A new config's plan, used from the next refresh on (the snapshot stays until then); None: a
+        reload that failed, counted, the old plan kept."""
+        self.plan = plan or self.plan
+        outcome = "ok" if plan else "error"
+        reloads = {**self.current.reloads, outcome: self.current.reloads.get(outcome, 0) + 1}
+        self.current = replace(self.current, queries=len(self.plan.queries), reloads=reloads)
 
 
 def read(clients: Clients, plan: Plan, now: float) -> tuple[list[Reading], int]:
