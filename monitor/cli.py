@@ -130,14 +130,13 @@ def cmd_plan(args) -> int:
 
 
 def plan_cost(loaded, clients, result):
-    """The plan's cost delta and the whole config's estimate, with the task counts read from ECS."""
-    from monitor import kinds
+    """The plan's cost delta and the whole config's estimate (of what the plan was made for, `N%`
+    thresholds resolved), with the task counts read from ECS."""
     from monitor.aws.services import desired_counts
     from monitor.cost import estimate, hints
     home = clients.region or loaded.config.region or "us-east-1"
-    given = hints.Hints(known=hints.performance_combinations(loaded.config),
-                        services=hints.services(loaded.config, desired_counts(clients, loaded.config)))
-    return estimate.plan_delta(result, home, given), estimate.estimate(kinds.desired(loaded.config), home, given)
+    given = hints.given(loaded.config, desired_counts(clients, loaded.config))
+    return estimate.plan_delta(result, home, given), estimate.estimate(result.desired, home, given)
 
 
 def show(args, result, loaded, outcomes=None) -> None:
@@ -219,7 +218,6 @@ def cmd_demo(args) -> int:
             if code != OK:
                 print(f"Step {number} ended with exit code {code}; the tour stops here.")
                 return code
-        print("\n".join(["== A look at what was created", *demo.created(tour), ""]))
     print("The tour is over. Point the same commands at your account with --profile/--region.")
     return OK
 
@@ -343,6 +341,25 @@ def _serve(listen, clients, plan, load, path) -> int:
     return OK
 
 
+def cmd_review(args) -> int:
+    """The review's report; exit 1 with --fail-on when a finding is that severe, else 0."""
+    from monitor.commands import review
+    from monitor.output import review as report
+    from monitor.review.taskfiles import TaskFileError
+    loaded = load_valid(args, offline=not args.deployed)
+    if args.deployed:
+        with connect(target(args), loaded, args.local) as clients:
+            result = review.live(loaded, clients)
+    else:
+        try:
+            result = review.offline(loaded, args.task_definitions, target(args).region)
+        except TaskFileError as error:
+            raise UserError(str(error)) from None
+    shown = {"json": report.as_json, "markdown": report.markdown}.get(args.output)
+    print(shown(result) if shown else report.text(result, loaded.source))
+    return FAILED if args.fail_on and result.failing(args.fail_on) else OK
+
+
 COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply, "destroy": cmd_destroy,
             "test": cmd_test, "test-filter": cmd_test_filter, "replay": cmd_replay, "demo": cmd_demo,
-            "exporter": cmd_exporter}
+            "exporter": cmd_exporter, "review": cmd_review}

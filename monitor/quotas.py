@@ -61,5 +61,26 @@ ALARM_DESCRIPTION = model_max("cloudwatch", "AlarmDescription")  # 1024
 ALARM_ACTIONS = model_max("cloudwatch", "ResourceList")          # 5 per state (PutMetricAlarm AlarmActions)
 DESCRIBE_ALARMS_PAGE = model_max("cloudwatch", "MaxRecords")      # 100 a DescribeAlarms page
 DELETE_ALARMS = model_max("cloudwatch", "AlarmNames")             # 100 names a DeleteAlarms call
+METRIC_ID = model_max("cloudwatch", "MetricId")                   # 255, a MetricDataQuery's Id
+METRIC_EXPRESSION = model_max("cloudwatch", "MetricExpression")   # 2048, a MetricDataQuery's Expression
+ALARM_RULE = model_max("cloudwatch", "AlarmRule")                 # 10240, PutCompositeAlarm AlarmRule
+ALARM_DIMENSIONS = model_max("cloudwatch", "Dimensions")          # 30 dimensions a metric
+ALARM_DIMENSION_VALUE = model_max("cloudwatch", "DimensionValue")  # 1024
+# "A single PutMetricAlarm call can include up to 20 MetricDataQuery structures in the array. The 20
+# structures can include as many as 10 structures that contain a MetricStat parameter to retrieve a
+# metric, and as many as 10 structures that contain the Expression parameter" (MetricDataQuery, CloudWatch
+# API reference, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html);
+# "Alarms based on metric math expressions can reference a maximum of 10 metrics. This is a hard limit"
+# (CloudWatch User Guide, alarm limits, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html).
+ALARM_METRICS = 10
+ALARM_EXPRESSIONS = 10
+# "The AlarmRule can specify as many as 100 "children" alarms. The AlarmRule expression can have as
+# many as 500 elements. Elements are child alarms, TRUE or FALSE statements, and parentheses"
+# (PutCompositeAlarm, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
+RULE_CHILDREN = 100
+RULE_ELEMENTS = 500
+# "You can delete up to 100 alarms in one operation. However, this total can include no more than one
+# composite alarm" (DeleteAlarms, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html).
+DELETE_COMPOSITE_ALARMS = 1
 # GetResources: "ResourcesPerPage ... Default: 100" is also its most (Resource Groups Tagging API reference).
 TAGGED_RESOURCES_PAGE = 100

@@ -103,8 +103,9 @@ def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configu
         cw.put_metric_alarm(AlarmName=name, **other)
     reads = clients()
     result = make_plan(configure(with_alarms(*many, metrics=())), reads, destroy=True)
-    # Tags in bulk, never one call an alarm. moto also cuts GetResources pages at its TagsPerPage
-    # default of 100 tags (3 of ours an alarm), so it needs 3 pages where ResourcesPerPage=100 asks for 1.
+    # Tags in bulk, never one call an alarm. Bare moto (before the emulator's patches are installed in
+    # this process) cuts GetResources pages at a TagsPerPage default of 100 tags (3 of ours an alarm),
+    # so it needs 3 pages where ResourcesPerPage=100 asks for 1; the patched emulator needs 1.
     assert reads.calls["ListTagsForResource"] == 0 and 1 <= reads.calls["GetResources"] <= 3
     assert {c.action for c in alarm_changes(result)} == {"delete"} and len(alarm_changes(result)) == 100
     calls = clients()
@@ -121,7 +122,7 @@ def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     item = {"AlarmName": NAME + "a", "AlarmArn": arn + NAME + "a", "Threshold": 1, "EvaluationPeriods": 1,
             "MetricName": "M", "Namespace": "N", "Period": 60, "ComparisonOperator": "GreaterThanThreshold",
             "Statistic": "Sum"}
-    prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100}
+    prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100, "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]}
     alarms.add_response("describe_alarms", {"MetricAlarms": [item], "NextToken": "t"}, prefix)
     alarms.add_response("describe_alarms", {"MetricAlarms": [{**item, "AlarmName": NAME + "b",
                                                              "AlarmArn": arn + NAME + "b"}]},
@@ -203,14 +204,15 @@ def test_a_percent_threshold_without_a_known_limit_is_an_error_at_plan_time(aws,
 
 
 def test_an_alarm_named_like_ours_of_a_kind_we_never_make_is_reported_and_left_alone(aws, configure):
-    """Metric math or anomaly detection has no MetricName or Threshold: hand work, never ours to change."""
+    """Anomaly detection (ThresholdMetricId, no Threshold) is hand work, never ours to change."""
     cw = boto3.client("cloudwatch", region_name=REGION)
-    math = {"AlarmName": NAME + "by-hand", "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanThreshold",
-            "Threshold": 1.0, "Metrics": [{"Id": "e1", "Expression": "m1 * 2", "ReturnData": True},
-                                          {"Id": "m1", "ReturnData": False, "MetricStat": {
-                                              "Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"},
-                                              "Period": 60, "Stat": "Average"}}]}
-    cw.put_metric_alarm(**math)
+    band = {"AlarmName": NAME + "by-hand", "EvaluationPeriods": 1, "ThresholdMetricId": "ad1",
+            "ComparisonOperator": "GreaterThanUpperThreshold",
+            "Metrics": [{"Id": "ad1", "Expression": "ANOMALY_DETECTION_BAND(m1, 2)", "ReturnData": True},
+                        {"Id": "m1", "ReturnData": True, "MetricStat": {
+                            "Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"},
+                            "Period": 60, "Stat": "Average"}}]}
+    cw.put_metric_alarm(**band)
     loaded = configure(with_alarms(HIGH))
     result = plan_of(loaded, prune=True)
     assert [c.id for c in alarm_changes(result)] == [NAME + "errors-high"]
@@ -241,9 +243,10 @@ def test_an_alarm_on_any_namespace_cloudwatch_takes_is_accepted(configure):
     assert (resource.spec["Namespace"], resource.spec["Dimensions"]) == ("CWAgent", [{"Name": "host", "Value": "a"}])
 
 
-def test_an_alarm_on_a_filter_metric_published_in_another_region_is_refused(configure, write_config):
-    """A CloudWatch alarm sees only its own Region's metrics: one made at home would never fire."""
+def test_an_alarm_on_a_filter_metric_published_in_another_region_acts_in_that_region(configure, write_config):
+    """A CloudWatch alarm sees only its own Region's metrics, so it is made where the filter publishes;
+    its actions must be there too (test_alarm_math has the round trip)."""
     text = with_alarms(HIGH).replace("log_group: /ecs/honban/web", "log_group: /ecs/honban/web\n      log_region: eu-west-1")
     loaded = validate(str(write_config(text)))
-    assert not loaded.ok
-    assert any("is published in eu-west-1" in p.message and p.path[-1] == "metric" for p in loaded.problems)
+    assert [(p.path[-2:], p.message) for p in loaded.problems] == [(("actions", 0), (
+        "'arn:aws:sns:us-east-1:123456789012:ops' is in us-east-1; an alarm in eu-west-1 can only act in eu-west-1"))]

@@ -89,3 +89,14 @@ def test_a_sample_on_a_period_under_a_minute_is_refused_at_its_line(write_config
     assert main(["validate", "-c", path]) == 1
     assert ("monitor.yaml:24:17: error: clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
             "metric filters publish one datapoint a minute") in capsys.readouterr().out
+
+
+def test_a_missing_sample_is_a_warning_the_config_still_deploys_and_the_case_fails(write_config, tmp_path, capsys):
+    """A config copied without its samples still validates (it deploys as it is); only its case fails."""
+    path = configure(write_config, tmp_path, alarm("5xx", "Http5xx"))
+    (tmp_path / "sample.json").unlink()
+    assert main(["validate", "-c", path]) == 0
+    assert ("monitor.yaml:24:17: warning: clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
+            "no log sample at") in capsys.readouterr().out
+    assert main(["test", "-c", path]) == 1
+    assert "the log sample gives no series" in capsys.readouterr().out

@@ -24,6 +24,7 @@ from monitor.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
+TASK_DEFINITIONS = ROOT / "task-definitions"
 CATALOGUE = ROOT / "filters"
 FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 # Regions nobody else in the suite uses: eu-west-1 is test_emulator's, us-east-1 the default,
@@ -56,11 +57,14 @@ class Account:
         return boto3.client(service, endpoint_url=self.url, region_name=self.region, **FAKE)
 
     def seed(self, config: Path) -> None:
-        """The clusters and app log groups the config names, as a real account would have them."""
+        """The clusters, app log groups and task definitions the config names, as a real account
+        would have them (the task definitions from the repository's task-definitions/)."""
         doc = yaml.safe_load(config.read_text())
         ecs, logs = self.client("ecs"), self.client("logs")
         for cluster in doc["clusters"]:
             ecs.create_cluster(clusterName=cluster["name"])
+        for family in {s["task_definition"] for c in doc["clusters"] for s in c["services"] if "task_definition" in s}:
+            ecs.register_task_definition(**json.loads((TASK_DEFINITIONS / f"{family}.json").read_text()))
         for group in sorted({c["log_group"] for _, _, c in _containers(doc) if c.get("log_group")}):
             logs.create_log_group(logGroupName=group)
 
@@ -241,6 +245,23 @@ def test_example_applies_and_then_plans_no_changes(example, aws):
     assert "No changes" in again.stdout
 
 
+def test_the_examples_percent_thresholds_are_the_task_definitions_limits(example, aws, cli):
+    """80% of each container's memory limit, worked out from the task definition files by hand:
+    the hard limit (`memory`) where there is one, else the soft limit (`memoryReservation`)."""
+    apply_example(cli, aws, example)
+    alarms = {a["AlarmName"]: a for page in aws.client("cloudwatch").get_paginator("describe_alarms").paginate()
+              for a in page["MetricAlarms"]}
+    for family, service in (("awesome-app", "awesome-app"), ("worker", "worker")):
+        definition = json.loads((TASK_DEFINITIONS / f"{family}.json").read_text())
+        for container in definition["containerDefinitions"]:
+            limit = container.get("memory") or container["memoryReservation"]
+            alarm = alarms[f"monitor/honban/{service}/{container['name']}/memory-high"]
+            assert alarm["Threshold"] == pytest.approx(0.8 * limit)
+    [awesome] = json.loads((TASK_DEFINITIONS / "awesome-app.json").read_text())["containerDefinitions"][:1]
+    cpu = alarms["monitor/honban/awesome-app/awesome-app/cpu-high"]
+    assert cpu["Threshold"] == pytest.approx(0.9 * awesome["cpu"])   # the example overrides 80% with 90%
+
+
 def test_example_read_back_matches_the_config(example, aws, cli):
     apply_example(cli, aws, example)
     for group, wanted in expected_filters(example).items():
@@ -271,7 +292,7 @@ def test_example_performance_metrics_become_owned_filters(example, aws, cli):
 
 
 CHANGE_KEYS = {"kind", "id", "action", "before", "after"}
-KINDS = {"cluster_setting", "metric_filter", "alarm", "dashboard", "log_group"}
+KINDS = {"cluster_setting", "metric_filter", "alarm", "composite_alarm", "dashboard", "log_group"}
 
 
 def assert_plan_document(document: dict) -> None:
@@ -348,6 +369,8 @@ def test_a_changed_pattern_is_exactly_one_update(example, aws, cli):
 
 
 def test_a_removed_filter_is_deleted_only_with_prune(example, aws, cli):
+    # Without the dashboard, whose log-metrics widget would rightly change with the filter.
+    example.write_text(example.read_text().split("\ndashboards:")[0] + "\n")
     apply_example(cli, aws, example)
     edit(example, "              - use: fatal-signal ", "              # removed: fatal-signal ")
     fatal = filter_id(APP_GROUPS[2], FATAL)
@@ -385,7 +408,8 @@ def test_prune_follows_a_container_to_its_new_log_group(example, aws, cli):
     document = cli("plan", *remote(aws, example), "--prune", "--output", "json").json
     actions = {(c["id"], c["action"]) for c in document["changes"]}
     assert actions == {(filter_id(group, name), action) for name in moved
-                       for group, action in ((old, "delete"), (new, "create"))}
+                       for group, action in ((old, "delete"), (new, "create"))} | {
+        ("monitor-honban-overview", "update")}   # the dashboard's Logs Insights widget follows the group
     assert cli("apply", *remote(aws, example), "--prune", "--yes").code == 0
     assert aws.filters(old) == {}
     assert sorted(aws.filters(new)) == moved
@@ -455,16 +479,25 @@ def test_destroy_without_yes_and_no_terminal_deletes_nothing(example, aws, cli):
 
 
 def test_local_plans_against_a_self_contained_emulator(tmp_path):
+    """The embedded emulator registers the task definitions in task-definitions/ beside the config."""
     config = tmp_path / "monitor.yaml"
     shutil.copy(EXAMPLE, config)
+    shutil.copytree(TASK_DEFINITIONS, tmp_path / "task-definitions")
     env = subprocess_env(credentials=False)
     result = run("plan", "-c", str(config), "--local", "--detailed-exitcode", env=env)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"+ create metric_filter {filter_id(APP_GROUPS[2], FATAL)}" in result.stdout
+    assert "threshold 204.8 MiB = 80% of the 256 MiB hard limit (awesome-app:1)" in result.stdout
     assert_no_traceback(result.stderr)
     document = json.loads(run("plan", "-c", str(config), "--local", "--output", "json", env=env).stdout)
     assert_plan_document(document)
     assert document["summary"]["create"] > 0
+
+
+def demo_step(output: str, title: str) -> str:
+    """The output of the demo step whose title starts with `title`."""
+    [step] = [part for part in output.split("\n== Step ")[1:] if part.split(". ", 1)[1].startswith(title)]
+    return step
 
 
 def test_demo_runs_to_the_end(tmp_path):
@@ -478,12 +511,18 @@ def test_demo_runs_to_the_end(tmp_path):
     last_plan = result.stdout.rsplit("--detailed-exitcode", 1)[1]
     assert "No changes" in last_plan
     assert "alarm http-5xx-high, case 1: series: [0, 2, 9, 12, null, 30] -> ALARM" in result.stdout
-    sent = last_plan.split("== Step 8.")[0]
+    assert "awesome-app:1 (task cpu 1024, memory 2048 MiB)" in demo_step(result.stdout, "The task definitions")
+    assert "threshold 1228.8 MiB = 80% of the 1536 MiB soft limit (awesome-app:1)" in last_plan
+    sent = demo_step(result.stdout, "Send the bundled log samples")
     assert "/ecs/honban/awesome-app: 28 events of awesome-app-incident.log" in sent
-    watched = last_plan.split("== Step 8.")[1].split("monitor/honban/awesome-app/awesome-app/tasks-down")[0]
+    watched = demo_step(result.stdout, "Read back").split("monitor/honban/awesome-app/awesome-app/http-5xx-high")[1]
     series = watched.split("Http5xx Sum per 60s: ")[1].splitlines()[0]
     assert sum(float(point.split()[1]) > 5 for point in series.split(", ")) >= 3, series
-    assert "state ALARM: Threshold Crossed: 3 out of the last 5 datapoints [" in watched
+    assert watched.startswith(": ALARM") and "Threshold Crossed: 3 out of the last 5 datapoints [" in watched
+    last_step = result.stdout.rsplit("== Step ", 1)[1]   # the tour ends with the review of the example
+    assert last_step.splitlines()[1].startswith("$ monitor review -c ")
+    assert "ALARM-ACTION-001 monitor/honban/awesome-app/awesome-app/http-5xx-high" in last_step
+    assert "Monthly cost of what the config makes" in last_step
     assert "The tour is over" in result.stdout
 
 

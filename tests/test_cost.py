@@ -18,7 +18,10 @@ D = Decimal
 
 
 def alarm(name: str = "a", period: int = 60, **extra) -> Resource:
-    return Resource("alarm", name, {"AlarmName": name, "Period": period, **extra})
+    """An alarm's spec as the alarm kind makes it: Metrics keyed by query id (monitor/kinds/alarm_spec.py)."""
+    if "Metrics" in extra:
+        extra["Metrics"] = {query.pop("Id"): query for query in map(dict, extra["Metrics"])}
+    return Resource("alarm", name, {"AlarmName": name, "Period": period, "Tags": {}, **extra})
 
 
 def metric_filter(name: str = "f", dimensions: dict | None = None, region: str | None = None) -> Resource:

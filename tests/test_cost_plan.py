@@ -9,9 +9,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 
 from monitor import config as configs, kinds
 from monitor.cli import main
+from monitor.aws import thresholds
 from monitor.cost import hints as given
 from monitor.cost.estimate import estimate, plan_delta
 from monitor.output import cost as render
@@ -24,18 +26,21 @@ from test_cli_e2e import FAKE, REGIONS
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
-THREE_ALARMS = """
-            alarms:
-              - {name: errors-high, metric: LogErrors, stat: Sum, period: 60, comparison: ">", threshold: 5}
-              - {name: exceptions-high, metric: JavaExceptions, stat: Sum, period: 60, comparison: ">", threshold: 5}
-              - {name: oom, metric: OutOfMemory, stat: Sum, period: 300, comparison: ">", threshold: 0}
-"""
+THREE_ALARMS = [
+    {"name": "log-errors-over-5", "metric": "LogErrors", "stat": "Sum", "period": 60, "comparison": ">", "threshold": 5},
+    {"name": "exceptions-high", "metric": "JavaExceptions", "stat": "Sum", "period": 60, "comparison": ">",
+     "threshold": 5},
+    {"name": "oom", "metric": "OutOfMemory", "stat": "Sum", "period": 300, "comparison": ">", "threshold": 0},
+]
 
 
 def example_with_three_alarms(tmp_path: Path) -> Path:
-    """The example, whose last container (the worker) gets three alarms."""
+    """The example, whose worker container gets three alarms more."""
+    document = yaml.safe_load(EXAMPLE.read_text())
+    [worker] = [service for service in document["clusters"][0]["services"] if service["name"] == "worker"]
+    worker["containers"][0].setdefault("alarms", []).extend(THREE_ALARMS)
     path = tmp_path / "monitor.yaml"
-    path.write_text(EXAMPLE.read_text().rstrip("\n") + "\n" + THREE_ALARMS)
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path
 
 
@@ -49,8 +54,18 @@ def example_hints(config) -> given.Hints:
     return given.Hints(known=given.performance_combinations(config), services=given.services(config))
 
 
+def with_task_definitions(config):
+    """The example with its `N%` thresholds made numbers from task-definitions/, as plan does."""
+    definitions = {("clusters", 0, "services", number): json.loads((ROOT / "task-definitions" / f"{family}.json")
+                                                                     .read_text())
+                   for number, family in enumerate(("awesome-app", "worker"))}
+    resolved, notes = thresholds.resolve(config, definitions)
+    assert len(notes) == 4 and all(note.severity == "note" for note in notes), notes
+    return resolved
+
+
 def test_the_example_costs_what_the_table_says_by_hand():
-    """config.example.yaml in ap-northeast-1, nothing read from AWS.
+    """config.example.yaml in ap-northeast-1, its task definitions from task-definitions/, nothing read from AWS.
 
     Custom metrics, $0.30 each (first tier):
       awesome-app: Requests, Http5xx, Http4xx, RequestLatency, LogErrors, SlowRequests    6
@@ -59,22 +74,32 @@ def test_the_example_costs_what_the_table_says_by_hand():
       worker: LogErrors, JavaExceptions, OutOfMemory, FatalSignals                         4
       performance: ContainerCpuUtilized, ContainerMemoryUtilized x 3 containers            6
                                                                                    24 x 0.30 = 7.20
-    Alarms: http-5xx-high and tasks-down, both 60 s: 2 standard x 0.10                 = 0.20
+    Alarms, all 60 s, $0.10 an alarm metric:
+      on one metric: awesome-app http-5xx-high, memory-high, cpu-high, tasks-down, errors-high;
+        nginx memory-high; worker errors-high, out-of-memory-seen, memory-high            9
+      metric math: http-5xx-json-rate (Http5xx, Requests), tasks-below-desired
+        (RunningTaskCount, DesiredTaskCount), 2 metrics each                               4
+                                                                                   13 x 0.10 = 1.30
+    Composite: web-down, 1 x 0.50                                                       = 0.50
     Container Insights (enabled), 1 task a service assumed, 1,000-byte events:
       awesome-app 1 x (1 task + 2 container events) + worker 1 x (1 + 1) = 5 events a minute
       5 x 43,800 minutes x 1,000 bytes = 0.219 GB x 0.76 (Tokyo)                       = 0.16644
-    Total 7.56644; free tier: 10 metrics (3.00), 2 alarm metrics (0.20), 0.219 GB (0.16644) -> 4.20.
+    Dashboards: honban-overview, 1 x 3.00                                               = 3.00
+    Total 12.16644; free tier: 10 metrics (3.00), 10 alarm metrics (1.00), 0.219 GB (0.16644),
+    3 dashboards (3.00) -> 5.00.
     """
-    config = loaded(EXAMPLE)
+    config = with_task_definitions(loaded(EXAMPLE))
     result = estimate(kinds.desired(config), config.region, example_hints(config))
     assert {line.item: (line.count, line.monthly) for line in result.lines} == {
         "custom_metrics": (24, D("7.20")),
-        "alarm_standard": (2, D("0.20")),
+        "alarm_standard": (13, D("1.30")),
+        "alarm_composite": (1, D("0.50")),
         "insights_logs": (D("0.219"), D("0.16644")),
+        "dashboards": (1, D("3.00")),
     }
-    assert result.total == D("7.56644")
-    assert result.after_free_tier == D("4.20")
-    assert render.usd(result.total) == "$7.57"
+    assert result.total == D("12.16644")
+    assert result.after_free_tier == D("5.00")
+    assert render.usd(result.total) == "$12.17"
     assert not result.warnings
     assert any("http-5xx-by-status: 5 (assumed 5 values per dimension)" in text for text in result.assumptions)
 
@@ -90,7 +115,8 @@ def three_alarm_plan(tmp_path: Path):
 
 def test_a_plan_that_adds_three_alarms_costs_exactly_those_three(tmp_path):
     result, config = three_alarm_plan(tmp_path)
-    assert result.summary == {"create": 3, "update": 0, "delete": 0, "unchanged": result.summary["unchanged"]}
+    assert result.summary == {"create": 3, "update": 1, "delete": 0, "unchanged": result.summary["unchanged"]}
+    assert [c.kind for c in result.changes if c.action == "update"] == ["dashboard"]   # its alarm widget grows
     delta = plan_delta(result, config.region, example_hints(config))
     [line] = delta.lines
     assert (line.item, line.count, line.things, line.unit_price) == ("alarm_standard", 3, 3, D("0.10"))
@@ -136,7 +162,9 @@ def test_the_plan_document_gains_a_cost_key_and_keeps_its_contract(tmp_path):
         {"item": "alarm_standard", "what": "standard-resolution alarms", "region": "ap-northeast-1", "count": 3.0,
          "unit": "alarm metric", "unit_price_usd": 0.1, "monthly_usd": 0.3}]}
     assert cost["config"]["currency"] == "USD" and cost["config"]["period"] == "month"
-    assert cost["config"]["total_usd"] == pytest.approx(7.86644)   # the example's 7.56644 + 3 alarms
+    example = loaded(EXAMPLE)
+    before = estimate(kinds.desired(example), example.region, example_hints(example)).total   # `N%` alarms left out
+    assert cost["config"]["total_usd"] == pytest.approx(float(before + D("0.30")))   # the example + 3 alarms
     assert cost["config"]["prices"]["source"].startswith("https://aws.amazon.com/cloudwatch/pricing")
     assert {"lines", "free_tier", "after_free_tier_usd", "assumptions", "warnings"} <= set(cost["config"])
     assert "cost" not in json.loads(plan_json(result))
@@ -154,7 +182,7 @@ def seed(url: str, region: str) -> None:
     for group in ("/ecs/honban/awesome-app", "/ecs/honban/awesome-app-nginx", "/ecs/honban/worker"):
         logs.create_log_group(logGroupName=group)
     for service, tasks in (("awesome-app", 3), ("worker", 2)):
-        ecs.register_task_definition(family=service, containerDefinitions=[{"name": service, "image": "x", "memory": 512}])
+        ecs.register_task_definition(**json.loads((ROOT / "task-definitions" / f"{service}.json").read_text()))
         ecs.create_service(cluster="honban", serviceName=service, taskDefinition=service, desiredCount=tasks)
 
 

@@ -549,3 +549,47 @@ def test_set_alarm_state_holds_until_the_next_minute(emulator, cloudwatch, names
     backend = cloudwatch_backends["123456789012"][REGION]
     evaluate_all(backend, now=time.time() + 60)
     assert state(cloudwatch, name)[0] == "ALARM"
+
+
+# --- DescribeAlarms and GetResources page as AWS pages them ---
+
+
+def plain_alarms(cloudwatch, prefix, count, tags=()):
+    for n in range(count):
+        cloudwatch.put_metric_alarm(AlarmName=f"{prefix}{n:03d}", MetricName="M", Namespace="N", Statistic="Sum",
+                                    Period=60, EvaluationPeriods=1, Threshold=1,
+                                    ComparisonOperator="GreaterThanThreshold", Tags=list(tags))
+
+
+def test_describe_alarms_pages_by_max_records(cloudwatch):
+    prefix = f"paged-{uuid.uuid4().hex}/"
+    plain_alarms(cloudwatch, prefix, 250)
+    pages = list(cloudwatch.get_paginator("describe_alarms").paginate(
+        AlarmNamePrefix=prefix, PaginationConfig={"PageSize": 100}))
+    assert [len(p["MetricAlarms"]) for p in pages] == [100, 100, 50]
+    assert len({a["AlarmName"] for p in pages for a in p["MetricAlarms"]}) == 250
+    assert len(cloudwatch.describe_alarms(AlarmNamePrefix=prefix)["MetricAlarms"]) == 250   # no MaxRecords
+    assert error_of(cloudwatch.describe_alarms, AlarmNamePrefix=prefix, MaxRecords=101)
+
+
+def tagged_pages(tagging, key, **limits):
+    pages = tagging.get_paginator("get_resources").paginate(
+        ResourceTypeFilters=["cloudwatch:alarm"], TagFilters=[{"Key": key, "Values": ["v"]}], **limits)
+    return [len(page["ResourceTagMappingList"]) for page in pages]
+
+
+def test_get_resources_pages_by_resources_only_unless_tags_per_page_is_sent(emulator, cloudwatch):
+    key = f"k-{uuid.uuid4().hex}"
+    tags = [{"Key": key, "Value": "v"}] + [{"Key": f"t{n}", "Value": "x"} for n in range(3)]
+    plain_alarms(cloudwatch, f"tagged-{uuid.uuid4().hex}/", 150, tags)
+    tagging = client(emulator.url, "resourcegroupstaggingapi")
+    assert tagged_pages(tagging, key, ResourcesPerPage=100) == [100, 50]
+
+
+def test_tags_per_page_keeps_a_resource_with_its_tags(emulator, cloudwatch):
+    """The GetResources reference's example: TagsPerPage 100 over 22 resources of 10 tags each."""
+    key = f"k-{uuid.uuid4().hex}"
+    tags = [{"Key": key, "Value": "v"}] + [{"Key": f"t{n}", "Value": "x"} for n in range(9)]
+    plain_alarms(cloudwatch, f"ten-{uuid.uuid4().hex}/", 22, tags)
+    tagging = client(emulator.url, "resourcegroupstaggingapi")
+    assert tagged_pages(tagging, key, TagsPerPage=100) == [10, 10, 2]

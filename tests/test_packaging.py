@@ -18,6 +18,9 @@ def test_the_wheel_ships_the_catalogues_the_example_and_the_log_sample(tmp_path)
     assert filters and filters <= names
     presets = {f"monitor/_catalogue/alarms/{p.name}" for p in (ROOT / "alarms").glob("*.yaml")}
     assert presets and presets <= names
+    dashboards = {f"monitor/_catalogue/dashboards/{p.name}" for p in (ROOT / "dashboards").glob("*.yaml")}
+    assert "monitor/_catalogue/dashboards/service.yaml" in dashboards and dashboards <= names
     assert {"monitor/_catalogue/config.example.yaml",
             "monitor/_catalogue/examples/logs/filter-log-events.json",
-            "monitor/_catalogue/examples/logs/awesome-app-incident.log", "monitor/cli.py"} <= names
+            "monitor/_catalogue/examples/logs/awesome-app-incident.log", "monitor/cli.py",
+            "monitor/review/review.schema.json"} <= names

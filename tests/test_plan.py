@@ -10,7 +10,7 @@ from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, du
 from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
 
-KINDS = ("cluster_setting", "log_group", "metric_filter", "alarm")
+KINDS = ("cluster_setting", "log_group", "metric_filter", "alarm", "composite_alarm", "dashboard")
 FILTER = "metric_filter"
 
 

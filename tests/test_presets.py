@@ -27,7 +27,7 @@ def minimal(write_config) -> str:
 
 
 def test_the_catalogues_carry_the_recommended_alarms():
-    assert sorted(PRESETS) == ["cpu-high", "memory-high", "tasks-down"]
+    assert sorted(PRESETS) == ["cpu-high", "memory-high", "tasks-below-desired", "tasks-down"]
     assert {"http-5xx-json", "http-5xx-nginx-combined", "log-error-json", "fatal-signal", "out-of-memory"} \
         <= set(CARRIERS)
 
@@ -45,7 +45,8 @@ def everything() -> dict:
     """One container with every preset, and one container per filter definition with its alarms."""
     app = {**container(filters=[], metrics=["CpuUtilized", "MemoryUtilized"]),
            "alarms": [{"use": name} for name in sorted(PRESETS)]}
-    carriers = [{"name": f"c-{name}", "log_group": "/ecs/honban/web", "filters": [{"use": name}],
+    needs = {"http-5xx-json": [{"use": "http-requests-json"}]}   # its `rate` divides by the Requests metric
+    carriers = [{"name": f"c-{name}", "log_group": "/ecs/honban/web", "filters": [{"use": name}, *needs.get(name, [])],
                  "alarms": [{"use": f"{name}:{alarm.name}"} for alarm in FILTERS[name].filter.alarms]}
                 for name in CARRIERS]
     return cluster([app, *carriers], insights="enabled", task_definition="web-td")
@@ -66,6 +67,11 @@ def test_every_preset_and_filter_alarm_round_trips_with_no_advice(aws, configure
     high = described(f"monitor/{CLUSTER}/web/c-http-5xx-json/http-5xx-json-high")
     assert (high["MetricName"], high["Statistic"], high["TreatMissingData"]) == ("Http5xx", "Sum", "notBreaching")
     assert (high["Period"], high["EvaluationPeriods"], high["DatapointsToAlarm"]) == (60, 5, 3)
+    rate = described(f"monitor/{CLUSTER}/web/c-http-5xx-json/http-5xx-json-rate")
+    assert [q.get("Expression") or q["MetricStat"]["Metric"]["MetricName"] for q in rate["Metrics"]] == \
+        ["Http5xx", "Requests", "100 * errors / requests"]
+    short = described(name + "tasks-below-desired")
+    assert [q["Id"] for q in short["Metrics"] if q.get("ReturnData")] == ["shortfall"]
 
 
 def test_an_entry_overrides_any_key_of_what_it_uses(write_config):
@@ -122,4 +128,4 @@ def test_the_reference_lists_what_this_container_can_use(write_config):
     loaded = load(write_config(document(cluster([item]))))
     [problem] = loaded.problems
     assert problem.path[-1] == "use"
-    assert "known here: cpu-high, memory-high, tasks-down, crashes:seen" in problem.message
+    assert "known here: cpu-high, memory-high, tasks-below-desired, tasks-down, crashes:seen" in problem.message

@@ -15,7 +15,7 @@ from monitor.aws.clients import Clients, Target
 from monitor.config import Loaded
 from monitor.aws.emulator import install_fidelity_patches
 from monitor.sync.plan import Plan
-from monitor.aws.connect import seed
+from monitor.aws.connect import seed, task_definitions
 from monitor.sync.flow import make_plan, validate
 
 REGION = "us-east-1"
@@ -276,6 +276,8 @@ def test_the_example_config_round_trip(example_config):
             boto3.client("ecs", region_name=region).create_cluster(clusterName=name)
         for name in groups:
             boto3.client("logs", region_name=region).create_log_group(logGroupName=name)
+        for definition in task_definitions(loaded):   # from task-definitions/ beside the example
+            boto3.client("ecs", region_name=region).register_task_definition(**definition)
         result = make_plan(loaded, Clients(Target(region)))
         assert result.errors == [] and result.summary["create"] > 10
         assert all(o.result == "ok" for o in apply(Clients(Target(region)), result))

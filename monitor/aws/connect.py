@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path as FilePath
 
 from monitor.aws.clients import Clients, Target
 from monitor.config import Loaded
@@ -13,6 +15,9 @@ from monitor.insights import performance_log_group
 from monitor.sync.resources import regional
 
 LOCAL_REGION = "us-east-1"
+
+
+TASK_DEFINITIONS = "task-definitions"   # beside the config: what the embedded emulator registers
 
 
 class MissingExtra(RuntimeError):
@@ -27,7 +32,8 @@ def connect(target: Target, loaded: Loaded | None, local: bool) -> Iterator[Clie
         yield Clients(Target(region, target.profile, target.endpoint_url))
         return
     region = region or LOCAL_REGION
-    with local_emulator().start(region, *(seed(loaded) if loaded else ((), ()))) as running:
+    with local_emulator().start(region, *(seed(loaded) if loaded else ((), ())),
+                                task_definitions=task_definitions(loaded) if loaded else ()) as running:
         yield Clients(Target(region, endpoint_url=running.url, local=True))
 
 
@@ -37,6 +43,27 @@ def local_emulator():
         return importlib.import_module("monitor.aws.emulator")
     except ImportError as error:
         raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
+
+
+def task_definitions(loaded: Loaded) -> list[dict]:
+    """The task definitions in a `task-definitions/` folder beside the config (RegisterTaskDefinition's
+    input, as `aws ecs register-task-definition --cli-input-json` takes it), of the families the
+    config's services name: the embedded emulator registers them, as a deploy pipeline would have.
+
+    Raises ValueError for a file that is not JSON.
+    """
+    named = {service.task_definition.split(":")[0] for cluster in loaded.config.clusters
+             for service in cluster.services if service.task_definition}
+    folder = FilePath(loaded.source.name).resolve().parent / TASK_DEFINITIONS
+    found = []
+    for path in sorted(folder.glob("*.json")) if named else ():
+        try:
+            document = json.loads(path.read_text())
+        except ValueError as error:
+            raise ValueError(f"{path}: not a task definition in JSON: {error}") from None
+        if isinstance(document, dict) and document.get("family") in named:
+            found.append(document)
+    return found
 
 
 def seed(loaded: Loaded) -> tuple[list[str], list[str]]:

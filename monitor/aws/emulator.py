@@ -8,8 +8,8 @@ the group's metric filters (monitor/aws/logmetrics.py), and metric alarms change
 data says (monitor/aws/alarmstate.py).
 
 The corrections patch moto's internals (LogsBackend, MetricFilters, LogsResponse, the logs
-PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse), which are no API and change between
-minor releases: pyproject pins moto to the 5.2 series they were written and tested against
+PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse, ResourceGroupsTaggingAPIResponse), which
+are no API and change between minor releases: pyproject pins moto to the 5.2 series they were written and tested against
 (>=5.2.5,<5.3).
 """
 
@@ -19,23 +19,31 @@ import base64
 import binascii
 import bisect
 import functools
+import itertools
 import json
 import logging
 import os
 import socket
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from moto.cloudwatch.models import Dimension
+from moto.cloudwatch.exceptions import ValidationError as CloudWatchInvalid
+from moto.cloudwatch.models import CloudWatchBackend, Dimension
+from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.responses import ActionResult, EmptyResult
 from moto.logs.exceptions import InvalidParameterException as Invalid
 from moto.logs.exceptions import LimitExceededException, ResourceNotFoundException
 from moto.logs.metric_filters import MetricFilters
 from moto.logs.models import LogsBackend
 from moto.logs.responses import LogsResponse
 from moto.logs.utils import PAGINATION_MODEL
+from moto.resourcegroupstaggingapi.exceptions import ResourceGroupsTaggingAPIError as TaggingError
+from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend as TaggingBackend
+from moto.resourcegroupstaggingapi.responses import ResourceGroupsTaggingAPIResponse as TaggingResponse
 from moto.server import ThreadedMotoServer
 
 from monitor.aws import alarmstate, logmetrics
@@ -80,9 +88,13 @@ class Emulator:
 
 
 def start(
-    region: str, clusters: Iterable[str] = (), log_groups: Iterable[str] = (), port: int = 0
+    region: str, clusters: Iterable[str] = (), log_groups: Iterable[str] = (), port: int = 0,
+    task_definitions: Iterable[dict] = (),
 ) -> Emulator:
-    """Serve a corrected moto on 127.0.0.1 and seed it, so callers need only the URL."""
+    """Serve a corrected moto on 127.0.0.1 and seed it, so callers need only the URL.
+
+    task_definitions: RegisterTaskDefinition inputs, registered once per family.
+    """
     install_fidelity_patches()
     _forget_profile()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # drop per-request lines
@@ -93,7 +105,7 @@ def start(
     LOCAL_ENDPOINTS.add(emulator.url)
     try:
         _wait_until_answering(emulator.url)
-        _seed(emulator, list(clusters), list(log_groups))
+        _seed(emulator, list(clusters), list(log_groups), list(task_definitions))
     except BaseException:
         emulator.stop()
         raise
@@ -135,9 +147,14 @@ def _client(emulator: Emulator, service: str, region: str | None = None) -> Any:
     return local_session(region or emulator.region).client(service, endpoint_url=emulator.url)
 
 
-def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str]) -> None:
+def _seed(emulator: Emulator, clusters: list[str], log_groups: list[str], task_definitions: list[dict]) -> None:
     """Create only what is missing: state outlives a stopped emulator in this process."""
     ecs = _client(emulator, "ecs")
+    for definition in task_definitions:
+        try:
+            ecs.describe_task_definition(taskDefinition=definition["family"])
+        except ecs.exceptions.ClientException:
+            ecs.register_task_definition(**definition)
     found = ecs.describe_clusters(clusters=clusters)["clusters"] if clusters else []
     active = {c["clusterName"] for c in found if c["status"] == "ACTIVE"}
     for name in (c for c in clusters if c not in active):
@@ -166,11 +183,15 @@ def install_fidelity_patches() -> None:
     logmetrics.install()
     alarmstate.install()
     Dimension.__lt__ = _dimension_order
+    CloudWatchResponse.put_composite_alarm = _put_composite_alarm
+    CloudWatchBackend.delete_alarms = _one_composite_a_call(CloudWatchBackend.delete_alarms)
+    TaggingResponse.get_resources = _get_resources
+    CloudWatchResponse.describe_alarms = _paged_alarms(CloudWatchResponse.describe_alarms)
     setattr(LogsBackend, _PATCHED, True)
 
 
 def _dimension_order(self: Dimension, other: Dimension) -> bool:
-    # Patch 8. A metric is identified by its dimensions whatever their order (CloudWatch User Guide,
+    # Patch 11. A metric is identified by its dimensions whatever their order (CloudWatch User Guide,
     # "Dimensions"); moto's GetMetricData compares sorted() lists, but its Dimension.__lt__ compares a
     # value with a name, so the same dimensions given in another order matched nothing.
     return (self.name or "", self.value or "") < (other.name or "", other.value or "")
@@ -357,3 +378,117 @@ def _check_identifiers(identifiers: list[str], prefix: str | None) -> None:
         raise _invalid("logGroupIdentifiers", identifiers, bounds)
     if prefix is not None:
         raise Invalid("Specify logGroupIdentifiers or logGroupNamePrefix, not both.")
+
+
+# --- Composite alarms: hooks CloudWatchResponse and CloudWatchBackend.delete_alarms ---
+
+
+def _put_composite_alarm(self: CloudWatchResponse) -> EmptyResult:
+    # Patch 7. moto keeps composite alarms (an alarm with a `rule`, answered in DescribeAlarms'
+    # CompositeAlarms) but answered PutCompositeAlarm with NotImplementedError: it is wired here.
+    # Like PutMetricAlarm it creates or replaces; Tags count only on create (PutCompositeAlarm API
+    # reference), which moto's tagger, keyed by ARN, already does when none are sent on update.
+    self.cloudwatch_backend.put_metric_alarm(
+        name=self._get_param("AlarmName"), namespace=None, metric_name=None, comparison_operator=None,
+        evaluation_periods=None, period=None, threshold=None, statistic=None,
+        description=self._get_param("AlarmDescription"), dimensions=[],
+        alarm_actions=self._get_param("AlarmActions", []), ok_actions=self._get_param("OKActions", []),
+        insufficient_data_actions=self._get_param("InsufficientDataActions", []),
+        actions_enabled=self._get_bool_param("ActionsEnabled"), rule=self._get_param("AlarmRule"),
+        tags=self._get_param("Tags", []))
+    return EmptyResult()
+
+
+def _one_composite_a_call(delete: Wrapped) -> Wrapped:
+    # Patch 8. DeleteAlarms: "You can delete up to 100 alarms in one operation. However, this total
+    # can include no more than one composite alarm" (API reference); moto deleted any number.
+    @functools.wraps(delete)
+    def checked(self: CloudWatchBackend, alarm_names: list[str]) -> None:
+        composites = [name for name in alarm_names if name in self.alarms and self.alarms[name].rule is not None]
+        if len(composites) > quotas.DELETE_COMPOSITE_ALARMS:
+            raise CloudWatchInvalid("DeleteAlarms can delete at most one composite alarm a call")
+        delete(self, alarm_names)
+
+    return checked
+
+
+# --- GetResources: replaces ResourceGroupsTaggingAPIResponse.get_resources ---
+
+
+def _get_resources(self: TaggingResponse) -> ActionResult:
+    # Patch 9. GetResources pages by `ResourcesPerPage` (1-100), and by `TagsPerPage` (100-500) only
+    # when it is sent: "Amazon Web Services recommends using ResourcesPerPage instead of this
+    # parameter", and a page holds up to that many tags, a resource without tags counting as one and
+    # never split from its tags (its example: TagsPerPage 100 over 22 resources of 10 tags each makes
+    # pages of 10, 10 and 2). GetResources API reference,
+    # https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html.
+    # moto applied a limit of 100 tags to every request, one tag short, so 100 resources of one
+    # tag took two pages and 100 of four tags, five.
+    resources_per_page = self._get_int_param("ResourcesPerPage", 50)
+    tags_per_page = self._get_int_param("TagsPerPage")
+    if tags_per_page is not None and tags_per_page not in range(100, 501):
+        raise TaggingError("InvalidParameterException", "TagsPerPage must be between 100 and 500")
+    if resources_per_page not in range(1, 101):
+        raise TaggingError("InvalidParameterException", "ResourcesPerPage must be between 1 and 100")
+    token, page = _tagged_page(self.backend, self._get_param("PaginationToken"), resources_per_page, tags_per_page,
+                               tag_filters=self._get_param("TagFilters", []),
+                               resource_type_filters=self._get_param("ResourceTypeFilters", []),
+                               resource_arn_list=self._get_param("ResourceARNList", []))
+    return ActionResult({"ResourceTagMappingList": [
+        {"ResourceARN": resource.arn, "Tags": [{"Key": k, "Value": v} for k, v in resource.tags.items()]}
+        for resource in page], "PaginationToken": token})
+
+
+def _tagged_page(backend: TaggingBackend, token: str | None, per_page: int, tags_per_page: int | None,
+                 **filters: Any) -> tuple[str | None, list]:
+    """One page, and the token of the next (moto's: a generator kept under a random token) or None."""
+    if token:
+        if token not in backend._pages:
+            raise TaggingError("PaginationTokenExpiredException", "Token does not exist")
+        kept = backend._pages.pop(token)
+        resources = itertools.chain([kept["misc"]], kept["gen"])
+    else:
+        resources = backend._get_resources_generator(**filters)
+    page: list = []
+    tags = 0
+    for resource in resources:
+        size = max(1, len(resource.tags))
+        if len(page) >= per_page or (tags_per_page and page and tags + size > tags_per_page):
+            token = str(uuid.uuid4())
+            backend._pages[token] = {"gen": resources, "misc": resource}
+            return token, page
+        page.append(resource)
+        tags += size
+    return None, page
+
+
+# --- DescribeAlarms: wraps CloudWatchResponse.describe_alarms ---
+
+
+def _paged_alarms(describe: Wrapped) -> Wrapped:
+    # Patch 10. DescribeAlarms returns at most `MaxRecords` alarms (1-100) and a NextToken for the
+    # rest (DescribeAlarms API reference,
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html);
+    # moto ignored MaxRecords and answered everything at once. Pages follow the names' order, metric
+    # and composite alarms counted together; the token is the last name given. Without MaxRecords the
+    # answer is left whole: the reference names no default page size.
+    @functools.wraps(describe)
+    def paged(self: CloudWatchResponse) -> ActionResult:
+        answer = describe(self)
+        limit = self._get_int_param("MaxRecords")
+        if limit is None:
+            return answer
+        if limit not in range(1, quotas.DESCRIBE_ALARMS_PAGE + 1):
+            raise CloudWatchInvalid(f"MaxRecords must be between 1 and {quotas.DESCRIBE_ALARMS_PAGE}")
+        found = answer.result
+        after = self._get_param("NextToken") or ""
+        alarms = sorted((a for key in ("MetricAlarms", "CompositeAlarms") for a in found[key] if a.name > after),
+                        key=lambda a: a.name)
+        page = alarms[:limit]
+        result = {"MetricAlarms": [a for a in page if a.rule is None],
+                  "CompositeAlarms": [a for a in page if a.rule is not None]}
+        if len(alarms) > limit:
+            result["NextToken"] = page[-1].name
+        return ActionResult(result)
+
+    return paged

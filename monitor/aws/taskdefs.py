@@ -19,6 +19,7 @@ import botocore.exceptions as bx
 from monitor.aws import logconfig, services, sizing, thresholds
 from monitor.aws.clients import Clients
 from monitor.aws.logconfig import LogTarget
+from monitor.config import facts
 from monitor.config.model import Config, Service
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import Path, Problem
@@ -47,7 +48,16 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
         findings += _sizing(definition, origin, _service(config, path)) if sizes else []
         findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
     resolved, made = thresholds.resolve(_with_targets(config, targets, clients.region), read if sizes else {})
-    return resolved, findings + (made if sizes else [])
+    return _with_limits(resolved, read if sizes else {}), findings + (made if sizes else [])
+
+
+def _with_limits(config: Config, read: dict[Path, dict]) -> Config:
+    """Each container's limits from the task definition read for its service, carried in the config's
+    facts to what draws them (dashboards): read here once, never again."""
+    found = {(p.cluster.name, p.service.name, p.container.name): sizing.limits(read[p.path[:4]], p.container.name)
+             for p in containers(config)
+             if p.path[:4] in read and p.container.name in _by_name(read[p.path[:4]])}
+    return facts.with_facts(config, limits=found) if found else config
 
 
 def _wanting(config: Config) -> dict[Path, list[Place]]:

@@ -27,9 +27,9 @@ def percent(threshold: float | str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def limited_field(metric: str) -> str | None:
+def limited_field(metric: str | None) -> str | None:
     """The limit (`cpu` or `memory`) a metric can be a share of: CpuUtilized, ContainerMemoryUtilized, ..."""
-    return LIMITED.get(metric.removeprefix("Container"))
+    return LIMITED.get(metric.removeprefix("Container")) if metric else None
 
 
 def resolve(config: Config, definitions: dict[Path, dict]) -> tuple[Config, list[Problem]]:
@@ -54,7 +54,7 @@ def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, 
     if share is None:
         return alarm
     where = place.path + ("alarms", number, "threshold")
-    limit = _limit(place, alarm, definition)
+    limit = limit_of(place, alarm, definition)
     if isinstance(limit, str):
         findings.append(Problem(where, f"threshold {alarm.threshold}: {limit}", "error"))
         return alarm
@@ -64,8 +64,8 @@ def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, 
     return alarm.model_copy(update={"threshold": value})
 
 
-def _limit(place: Place, alarm: Alarm, definition: dict | None) -> sizing.Limit | str:
-    """The container's limit for the alarm's metric, or why there is none."""
+def limit_of(place: Place, alarm: Alarm, definition: dict | None) -> sizing.Limit | str:
+    """The container's limit for the alarm's metric (`N%` is a share of it), or why there is none."""
     if definition is None:
         return "the service's task definition could not be read, so the limit is unknown"
     try:

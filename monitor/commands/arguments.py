@@ -31,6 +31,7 @@ COMMAND_HELP = {
     "replay": "show what the config's filters would have published on captured log events",
     "demo": "a guided tour on the embedded emulator",
     "exporter": "serve the config's metrics, and metrics derived from them, to Prometheus (read only)",
+    "review": "review the alarms (the config's, or with --deployed the account's), the service design and the cost",
 }
 COMMAND_FLAGS = {
     "validate": CONFIG + OUTPUT,
@@ -57,6 +58,14 @@ COMMAND_FLAGS = {
         (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy it needs"}),
         (("--shard",), {"metavar": "I/N", "default": "1/1", "help": "serve shard I of N (split by service)"}),
         (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"})],
+    "review": CONFIG + AWS + [
+        (("--output",), {"choices": ("text", "json", "markdown"), "default": "text"}),
+        (("--deployed",), {"action": "store_true",
+                           "help": "review every alarm of the live account, ours or not (read only)"}),
+        (("--fail-on",), {"choices": ("error", "warning"),
+                          "help": "exit 1 when a finding is this severe or worse (for CI)"}),
+        (("--task-definitions",), {"nargs": "+", "default": [], "metavar": "FILE",
+                                   "help": "task definition JSON files for the design checks (offline)"})],
 }
 
 

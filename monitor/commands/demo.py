@@ -7,6 +7,7 @@ plays an AWS client (the log driver sending logs, a reader of metrics and alarms
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.aws.clients import Clients, Target
-from monitor.aws.connect import LOCAL_REGION, local_emulator, seed
+from monitor.aws.connect import TASK_DEFINITIONS, LOCAL_REGION, local_emulator, seed, task_definitions
 from monitor.config import catalogue
 from monitor.config.walk import containers
 from monitor.kinds import log_group
@@ -78,6 +79,11 @@ def sample_logs() -> Path:
     return catalogue.builtin_directory().parent / "examples" / "logs"
 
 
+def task_definition_files(config: str) -> list[Path]:
+    """The task definitions beside the config (`task-definitions/*.json`), which the emulator registers."""
+    return sorted((Path(config).parent / TASK_DEFINITIONS).glob("*.json"))
+
+
 def steps(config: str, url: str) -> list[Step]:
     remote = ["-c", config, "--endpoint-url", url]
     sample = str(sample_logs() / "filter-log-events.json")
@@ -89,6 +95,9 @@ def steps(config: str, url: str) -> list[Step]:
         Step("Replay captured logs (the JSON `aws logs filter-log-events` prints) through the app's filters:"
              " what each would have published, per minute.",
              ["replay", "-c", config, "--log-group", "/ecs/honban/awesome-app", sample]),
+        Step("The task definitions the services run, registered in the emulator from task-definitions/ beside"
+             " the config, as a deploy pipeline would have: their limits size the alarms' `N%` thresholds.",
+             [], sizes),
         Step("Plan: read the live state and diff it against the config.", ["plan", *remote]),
         Step("Apply: make exactly the calls the plan needs.", ["apply", *remote, "--yes"]),
         Step("Plan again: everything is in place, so there is nothing to do (exit 0).",
@@ -101,6 +110,11 @@ def steps(config: str, url: str) -> list[Step]:
         Step("Serve them to Prometheus: one refresh of the exporter, printed as the exposition a scrape gets, "
              "with the derived metrics of the config's `exporter:` section.",
              ["exporter", *remote, "--once"]),
+        Step("A look at what was created, read back as any AWS client would.", [], created),
+        Step("Review the config as a pull-request reviewer would: every alarm in one table, the findings with "
+             "their codes and fixes, and the monthly cost. The example has no action on its alarms on purpose: "
+             "ALARM-ACTION-001. The task definitions are checked for the design points monitoring rests on.",
+             ["review", "-c", config, "--task-definitions", *map(str, task_definition_files(config))]),
     ]
 
 
@@ -114,7 +128,8 @@ def tour(config: str, region: str | None) -> Iterator[Tour]:
     loaded = validate(config)
     region = region or (loaded.config.region if loaded.config else None) or LOCAL_REGION
     clusters, groups = seed(loaded) if loaded.ok else ([], [])
-    with local_emulator().start(region, clusters, groups) as running:
+    definitions = task_definitions(loaded) if loaded.ok else []
+    with local_emulator().start(region, clusters, groups, task_definitions=definitions) as running:
         yield Tour(config, region, running.url, clusters, groups, steps(config, running.url))
 
 
@@ -133,7 +148,24 @@ def created(tour: Tour) -> list[str]:
                   f"metric {item['metricTransformations'][0]['metricName']}" for item in items]
     alarms = [a for page in clients.cloudwatch.get_paginator("describe_alarms").paginate() for a in page["MetricAlarms"]]
     lines.append(f"{len(alarms)} alarm(s)")
-    return lines + [f"    {a['AlarmName']} on namespace {a['Namespace']}, metric {a['MetricName']}" for a in alarms]
+    return lines + [f"    {a['AlarmName']} on " + (f"namespace {a['Namespace']}, metric {a['MetricName']}"
+                                                   if "MetricName" in a else "metric math") for a in alarms]
+
+
+def sizes(tour: Tour) -> list[str]:
+    """Each task definition the config names, read back with DescribeTaskDefinition: its sizes."""
+    ecs = _clients(tour).ecs
+    lines = []
+    named = sorted({s.task_definition for c in validate(tour.config).config.clusters for s in c.services
+                    if s.task_definition})
+    for reference in named:
+        made = ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+        sizes = ", ".join(f"{c['name']} cpu {c.get('cpu', 0)}" + "".join(
+            f", {key} {c[key]} MiB" for key in ("memory", "memoryReservation") if key in c)
+            for c in made["containerDefinitions"])
+        lines.append(f"{made['family']}:{made['revision']} (task cpu {made.get('cpu')}, memory {made.get('memory')} MiB):"
+                     f" {sizes}")
+    return lines
 
 
 def send_samples(tour: Tour) -> list[str]:
@@ -160,14 +192,25 @@ def _stamped(messages: list[str], end: int, minutes: int) -> list[dict]:
 
 
 def watched(tour: Tour) -> list[str]:
-    """Each alarm of the config, the values of its metric per period, its state and StateReason."""
+    """Each alarm: its state; for one on a metric with data, the values per period and StateReason.
+
+    The emulator evaluates alarms on one metric; metric-math and composite alarms keep the state
+    they were created with (INSUFFICIENT_DATA), and are listed as such.
+    """
     clients = _clients(tour)
-    pages = clients.cloudwatch.get_paginator("describe_alarms").paginate()
+    pages = clients.cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
     lines = []
-    for alarm in (a for page in pages for a in page["MetricAlarms"]):
-        lines += [f"{alarm['AlarmName']}",
-                  f"    {_series(clients, alarm)}",
-                  f"    state {alarm['StateValue']}: {alarm['StateReason']}"]
+    for page in pages:
+        for alarm in page["MetricAlarms"]:
+            series = _series(clients, alarm) if "MetricName" in alarm else None
+            if series is None or series.endswith("no datapoints"):
+                kind = "on one metric, no datapoints" if series else "metric math, not evaluated by the emulator"
+                lines.append(f"{alarm['AlarmName']}: {alarm['StateValue']} ({kind})")
+                continue
+            lines += [f"{alarm['AlarmName']}: {alarm['StateValue']}", f"    {series}",
+                      f"    {alarm['StateReason']}"]
+        lines += [f"{a['AlarmName']}: {a['StateValue']} (composite: {a['AlarmRule']}; not evaluated by the emulator)"
+                  for a in page.get("CompositeAlarms", [])]
     return lines
 
 

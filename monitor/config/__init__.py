@@ -7,6 +7,7 @@ from pathlib import Path as FilePath
 
 from monitor.config import alarm_uses, catalogue, exporter_rules, presets, references, structure, yamlfile
 from monitor.config.model import Config
+from monitor.dashboards import checks as dashboard_checks, templates
 from monitor.problems import Problem, Source, errors
 
 DEFAULT_FILES = ("monitor.yaml", "config.yaml")
@@ -48,9 +49,11 @@ def load(path: str | FilePath) -> Loaded:
         return Loaded(source, problems=problems)
     found, problems = catalogue.load(catalogue.directories(path))
     alarms, more = catalogue.load(catalogue.directories(path, presets.FOLDER), presets.read_one)
-    problems += more + references.check(model, source, found)
+    boards, most = templates.load(templates.directories(path))
+    problems += more + most + references.check(model, source, found) + dashboard_checks.check(model, source, boards)
     filtered = references.resolve(model, found)
     problems += alarm_uses.check(model, filtered, source, alarms)
+    config = dashboard_checks.resolve(alarm_uses.resolve(filtered, alarms), boards)
     if not errors(problems):   # the expressions name metrics of filters that `use:` must have resolved
         problems += exporter_rules.check(filtered, source)
-    return Loaded(source, alarm_uses.resolve(filtered, alarms), found, alarms, problems)
+    return Loaded(source, config, found, alarms, problems)

@@ -16,7 +16,7 @@ from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.problems import Path, Problem, Source
 
-REQUIRED = ("name", "metric", "comparison", "threshold")
+REQUIRED = ("name",)   # the other keys depend on the kind of alarm: monitor/kinds/alarm_checks.py
 INSIGHTS = "ECS/ContainerInsights"
 
 
@@ -38,7 +38,7 @@ def check(model: Config, resolved: Config, source: Source, presets: dict[str, Pr
 
 def _entry(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Path, str]]:
     if alarm.use is None:
-        missing = [key for key in REQUIRED if getattr(alarm, key) is None and not _math(alarm, key)]
+        missing = [key for key in REQUIRED if getattr(alarm, key) is None]
         found = [((), f"required key '{key}' is missing (or 'use:' a preset)") for key in missing]
     else:
         found = _reference(place, alarm, presets)
@@ -46,11 +46,6 @@ def _entry(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple
     if complete is not None and complete.name and (message := name_problem(complete.name, ("/",))):
         found.append((("name" if alarm.name else "use",), message))
     return found + _cases(alarm)
-
-
-def _math(alarm: Alarm, key: str) -> bool:
-    """A metric-math alarm (`metrics:`, when alarms take it) has no `metric` of its own."""
-    return key == "metric" and bool(getattr(alarm, "metrics", None))
 
 
 def _reference(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Path, str]]:
@@ -80,8 +75,10 @@ def _target(place: Place, use: str, presets: dict[str, Preset]) -> Alarm | None:
 
 
 def _on_filter(item: Filter, alarm: Alarm) -> Alarm:
-    """A filter's alarm on the metric the container's filter publishes, named after the filter."""
-    return alarm.model_copy(update={"metric": item.metric, "name": f"{item.name}-{alarm.name}"})
+    """A filter's alarm on the metric the container's filter publishes (unless it is metric math,
+    whose `metrics:` name theirs), named after the filter."""
+    metric = {} if alarm.metrics is not None else {"metric": item.metric}
+    return alarm.model_copy(update={**metric, "name": f"{item.name}-{alarm.name}"})
 
 
 def _not_produced(place: Place, alarm: Alarm) -> str | None:

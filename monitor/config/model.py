@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator, StrictBool, StrictInt
 
 
 def _number_as_text(value: object) -> object:
@@ -66,9 +66,26 @@ class AlarmCase(Model):
     expect: AlarmState | list[AlarmState]
 
 
+class MetricQuery(Model):
+    """One `metrics:` entry of a metric-math alarm (PutMetricAlarm `Metrics`, a MetricDataQuery):
+    a metric, named as an alarm's `metric` is, or an `expression` over the other entries' ids."""
+
+    id: str
+    expression: str | None = None
+    metric: str | None = None
+    namespace: str | None = None
+    dimensions: dict[str, str] | None = None
+    stat: str = "Average"
+    period: StrictInt = 60
+    label: str | None = None
+    return_data: StrictBool | None = None   # unset everywhere: the one expression (or the one metric) returns
+
+
 class Alarm(Model):
-    """A metric alarm on a metric this container produces, or on an AWS metric named by `namespace`;
-    or `use:` a preset (`memory-high`) or a filter's recommended alarm (`<filter>:<alarm>`), with overrides."""
+    """An alarm of the container: on one metric (`metric`), on metric math (`metrics`), or a composite
+    alarm over the container's other alarms (`alarm_rule`); or `use:` a preset (`memory-high`) or a
+    filter's recommended alarm (`<filter>:<alarm>`), with overrides. Which keys each takes is checked
+    in monitor/kinds/alarm_checks.py and monitor/config/alarm_uses.py, each at its line."""
 
     use: str | None = None
     name: str | None = None
@@ -77,8 +94,10 @@ class Alarm(Model):
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
     period: StrictInt = 60
+    metrics: list[MetricQuery] | None = None
+    alarm_rule: str | None = None
     comparison: Comparison | None = None
-    threshold: float | str | None = None   # a number, or `N%` of the container's CPU or memory limit
+    threshold: float | str | None = None   # a number, or `N%` of a container limit
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
@@ -87,6 +106,10 @@ class Alarm(Model):
     insufficient_data_actions: list[str] = []
     description: str | None = None
     tests: list[AlarmCase] = []
+
+    @property
+    def composite(self) -> bool:
+        return self.alarm_rule is not None
 
 
 Filter.model_rebuild()   # its `alarms` are Alarms, defined after it
@@ -120,6 +143,38 @@ class Cluster(Model):
     @property
     def wants_performance_metrics(self) -> bool:
         return any(container.performance_metrics for service in self.services for container in service.containers)
+
+
+Scope = Literal["cluster", "service", "container"]
+WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric"]
+
+
+class Item(Model):
+    """A dashboard template entry: a group (`each` + `widgets`, each instance on new rows) or one
+    widget (`type`), repeated inline for every cluster, service or container of `each`."""
+
+    each: Scope | None = None
+    widgets: list[Item] | None = None
+    type: WidgetType | None = None
+    title: str | None = None
+    markdown: str | None = None               # text
+    query: str | None = None                  # logs: Logs Insights commands after the SOURCE lines
+    metrics: list[list[str]] | None = None    # metric: [namespace, metric, dimension, value, ...] rows
+    stat: str | None = None
+    period: StrictInt | None = None
+    width: StrictInt = 6
+    height: StrictInt = 6
+
+
+class Dashboard(Model):
+    """A CloudWatch dashboard `<prefix>-<name>`, generated from a template of the dashboards/ catalogue."""
+
+    name: str
+    template: str | None = None               # default: service (or the inline `widgets`)
+    widgets: list[Item] | None = None         # an inline template; filled from `template` when loading
+    clusters: list[str] | None = None         # default: every cluster of the config
+    period: StrictInt = 300
+    start: str = "-PT3H"
 
 
 def _delay_for_all(value: object) -> object:
@@ -173,7 +228,19 @@ class Config(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
     clusters: list[Cluster] = []
+    dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
+    _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
+
+    @property
+    def facts(self) -> object:
+        return self._facts
+
+    def with_facts(self, facts: object) -> Config:
+        """A copy carrying `facts`; models are frozen, private attributes are not fields."""
+        copy = self.model_copy()
+        copy._facts = facts
+        return copy
 
     @model_validator(mode="before")
     @classmethod
@@ -184,6 +251,4 @@ class Config(Model):
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
-PLANNED_KEYS = ("dashboards",)
-# Alarm keys of kinds of alarm not built yet (metric math, composite alarms): refused by name.
-PLANNED_ALARM_KEYS = ("metrics", "expression", "alarm_rule", "rule")
+PLANNED_KEYS: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 
-from monitor.config.model import PLANNED_ALARM_KEYS, PLANNED_KEYS
+from monitor.config.model import PLANNED_KEYS
 from monitor.problems import Path, Problem, Source
 
 
@@ -36,8 +36,6 @@ def _unknown_key(model: type[BaseModel], path: Path) -> str:
     key = str(path[-1])
     if key in PLANNED_KEYS:
         return f"'{key}' is not supported yet: it comes with a later release of ecs-monitor"
-    if key in PLANNED_ALARM_KEYS and "alarms" in path:
-        return f"'{key}' is not supported yet: metric math and composite alarms come with a later release"
     allowed = sorted(_fields_at(model, path[:-1]))
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""

@@ -51,3 +51,8 @@ def observed_combinations(filters: dict[str, dict], events: Iterable[Event]) -> 
     chosen = {key: spec for key, spec in filters.items() if spec["metricTransformations"][0].get("dimensions")}
     series, _ = replay(list(chosen.values()), events)
     return {key: len(item.metrics) for key, item in zip(chosen, series)}
+
+
+def given(config: Config, counts: TaskCounts | None = None) -> Hints:
+    """What the config (and, when read, the services' task counts) tells the estimate."""
+    return Hints(known=performance_combinations(config), services=services(config, counts))

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from monitor.cost.prices import ANOMALY_ALARM_METRICS, HOURS_A_MONTH
 from monitor.sync.resources import Resource
+from monitor.kinds import alarm_spec
 
 HIGH_RESOLUTION_BELOW = 60   # seconds: an alarm period under a minute is a high-resolution alarm
 MINUTES_A_MONTH = HOURS_A_MONTH * 60
@@ -83,7 +84,7 @@ def _combinations(key: str, dimensions: int, hints: Hints) -> tuple[int, str]:
 
 def alarm(resource: Resource, home: str, hints: Hints) -> list[Use]:
     """Alarm metrics: one per metric the alarm reads (a math alarm's each), 3 for anomaly detection."""
-    spec = resource.spec
+    spec = alarm_spec.put_parameters(resource.spec, with_tags=False)   # the API's shape: Metrics a list
     queries = spec.get("Metrics") or []
     read = [q["MetricStat"] for q in queries if "MetricStat" in q]
     periods = [spec.get("Period")] + [stat.get("Period") for stat in read]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
-from monitor.kinds import alarm, cluster_setting, log_group, metric_filter
+from monitor.kinds import alarm, cluster_setting, composite_alarm, dashboard, log_group, metric_filter
 from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
 
-KINDS = (cluster_setting, log_group, metric_filter, alarm)
+KINDS = (cluster_setting, log_group, metric_filter, alarm, composite_alarm, dashboard)
 NAMES = tuple(kind.KIND for kind in KINDS)
+# Kinds deleted after every create and update (monitor/sync/plan.py): alarms a composite alarm may stop naming.
+LATE = tuple(kind.KIND for kind in KINDS if getattr(kind, "DELETE_LATE", False))
 BY_NAME = {kind.KIND: kind for kind in KINDS}
 
 

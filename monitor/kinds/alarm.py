@@ -1,4 +1,5 @@
-"""CloudWatch metric alarms: each container's `alarms:`, named and owned like its filters.
+"""CloudWatch metric alarms: each container's `alarms:` on a metric or on metric math, named and
+owned like its filters.
 
 A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/sync/ownership.py), so
 ownership is read from the name, as for metric filters. Tags (ours and the config's) go with
@@ -7,6 +8,11 @@ operation to update an existing alarm, any tags you specify in this parameter ar
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), so later tag
 changes are made with TagResource and UntagResource, and a change of tags alone makes no
 PutMetricAlarm call. PutMetricAlarm replaces the whole alarm, so every managed key is sent.
+
+An alarm sees only the metrics of its own Region, so one on a filter metric of a container whose
+log group is in another Region (`log_region`) is made there, as the filter is; its id is then
+`<region>:<name>`. Reading covers every Region the config's log groups are in and its `regions:`.
+This kind reads composite alarms too, from the same DescribeAlarms pages (monitor/kinds/composite_alarm.py).
 """
 
 from __future__ import annotations
@@ -15,60 +21,93 @@ from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
-from monitor.kinds import alarm_spec, log_group
+from monitor.kinds import alarm_rule, alarm_spec, composite_spec, log_group
 from monitor.problems import Problem
 from monitor.sync import ownership
 from monitor.sync.ownership import PREFIX_TAG
 from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
+from monitor.sync.resources import Actual, Resource, regional
 
 KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
 BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
+TYPES = ["MetricAlarm", "CompositeAlarm"]   # without AlarmTypes DescribeAlarms returns metric alarms only
+DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
 
 
 def desired(config: Config) -> list[Resource]:
-    """One alarm per entry whose metric resolves and whose threshold is a number; validation reports the rest."""
+    """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []
     for place in containers(config):
         for number, alarm in enumerate(place.container.alarms):
-            metric = alarm_spec.resolve(config, place, alarm)
-            if isinstance(metric, str) or isinstance(alarm.threshold, str):
+            if alarm.composite:
                 continue
-            name = alarm_spec.alarm_name(config, place, alarm)
-            spec = alarm_spec.make_spec(name, metric, alarm, log_group.tags(config, place.cluster.name))
-            found.append(Resource(KIND, name, spec, origin=place.path + ("alarms", number)))
+            made = alarm_spec.make(config, place, alarm, log_group.tags(config, place.cluster.name))
+            if made is None:
+                continue
+            spec, region = made
+            found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region,
+                                  origin=place.path + ("alarms", number)))
     return found
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """Our alarms, 100 a DescribeAlarms page narrowed by `AlarmNamePrefix`; ours means ownership.owns().
+def regions(clients: Clients, config: Config) -> list[str | None]:
+    """Where alarms of ours can be: the config's Region, every `log_region`, and its `regions:`."""
+    return log_group.regions(config) + log_group.swept(clients, config)
 
-    Their tags come 100 alarms a call from the Resource Groups Tagging API (GetResources, resource
-    type `cloudwatch:alarm`, filtered by our prefix tag), not one ListTagsForResource an alarm: a
-    plan over N alarms reads ceil(N/100) pages of each, where a call an alarm would take N. An alarm that lost our
+
+def read(clients: Clients, config: Config, actual: Actual) -> None:
+    """Our alarms, metric and composite, in every Region in scope; ours means ownership.owns().
+
+    Each Region's alarms come 100 a DescribeAlarms page narrowed by `AlarmNamePrefix`, composite
+    ones on the same pages (`AlarmTypes`). Their tags come 100 alarms a call from the Resource Groups
+    Tagging API (GetResources, resource type `cloudwatch:alarm`, which covers both types, filtered
+    by our prefix tag), not one ListTagsForResource an alarm: a plan over N alarms in a Region reads
+    ceil(N/100) pages of each there, where a call an alarm would take N. An alarm that lost our
     prefix tag reads as untagged, and the plan puts its tags back.
     """
     clusters = frozenset(cluster.name for cluster in config.clusters)
-    paginator = clients.cloudwatch.get_paginator("describe_alarms")
-    pages = paginator.paginate(AlarmNamePrefix=f"{config.prefix}{ownership.SEPARATOR}",
-                               PaginationConfig={"PageSize": PAGE})
-    owned = [item for page in pages for item in page.get("MetricAlarms", [])
-             if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
-    tags = _tags(clients, config.prefix) if owned else {}
-    for item in _ours_in_shape(owned, actual):
-        actual.add(Resource(KIND, item["AlarmName"], alarm_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
-                            handle=item["AlarmArn"]))
+    for region in regions(clients, config):
+        here = clients.in_region(region)
+        pages = here.cloudwatch.get_paginator("describe_alarms").paginate(
+            AlarmNamePrefix=f"{config.prefix}{ownership.SEPARATOR}", AlarmTypes=TYPES,
+            PaginationConfig={"PageSize": PAGE})
+        metric, composite = [], []
+        for page in pages:
+            metric += [item for item in page.get("MetricAlarms", [])
+                       if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
+            composite += [item for item in page.get("CompositeAlarms", [])
+                          if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
+        tags = _tags(here, config.prefix) if metric or composite else {}
+        for item in _ours_in_shape(metric, actual):
+            actual.add(Resource(KIND, regional(region, item["AlarmName"]),
+                                alarm_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
+                                handle=item["AlarmArn"], region=region))
+        _add_composites(actual, composite, tags, region)
+
+
+def _add_composites(actual: Actual, items: list[dict], tags: dict[str, dict[str, str]], region: str | None) -> None:
+    """Each with its rank among those read here, so that deletes go dependents first."""
+    names = {item["AlarmName"] for item in items}
+    edges = {item["AlarmName"]: [name for name in alarm_rule.names(item.get("AlarmRule", "")) if name in names]
+             for item in items}
+    ranks = composite_spec.ranks(edges)
+    for item in items:
+        actual.add(Resource(composite_spec.KIND, regional(region, item["AlarmName"]),
+                            composite_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
+                            handle=item["AlarmArn"], region=region, rank=ranks[item["AlarmName"]]))
 
 
 def _ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
-    """Alarms named like ours but of a kind we never make (metric math, anomaly detection: no
-    MetricName or Threshold) are someone's hand work: reported, never changed or deleted."""
-    made = [item for item in items if "MetricName" in item and "Threshold" in item]
-    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is a metric-math or "
-                                    "anomaly-detection alarm, which ecs-monitor does not make; it is left "
-                                    "alone: rename it", "warning") for item in items if item not in made]
+    """Alarms named like ours but of a kind we never make (anomaly detection, with ThresholdMetricId
+    and no Threshold; any other without a metric, metric math and a threshold) are someone's hand
+    work: reported, never changed or deleted."""
+    made = [item for item in items if "Threshold" in item and "ThresholdMetricId" not in item
+            and ("MetricName" in item or item.get("Metrics"))]
+    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is an anomaly-detection "
+                                    "alarm or another kind ecs-monitor does not make; it is left alone: rename it",
+                                "warning") for item in items if item not in made]
     return made
 
 
@@ -87,20 +126,21 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
 
 def apply(clients: Clients, changes: list[Change]) -> None:
     """Deletes come in batches of up to 100 (apply.batches); creates and updates one at a time."""
-    deletes = [change.id for change in changes if change.action == "delete"]
+    deletes = [change.before["AlarmName"] for change in changes if change.action == "delete"]
     if deletes:
         clients.cloudwatch.delete_alarms(AlarmNames=deletes)
     for change in changes:
         if change.action == "create":
             clients.cloudwatch.put_metric_alarm(**alarm_spec.put_parameters(change.after, with_tags=True))
         elif change.action == "update":
-            _update(clients, change)
+            update(clients, change, clients.cloudwatch.put_metric_alarm)
 
 
-def _update(clients: Clients, change: Change) -> None:
-    """PutMetricAlarm only when more than the tags changed; tags through TagResource/UntagResource."""
+def update(clients: Clients, change: Change, put) -> None:
+    """`put` (PutMetricAlarm, PutCompositeAlarm) only when more than the tags changed; tags through
+    TagResource/UntagResource, which both kinds of alarm take."""
     if any(not field.startswith("Tags") for field in change.fields):
-        clients.cloudwatch.put_metric_alarm(**alarm_spec.put_parameters(change.after, with_tags=False))
+        put(**alarm_spec.put_parameters(change.after, with_tags=False))
     before, after = change.before.get("Tags", {}), change.after["Tags"]
     changed = [{"Key": key, "Value": value} for key, value in after.items() if before.get(key) != value]
     removed = sorted(set(before) - set(after))

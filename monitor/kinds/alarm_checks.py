@@ -1,9 +1,18 @@
-"""PutMetricAlarm's rules, checked offline over every container's `alarms:`. Pure.
+"""PutMetricAlarm's and PutCompositeAlarm's rules, checked offline over every container's `alarms:`. Pure.
 
 Sources: the PutMetricAlarm API reference (Period, EvaluationPeriods, DatapointsToAlarm,
-ExtendedStatistic, the 7-day and 1-day evaluation windows) and botocore's cloudwatch model
-(AlarmName, AlarmDescription and ResourceList, the 5 actions of a state), read in
-monitor/quotas.py (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ExtendedStatistic, the 7-day and 1-day evaluation windows, Metrics), the MetricDataQuery reference
+(Id, ReturnData, 20 queries of which at most 10 metrics and 10 expressions), the PutCompositeAlarm
+reference (AlarmRule, its 100 children and 500 elements) and botocore's cloudwatch model (AlarmName,
+AlarmDescription, AlarmRule, MetricId and MetricExpression lengths, Dimensions, ResourceList, the 5
+actions of a state), read in monitor/quotas.py
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
+
+An entry is one of three alarms, told by its keys: `alarm_rule` makes a composite alarm,
+`metrics` a metric-math alarm, and otherwise `metric` names the one metric it watches. Keys that
+belong to another type are errors at the key, never ignored.
 """
 
 from __future__ import annotations
@@ -15,9 +24,11 @@ from monitor import quotas
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
 from monitor.aws.thresholds import limited_field, percent
-from monitor.config.model import Alarm, Config
+from monitor.config.model import Alarm, Config, MetricQuery
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_spec
+from monitor.kinds import alarm_rule, alarm_spec, composite_spec
+from monitor.kinds.alarm_rule import RuleError
+from monitor.kinds.alarm_spec import Metric, NoMetric
 from monitor.problems import Path, Problem
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
@@ -32,24 +43,75 @@ NAMESPACE = re.compile(rf"[^:].{{0,{quotas.ALARM_NAMESPACE - 1}}}", re.DOTALL)
 # tm99, wm90, tc90, ts90, TM(10%:90%), TM(10:500), WM(...), TC(...), TS(...), PR(:300), IQM.
 NUMBER = r"\d+(\.\d+)?"
 EXTENDED = re.compile(rf"(tm|wm|tc|ts){NUMBER}|(TM|WM|TC|TS|PR)\(({NUMBER}%?)?:({NUMBER}%?)?\)|IQM")
+# MetricDataQuery Id: "The valid characters are letters, numbers, and underscore. The first character
+# must be a lowercase letter."
+METRIC_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
+# A metric math expression's tokens: strings, numbers (1e3 is one), words; a word starting with a
+# lower-case letter that is not called like a function is an id (functions are METRICS, FILL, IF, ...).
+EXPRESSION_TOKEN = re.compile(r"""\s+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"""
+                              r"""|(?P<word>[A-Za-z_][A-Za-z0-9_]*)(?P<call>\s*\()?|.""")
+SINGLE_KEYS = ("metric", "namespace", "dimensions", "stat", "period")   # an alarm on one metric
+COMPOSITE_KEYS = ("name", "alarm_rule", "description", "actions", "ok_actions", "insufficient_data_actions")
+QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period")
+# "Composite alarms can send Amazon SNS notifications ... but can't perform EC2 actions or Auto Scaling
+# actions" (CloudWatch User Guide, Using Amazon CloudWatch alarms,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html);
+# EC2 actions are arn:aws:automate:... and arn:aws:swf:...:action/actions/AWS_EC2...
+NOT_FOR_COMPOSITES = ("automate", "autoscaling", "swf")
+
+Found = tuple   # (key path, message) or (key path, message, 1-based offset into the value)
 
 
 def check(config: Config) -> list[Problem]:
     """Every rule every alarm of every container breaks, each at its key.
 
-    Two alarms of one name in a container make one AWS alarm twice: plan.duplicates says so.
+    Two alarms of one type and name in a container make one AWS alarm twice: plan.duplicates says so;
+    a metric and a composite alarm of one name are reported here.
     """
-    return [Problem(place.path + ("alarms", number) + key, message)
-            for place in containers(config) for number, alarm in enumerate(place.container.alarms)
-            for key, message in _alarm(config, place, alarm)]
+    found = []
+    for place in containers(config):
+        named = composite_spec.siblings(place)
+        for number, alarm in enumerate(place.container.alarms):
+            at = place.path + ("alarms", number)
+            found += [Problem(at + item[0], item[1], offset=item[2] if len(item) > 2 else None)
+                      for item in _alarm(config, place, alarm, named)]
+            first = named[alarm.name]
+            if first is not alarm and first.composite != alarm.composite:
+                found.append(Problem(at + ("name",), f"alarm name '{alarm.name}' is taken by another alarm of this "
+                                                     "container; CloudWatch has one alarm a name, metric or composite"))
+    return found
 
 
-def _alarm(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
-    return (_name(config, place, alarm) + _metric(config, place, alarm) + _statistic(alarm) + _periods(alarm)
-            + _threshold(place, alarm) + _actions(alarm, config.region) + _description(alarm))
+def _alarm(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) -> list[Found]:
+    region = _region(config, place, alarm, named)
+    found = _name(config, place, alarm) + _actions(alarm, region) + _description(alarm)
+    if alarm.composite:
+        return found + _composite(config, place, alarm, named)
+    found += _required(alarm) + _m_of_n(alarm) + _threshold(place, alarm)
+    if alarm.metrics is not None:
+        return found + _math(config, place, alarm)
+    return (found + _metric(config, place, alarm) + _statistic(alarm.stat, ("stat",))
+            + _period(alarm.period, ("period",)) + _window(alarm, alarm.period))
 
 
-def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+def _region(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) -> str | None:
+    """The Region the alarm is made in, by name: its metrics' (log_region) or else the config's."""
+    regions = composite_spec.regions(config, place, alarm.name, named) if named.get(alarm.name) is alarm else set()
+    here = next(iter(regions)) if len(regions) == 1 else None
+    return here or config.region
+
+
+def _required(alarm: Alarm) -> list[Found]:
+    """A metric alarm needs its metric (or metrics), a comparison and a threshold."""
+    missing = [key for key in ("comparison", "threshold") if getattr(alarm, key) is None]
+    found: list[Found] = [((), f"required key '{key}' is missing") for key in missing]
+    if alarm.metric is None and alarm.metrics is None:
+        found.append(((), "required key 'metric' is missing: an alarm watches a 'metric', metric math "
+                          "('metrics'), or other alarms ('alarm_rule')"))
+    return found
+
+
+def _name(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     """AlarmName: 1-255 characters (botocore cloudwatch model); ours adds the prefix and the owner."""
     full = alarm_spec.alarm_name(config, place, alarm)
     if not alarm.name.strip():
@@ -61,49 +123,81 @@ def _name(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     return []
 
 
-def _metric(config: Config, place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+def _metric(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     """The metric must be one this container produces, unless `namespace` names one published
-    elsewhere (AWS/..., ECS/ContainerInsights, CWAgent, ...): any namespace CloudWatch takes, 1-255
-    characters not starting with ':' (botocore cloudwatch model, Namespace)."""
-    if alarm.namespace is not None and not NAMESPACE.fullmatch(alarm.namespace):
-        return [(("namespace",), f"'{alarm.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
-                                 "characters, not starting with ':'")]
-    found = alarm_spec.resolve(config, place, alarm)
-    return [(("metric",), found)] if isinstance(found, str) else []
+    elsewhere (AWS/..., ECS/ContainerInsights, CWAgent, ...)."""
+    return [] if alarm.metric is None else _names_metric(config, place, alarm, ())
 
 
-def _statistic(alarm: Alarm) -> list[tuple[Path, str]]:
-    """Statistic is one of five; ExtendedStatistic a percentile p0-p100 (PutMetricAlarm)."""
-    if alarm.stat in alarm_spec.STATISTICS or EXTENDED.fullmatch(alarm.stat):
-        return []
-    try:
-        if percentile(alarm.stat) is not None:
-            return []
-    except AlarmError:
-        pass
-    return [(("stat",), f"'{alarm.stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
-                        "a percentile such as p99 or p99.9, or another extended statistic (tm99, TM(10%:90%), IQM)")]
+def _names_metric(config: Config, place: Place, source: Alarm | MetricQuery, at: Path) -> list[Found]:
+    """A namespace is any CloudWatch takes, 1-255 characters not starting with ':' (botocore
+    cloudwatch model, Namespace); the metric must resolve; dimensions as CloudWatch takes them."""
+    if source.namespace is not None and not NAMESPACE.fullmatch(source.namespace):
+        return [(at + ("namespace",), f"'{source.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
+                                      "characters, not starting with ':'")]
+    found = alarm_spec.resolve(config, place, source)
+    if isinstance(found, NoMetric):
+        return [(at + (found.key,), found.message)]
+    return _dimensions(source.dimensions or {}, at + ("dimensions",))
 
 
-def _periods(alarm: Alarm) -> list[tuple[Path, str]]:
-    """Period 10, 20, 30 or a multiple of 60; Period x EvaluationPeriods at most 7 days, or 1 day when
-    Period is under an hour; DatapointsToAlarm at most EvaluationPeriods (PutMetricAlarm API reference)."""
-    found = []
-    if alarm.period not in HIGH_RESOLUTION and (alarm.period <= 0 or alarm.period % 60):
-        found.append((("period",), f"period {alarm.period}: AWS allows 10, 20, 30 or a multiple of 60 seconds"))
-    window, limit = alarm.period * alarm.evaluation_periods, (DAY if alarm.period < HOUR else WEEK)
-    if alarm.period > 0 and window > limit:
-        found.append((("evaluation_periods",), f"period x evaluation_periods is {window} s; AWS allows at most "
-                      f"{limit} s ({'1 day when the period is under an hour' if limit == DAY else '7 days'})"))
-    if alarm.datapoints_to_alarm is not None and alarm.datapoints_to_alarm > alarm.evaluation_periods:
-        found.append((("datapoints_to_alarm",), f"{alarm.datapoints_to_alarm} is more than evaluation_periods "
-                                                f"({alarm.evaluation_periods}): M of N needs M <= N"))
+def _dimensions(dimensions: dict[str, str], at: Path) -> list[Found]:
+    """At most 30; names and values ASCII with a non-blank character, a name not starting with ':',
+    a value of at most 1024 characters (botocore cloudwatch model, Dimension)."""
+    if len(dimensions) > quotas.ALARM_DIMENSIONS:
+        return [(at, f"{len(dimensions)} dimensions; a metric has at most {quotas.ALARM_DIMENSIONS}")]
+    found: list[Found] = []
+    for name, value in dimensions.items():
+        if not name.strip() or not name.isascii() or name.startswith(":"):
+            found.append((at + (name,), f"dimension name '{name}': ASCII, not blank, not starting with ':'"))
+        elif not value.strip() or not value.isascii() or len(value) > quotas.ALARM_DIMENSION_VALUE:
+            found.append((at + (name,), f"dimension value '{value}': 1-{quotas.ALARM_DIMENSION_VALUE} ASCII "
+                                        "characters, not blank"))
     return found
 
 
-def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
+def _statistic(stat: str, at: Path) -> list[Found]:
+    """Statistic is one of five; ExtendedStatistic a percentile p0-p100 or another form (PutMetricAlarm)."""
+    if stat in alarm_spec.STATISTICS or EXTENDED.fullmatch(stat):
+        return []
+    try:
+        if percentile(stat) is not None:
+            return []
+    except AlarmError:
+        pass
+    return [(at, f"'{stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
+                 "a percentile such as p99 or p99.9, or another extended statistic (tm99, TM(10%:90%), IQM)")]
+
+
+def _period(period: int, at: Path) -> list[Found]:
+    """Period 10, 20, 30 or a multiple of 60 (PutMetricAlarm API reference)."""
+    if period not in HIGH_RESOLUTION and (period <= 0 or period % 60):
+        return [(at, f"period {period}: AWS allows 10, 20, 30 or a multiple of 60 seconds")]
+    return []
+
+
+def _window(alarm: Alarm, period: int) -> list[Found]:
+    """Period x EvaluationPeriods at most 7 days, or 1 day when Period is under an hour (PutMetricAlarm)."""
+    window, limit = period * alarm.evaluation_periods, (DAY if period < HOUR else WEEK)
+    if period > 0 and window > limit:
+        return [(("evaluation_periods",), f"period x evaluation_periods is {window} s; AWS allows at most "
+                 f"{limit} s ({'1 day when the period is under an hour' if limit == DAY else '7 days'})")]
+    return []
+
+
+def _m_of_n(alarm: Alarm) -> list[Found]:
+    """DatapointsToAlarm at most EvaluationPeriods (PutMetricAlarm API reference)."""
+    if alarm.datapoints_to_alarm is not None and alarm.datapoints_to_alarm > alarm.evaluation_periods:
+        return [(("datapoints_to_alarm",), f"{alarm.datapoints_to_alarm} is more than evaluation_periods "
+                                           f"({alarm.evaluation_periods}): M of N needs M <= N")]
+    return []
+
+
+def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
     from the service's task definition (monitor/aws/thresholds.py)."""
+    if alarm.threshold is None:
+        return []   # _required says so
     if not isinstance(alarm.threshold, str):   # PutMetricAlarm's Threshold is a double; NaN never settles
         return [] if math.isfinite(alarm.threshold) else [(("threshold",), f"{alarm.threshold} is not a finite number")]
     if alarm.tests:
@@ -112,7 +206,7 @@ def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     share = percent(alarm.threshold)
     if share is None:
         return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
-    if alarm.namespace is not None or limited_field(alarm.metric) is None:
+    if alarm.metrics is not None or alarm.namespace is not None or limited_field(alarm.metric) is None:
         return [(("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
                                  "metric of this container (CpuUtilized, MemoryUtilized); give a number")]
     if not place.service.task_definition:
@@ -121,10 +215,180 @@ def _threshold(place: Place, alarm: Alarm) -> list[tuple[Path, str]]:
     return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
 
 
-def _actions(alarm: Alarm, region: str | None) -> list[tuple[Path, str]]:
+# --- metric math ------------------------------------------------------------------------------
+
+def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
+    """`metrics` replaces the alarm's own metric keys; its entries are PutMetricAlarm's Metrics."""
+    found: list[Found] = [((key,), f"'{key}' does not go with 'metrics': each metrics entry names its own "
+                                   "metric, stat and period") for key in SINGLE_KEYS if key in alarm.model_fields_set]
+    queries = alarm.metrics or []
+    if not queries:
+        return found + [(("metrics",), "give at least one entry: the metrics and expressions the alarm uses")]
+    metrics = [query for query in queries if query.expression is None]
+    expressions = [query for query in queries if query.expression is not None]
+    if not metrics:
+        # An expression with no metric under it (a Metrics Insights SELECT, INSIGHT_RULE_METRIC) needs a
+        # Period of its own on the query, which AWS otherwise refuses ("Period must not be null"), and
+        # which ecs-monitor does not send: an expression's period is its metrics'.
+        found.append((("metrics",), "give at least one metric entry: the expressions compute on the metrics' "
+                                    "periods; expressions with no metric (Metrics Insights queries) are not "
+                                    "supported"))
+    if len(metrics) > quotas.ALARM_METRICS:
+        found.append((("metrics",), f"{len(metrics)} metrics; an alarm uses at most {quotas.ALARM_METRICS} "
+                                    f"(and {quotas.ALARM_EXPRESSIONS} expressions)"))
+    if len(expressions) > quotas.ALARM_EXPRESSIONS:
+        found.append((("metrics",), f"{len(expressions)} expressions; an alarm uses at most "
+                                    f"{quotas.ALARM_EXPRESSIONS} (and {quotas.ALARM_METRICS} metrics)"))
+    ids = [query.id for query in queries]
+    for number, query in enumerate(queries):
+        found += _query(config, place, query, ("metrics", number), ids[:number], ids)
+    found += _returned(queries) + _cycles(queries)
+    resolved = [metric for metric in alarm_spec.math_metrics(config, place, alarm).values()
+                if isinstance(metric, Metric)]
+    regions = sorted({metric.region or config.region or "the config's Region" for metric in resolved})
+    if len({metric.region for metric in resolved}) > 1:
+        found.append((("metrics",), f"its metrics are published in {' and '.join(regions)}; an alarm sees only "
+                                    "the metrics of its own Region"))
+    periods = [query.period for query in metrics]
+    return found + _window(alarm, max(periods, default=60))
+
+
+def _query(config: Config, place: Place, query: MetricQuery, at: Path, before: list[str],
+           ids: list[str]) -> list[Found]:
+    found: list[Found] = []
+    if not METRIC_ID.fullmatch(query.id) or len(query.id) > quotas.METRIC_ID:
+        found.append((at + ("id",), f"id '{query.id}': a lower-case letter, then letters, digits and '_' "
+                                    f"(at most {quotas.METRIC_ID} characters)"))
+    elif query.id in before:
+        found.append((at + ("id",), f"id '{query.id}' is used by an entry before this one; each id once"))
+    if query.expression is None and query.metric is None:
+        return found + [(at, "give 'expression' or 'metric'")]
+    if query.expression is not None and query.metric is not None:
+        return found + [(at + ("expression",), "give 'expression' or 'metric', not both")]
+    if query.metric is not None:
+        return (found + _names_metric(config, place, query, at) + _statistic(query.stat, at + ("stat",))
+                + _period(query.period, at + ("period",)))
+    found += [(at + (key,), f"an expression takes no '{key}': the metrics it uses carry their own")
+              for key in QUERY_METRIC_KEYS if key in query.model_fields_set]
+    if not 1 <= len(query.expression) <= quotas.METRIC_EXPRESSION:
+        return found + [(at + ("expression",), f"an expression is 1-{quotas.METRIC_EXPRESSION} characters; "
+                                               f"this one is {len(query.expression)}")]
+    for name, offset in references(query.expression):
+        if name == query.id:
+            found.append((at + ("expression",), f"'{name}' is this expression's own id", offset))
+        elif name not in ids:
+            found.append((at + ("expression",), f"'{name}' is no id of this alarm's metrics (ids: {', '.join(ids)})",
+                          offset))
+    return found
+
+
+def references(expression: str) -> list[tuple[str, int]]:
+    """The ids an expression uses, each with its 1-based offset; none for a Metrics Insights query
+    (SELECT ...), whose words are its own (CloudWatch User Guide, Metrics Insights query syntax)."""
+    if expression.lstrip().upper().startswith("SELECT"):
+        return []
+    return [(match.group("word"), match.start() + 1) for match in EXPRESSION_TOKEN.finditer(expression)
+            if match.group("word") and match.group("word")[0].islower() and not match.group("call")]
+
+
+def _returned(queries: list[MetricQuery]) -> list[Found]:
+    """Exactly one query returns data (PutMetricAlarm: "Exactly one element of the metrics list should
+    return data"); unset everywhere, the one expression does, or with no expression the one metric."""
+    if any((query.expression is None) == (query.metric is None) for query in queries):
+        return []   # an entry that is neither or both is reported as such
+    chosen = [number for number, query in enumerate(queries) if query.return_data]
+    if len(chosen) > 1:
+        return [(("metrics", number, "return_data"), "another entry returns data already: exactly one does, the "
+                                                     "one the alarm watches") for number in chosen[1:]]
+    if alarm_spec.returned(queries) is None:
+        return [(("metrics",), "say which entry the alarm watches with return_data: true (with no return_data, "
+                               "the one expression is watched, or with no expression the one metric)")]
+    return []
+
+
+def _cycles(queries: list[MetricQuery]) -> list[Found]:
+    """An expression cannot use its own result, through other expressions either."""
+    uses = {query.id: [name for name, _ in references(query.expression)] for query in queries
+            if query.expression is not None}
+    found: list[Found] = []
+    for number, query in enumerate(queries):
+        if query.expression is None:
+            continue
+        path = _loop(query.id, uses)
+        if path and len(path) > 2:
+            found.append((("metrics", number, "expression"), f"'{query.id}' uses its own result: "
+                                                             f"{' -> '.join(path)}"))
+    return found
+
+
+def _loop(start: str, uses: dict[str, list[str]]) -> list[str] | None:
+    def walk(path: list[str]) -> list[str] | None:
+        for name in uses.get(path[-1], []):
+            if name == start:
+                return path + [name]
+            if name in uses and name not in path:
+                found = walk(path + [name])
+                if found:
+                    return found
+        return None
+    return walk([start])
+
+
+# --- composite alarms ---------------------------------------------------------------------------
+
+def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) -> list[Found]:
+    found: list[Found] = [((key,), f"a composite alarm (alarm_rule) takes no '{key}'" +
+                           (": alarm tests need a metric" if key == "tests" else ""))
+                          for key in sorted(alarm.model_fields_set - set(COMPOSITE_KEYS))]
+    found += [((field, n), f"'{arn}': a composite alarm can't take EC2 or Auto Scaling actions")
+              for field in alarm_spec.ACTION_KEYS for n, arn in enumerate(getattr(alarm, field))
+              if ARN.fullmatch(arn) and arn.split(":")[2] in NOT_FOR_COMPOSITES]
+    parsed = composite_spec.rule(alarm)
+    if isinstance(parsed, RuleError):
+        return found + [(("alarm_rule",), parsed.message, parsed.offset + 1)]
+    known = ", ".join(name for name in named if name != alarm.name) or "none"
+    for reference in parsed.references:
+        if reference.name == alarm.name:
+            found.append((("alarm_rule",), "a composite alarm cannot name itself", reference.start + 1))
+        elif reference.name not in named:
+            found.append((("alarm_rule",), f"no alarm '{reference.name}' in container '{place.container.name}' "
+                                           f"(its alarms: {known})", reference.start + 1))
+    if any(f[0] == ("alarm_rule",) for f in found):
+        return found
+    return found + _rule_limits(config, place, alarm, named, parsed)
+
+
+def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm], parsed) -> list[Found]:
+    found: list[Found] = []
+    loop = composite_spec.cycle(alarm.name, named)
+    if loop:
+        found.append((("alarm_rule",), f"the rule names itself through {' -> '.join(loop)}: AWS can then delete "
+                                       "none of them"))
+    if len(parsed.names) > quotas.RULE_CHILDREN:
+        found.append((("alarm_rule",), f"it names {len(parsed.names)} alarms; AWS allows at most "
+                                       f"{quotas.RULE_CHILDREN}"))
+    if parsed.elements > quotas.RULE_ELEMENTS:
+        found.append((("alarm_rule",), f"it has {parsed.elements} elements (alarms, TRUE, FALSE, parentheses); AWS "
+                                       f"allows at most {quotas.RULE_ELEMENTS}"))
+    full = alarm_rule.rewrite(parsed, lambda name: alarm_spec.alarm_name(config, place, named[name]))
+    if len(full) > quotas.ALARM_RULE:
+        found.append((("alarm_rule",), f"with the alarms' full names the rule is {len(full)} characters; AWS allows "
+                                       f"at most {quotas.ALARM_RULE}"))
+    regions = {region for name in parsed.names
+               for region in composite_spec.regions(config, place, name, named, frozenset({alarm.name}))}
+    if len(regions) > 1:
+        shown = " and ".join(sorted(region or config.region or "the config's Region" for region in regions))
+        found.append((("alarm_rule",), f"it names alarms made in {shown}; a composite alarm names alarms of its own "
+                                       "Region only"))
+    return found
+
+
+# --- for every alarm -----------------------------------------------------------------------------
+
+def _actions(alarm: Alarm, region: str | None) -> list[Found]:
     """At most 5 actions a state (botocore cloudwatch model, ResourceList), each an ARN in the
     alarm's own Region: PutMetricAlarm refuses another ("Invalid region ... Only <region> is supported")."""
-    found = []
+    found: list[Found] = []
     for field in alarm_spec.ACTION_KEYS:
         arns = getattr(alarm, field)
         if len(arns) > MAX_ACTIONS:
@@ -141,7 +405,7 @@ def _action(arn: str, region: str | None) -> str | None:
     return None
 
 
-def _description(alarm: Alarm) -> list[tuple[Path, str]]:
+def _description(alarm: Alarm) -> list[Found]:
     if alarm.description and len(alarm.description) > MAX_DESCRIPTION:
         return [(("description",), f"{len(alarm.description)} characters; AWS allows at most {MAX_DESCRIPTION}")]
     return []

@@ -70,6 +70,12 @@ def regions(config: Config) -> list[str | None]:
     return [None] + sorted({p.container.log_region for p in containers(config) if p.container.log_region})
 
 
+def swept(clients: Clients, config: Config) -> list[str]:
+    """The config's `regions:` that no log group is in: read only to find resources of ours left there."""
+    known = set(regions(config)) | {clients.region}
+    return sorted(set(config.regions) - known)
+
+
 def scope(config: Config, region: str | None = None) -> list[str]:
     """Every log group the config's filters can live on in one Region, app and performance."""
     groups = {p.container.log_group for p in containers(config)

@@ -67,7 +67,7 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     every `log_region` it names, and its `regions:`, where ours may be left behind.
     """
     clusters = frozenset(cluster.name for cluster in config.clusters)
-    for region in log_group.regions(config) + _swept(clients, config):
+    for region in log_group.regions(config) + log_group.swept(clients, config):
         groups = set(log_group.scope(config, region))
         paginator = clients.in_region(region).logs.get_paginator("describe_metric_filters")
         for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
@@ -75,12 +75,6 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
                 owned = ownership.owns(config.prefix, clusters, item["filterName"])
                 if owned or item["logGroupName"] in groups:
                     _add_once(actual, _resource(filter_spec.to_spec(item), (), owned, region))
-
-
-def _swept(clients: Clients, config: Config) -> list[str]:
-    """The config's `regions:` that no log group is in: read only to find filters of ours left there."""
-    known = set(log_group.regions(config)) | {clients.region}
-    return sorted(set(config.regions) - known)
 
 
 def _add_once(actual: Actual, resource: Resource) -> None:

@@ -17,6 +17,7 @@ from monitor.aws.thresholds import percent
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
 from monitor.offline import alarm_logs
+from monitor.kinds import alarm_spec
 from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
 
@@ -55,7 +56,7 @@ def run(loaded: Loaded) -> list[AlarmCaseResult]:
         for number, alarm in enumerate(place.container.alarms):
             label = f"{place.cluster.name}/{place.service.name}/{place.container.name}/alarm {alarm.name}"
             path = place.path + ("alarms", number)
-            for n, case in enumerate(alarm.tests):
+            for n, case in enumerate(alarm.tests if not alarm.composite else ()):   # validate refuses those
                 series, problem = _series(loaded, place, alarm, case)
                 failures = (problem,) if problem else judge(alarm, case, series)
                 found.append(AlarmCaseResult(label, loaded.source, path, n, case, failures, tuple(series)))
@@ -107,7 +108,13 @@ def judge(alarm: Alarm, case: AlarmCase, series: Series) -> tuple[str, ...]:
 
 
 def _definition(alarm: Alarm) -> dict:
-    """The alarm in the evaluator's terms (Alarm.from_mapping)."""
+    """The alarm in the evaluator's terms (Alarm.from_mapping). A metric-math alarm's series is the
+    values of the query it watches: the statistic (a percentile's rules) is that query's, if a metric."""
+    statistic, namespace = alarm.stat, alarm.namespace
+    if alarm.metrics is not None:
+        watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
+        metric = watched is not None and watched.expression is None
+        statistic, namespace = (watched.stat, watched.namespace) if metric else (None, None)
     return {"comparison": alarm.comparison, "threshold": alarm.threshold,
             "evaluation_periods": alarm.evaluation_periods, "datapoints_to_alarm": alarm.datapoints_to_alarm,
-            "treat_missing_data": alarm.treat_missing_data, "statistic": alarm.stat, "namespace": alarm.namespace}
+            "treat_missing_data": alarm.treat_missing_data, "statistic": statistic, "namespace": namespace}

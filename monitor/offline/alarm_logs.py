@@ -41,8 +41,8 @@ def sample_path(loaded: Loaded, logs: str) -> FilePath:
 
 def specs_for(config: Config, place: Place, alarm: Alarm, specs: list[dict]) -> tuple[list[dict], tuple]:
     """The metric filter specs that publish the alarm's metric, and the dimensions it watches."""
-    metric = alarm_spec.resolve(config, place, alarm)
-    if isinstance(metric, str):
+    metric = alarm_spec.resolve(config, place, alarm) if alarm.metric is not None else None
+    if not isinstance(metric, alarm_spec.Metric):
         return [], ()
     return [spec for spec in specs if _publishes(spec, metric)], metric.dimensions
 
@@ -52,8 +52,12 @@ def _publishes(spec: dict, metric: alarm_spec.Metric) -> bool:
     return (transformation["metricNamespace"], transformation["metricName"]) == (metric.namespace, metric.name)
 
 
+MISSING = "no log sample"
+
+
 def check(loaded: Loaded) -> list[Problem]:
-    """Every `logs:` case whose sample is missing, or whose alarm's metric no filter of the container makes."""
+    """Every `logs:` case whose alarm's metric no filter of the container makes (an error), or whose
+    sample is missing (a warning: the config still deploys, and `monitor test` fails the case)."""
     specs = [resource.spec for resource in metric_filter.desired(loaded.config)]
     found = []
     for place in containers(loaded.config):
@@ -61,13 +65,15 @@ def check(loaded: Loaded) -> list[Problem]:
             for n, case in enumerate(alarm.tests):
                 path = place.path + ("alarms", number, "tests", n, "logs")
                 if case.logs is not None and (message := _case_problem(loaded, place, alarm, case.logs, specs)):
-                    found.append(Problem(path, message, source=loaded.source))
+                    severity = "warning" if message.startswith(MISSING) else "error"
+                    found.append(Problem(path, message, severity, source=loaded.source))
     return found
 
 
 def _case_problem(loaded: Loaded, place: Place, alarm: Alarm, logs: str, specs: list[dict]) -> str | None:
     if not sample_path(loaded, logs).is_file():
-        return f"no log sample at {sample_path(loaded, logs)} (the path is relative to the config file)"
+        return (f"{MISSING} at {sample_path(loaded, logs)} (the path is relative to the config file); "
+                "`monitor test` fails this case")
     if not specs_for(loaded.config, place, alarm, specs)[0]:
         return (f"no filter of container '{place.container.name}' publishes {alarm.metric}, so a log sample "
                 "cannot make this alarm's series; give 'series:' instead")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 
+from monitor.dashboards import diff as dashboard_diff
+from monitor.dashboards.checks import KIND as DASHBOARD
 from monitor.sync.plan import Change, Outcome, Plan, leaves
 from monitor.problems import Problem, Source, dotted, placed, render as render_problem
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+# Texts shown as written, not as JSON strings: a composite alarm's rule quotes every alarm it names.
+# An update shows the text before and after on lines of their own, one under the other.
+TEXTS = ("AlarmRule",)
 
 
 def problems_text(problems: list[Problem]) -> str:
@@ -52,13 +57,28 @@ def applied_summary(outcomes: list[Outcome]) -> str:
 
 
 def _change_lines(change: Change) -> list[str]:
+    """An update names each changed field with its value before and after (a metric-math query by
+    its id, `Metrics.e1.Expression`); a create lists every field it sets."""
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
+    if change.kind == DASHBOARD and change.action != "delete":
+        return [head] + dashboard_diff.lines(change.before, change.after)   # widgets, not a JSON dump
     if change.action == "update":
-        return [head] + [f"    {f}: {_at(change.before, f)} -> {_at(change.after, f)}" for f in change.fields]
+        return [head] + [line for f in change.fields for line in _field_change(change, f)]
     if change.action == "create":
-        return [head] + [f"    {f}: {_at(change.after, f)}" for f in leaves(change.after)
-                         if f not in ("logGroupName", "filterName")]
+        return [head] + [f"    {f}: {_text(change.after, f) if f in TEXTS else _at(change.after, f)}"
+                         for f in leaves(change.after) if f not in ("logGroupName", "filterName")]
     return [head]
+
+
+def _field_change(change: Change, dotted: str) -> list[str]:
+    if dotted in TEXTS:
+        return [f"    {dotted}:", f"      - {_text(change.before, dotted)}", f"      + {_text(change.after, dotted)}"]
+    return [f"    {dotted}: {_at(change.before, dotted)} -> {_at(change.after, dotted)}"]
+
+
+def _text(spec: dict | None, key: str) -> str:
+    value = (spec or {}).get(key)
+    return "(none)" if value is None else str(value)
 
 
 def _at(spec: dict | None, dotted: str) -> str:
@@ -109,6 +129,8 @@ def _change_json(change: Change, outcome: Outcome | None) -> dict:
         item["region"] = change.region
     if change.fields:
         item["fields"] = list(change.fields)
+    if change.kind == DASHBOARD and change.action == "update":
+        item["widgets"] = dashboard_diff.diff(change.before, change.after).as_dict()
     if outcome is not None:
         item["result"] = "ok" if outcome.result == "ok" else "error"
         if outcome.message:

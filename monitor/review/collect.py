@@ -53,7 +53,7 @@ def from_files(files: Iterable[str | FilePath], config: Config | None = None) ->
     findings = []
     for file in files:
         definition = taskfiles.load(file)
-        path, service = _serving(config, definition["family"])
+        path, service = serving(config, definition["family"])
         origin = (path + (("task_definition",) if service.task_definition else ("name",))) if service else ()
         findings += design.check(definition, service, sizing.label(definition), origin, path, str(file))
     return findings
@@ -85,7 +85,7 @@ def _describe(clients: Clients, reference: str) -> taskdefs.Definition:
         return explain(error)
 
 
-def _serving(config: Config | None, family: str) -> tuple[Path, Service | None]:
+def serving(config: Config | None, family: str) -> tuple[Path, Service | None]:
     """The config's service running a task definition family, and its path; ((), None) when none does."""
     candidates = [(("clusters", c, "services", s), service) for c, cluster in enumerate(config.clusters if config else [])
                   for s, service in enumerate(cluster.services)]

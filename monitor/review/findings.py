@@ -1,8 +1,9 @@
 """The one value every review check returns, and the rule that makes it.
 
 A code names a rule for good: `AREA-TOPIC-NNN` (`ECS-SIZE-001`, `ECR-SCAN-001`, ...). A code is
-never reused or renumbered; a retired rule keeps its code unused. Severity is `error` (AWS
-refuses it, or it exposes a secret), `warning` (AWS accepts it, but the monitoring or the service
+never reused or renumbered; a retired rule keeps its code unused. Alarm findings are the
+`ALARM-<TOPIC>-NNN` family (monitor/review/alarm_rules.py). Severity is `error` (AWS refuses it,
+it exposes a secret, or an alarm can never do its job), `warning` (AWS accepts it, but the monitoring or the service
 suffers) or `info` (worth knowing; nothing to fix unless you want to). `control` is the AWS
 Security Hub CSPM control covering the same point, where there is one, so that findings map onto
 Security Hub's: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-controls-reference.html

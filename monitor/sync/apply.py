@@ -66,11 +66,11 @@ def _run(clients: Clients, batch: list[Change], failed: set[tuple[str, str]]) ->
     if not todo:
         return skipped
     try:
-        BY_NAME[todo[0].kind].apply(clients.in_region(todo[0].region), todo)
+        notes = BY_NAME[todo[0].kind].apply(clients.in_region(todo[0].region), todo) or {}   # warnings by id
     except bx.ClientError as error:
         detail = error.response.get("Error", {})
         message = explain(error) or f"{detail.get('Code')}: {detail.get('Message')}"
         return skipped + [Outcome(c, "error", message) for c in todo]
     except bx.BotoCoreError as error:
         return skipped + [Outcome(c, "error", explain(error) or str(error)) for c in todo]
-    return skipped + [Outcome(c, "ok") for c in todo]
+    return skipped + [Outcome(c, "ok", notes.get(c.id)) for c in todo]

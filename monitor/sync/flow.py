@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor import kinds
-from monitor.aws import taskdefs
+from monitor.aws import account, taskdefs
 from monitor.aws.clients import Clients
 from monitor.config import Loaded, load
 from monitor.config.model import Config
+from monitor.dashboards import checks as dashboard_checks
 from monitor.kinds import alarm_advice, alarm_checks, filter_checks
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, placed
@@ -31,7 +32,7 @@ def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
             + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
-            + alarm_advice.check(config))
+            + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
 
 
 def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
@@ -52,6 +53,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     service already deleted say, is a warning there, not a stop.
     """
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    config = account.gather(clients, config, arns=not destroy)
     if destroy:
         findings = [replace(p, severity="warning") for p in findings]
     wanted = [] if destroy else kinds.desired(config)
@@ -59,4 +61,4 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
         findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
-    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings)
+    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)

@@ -27,6 +27,7 @@ class Change:
     parent: tuple[str, str] | None = None   # the resource it needs, e.g. a filter's log group
     handle: str | None = None   # the live resource's AWS identifier (an ARN), for updates and deletes
     region: str | None = None   # where to make the call; None: the home Region
+    rank: int = 0   # within its kind: after lower ranks when made, before them when deleted
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Plan:
     findings: list[Problem] = field(default_factory=list)
     owned: int = 0   # owned resources that exist now, for the delete-share check
     replaced: int = 0   # deletes of parts of a resource the plan makes anew (a compiled filter's)
+    desired: list[Resource] = field(default_factory=list)   # what the plan was made for, task definitions read
 
     @property
     def summary(self) -> dict[str, int]:
@@ -71,9 +73,15 @@ class Plan:
 
 
 def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune: bool = False,
-         findings: list[Problem] | None = None) -> Plan:
-    """Changes in one fixed order: deletes in reverse kind order, then creates and updates in kind order."""
-    result = Plan(findings=list(findings or []))
+         findings: list[Problem] | None = None, late: tuple[str, ...] = ()) -> Plan:
+    """Changes in one fixed order: deletes in reverse kind order, then creates and updates in kind order,
+    then the deletes of the `late` kinds, in reverse kind order.
+
+    A late kind's objects may be named by another's updates: a composite alarm's rule names metric
+    alarms, and AWS deletes no alarm a composite still names, so a rule that stops naming an alarm is
+    updated before that alarm goes. Within a kind, ranks rise for creates and updates, fall for deletes.
+    """
+    result = Plan(findings=list(findings or []), desired=list(desired))
     wanted = unique_keys(desired)
     for resource in desired:
         _compare(resource, actual.resources.get(resource.key), result)
@@ -90,13 +98,13 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
                                            "--prune deletes them. If another config uses this prefix for the "
                                            f"same cluster, they are its own: give each config its prefix. {shown}",
                                        "note"))
-    result.changes.sort(key=lambda change: _order(change, kinds))
+    result.changes.sort(key=lambda change: _order(change, kinds, late))
     return result
 
 
 def _delete(resource: Resource) -> Change:
     return Change(resource.kind, resource.id, "delete", resource.spec, None, handle=resource.handle,
-                  region=resource.region)
+                  region=resource.region, rank=resource.rank)
 
 
 def unique_keys(desired: list[Resource]) -> set[tuple[str, str]]:
@@ -131,7 +139,8 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
         return   # the kind's check reports what is missing
     if live is None:
         result.changes.append(Change(resource.kind, resource.id, "create", None, resource.spec,
-                                     params=resource.params, parent=resource.parent, region=resource.region))
+                                     params=resource.params, parent=resource.parent, region=resource.region,
+                                     rank=resource.rank))
     elif not live.owned and not resource.claim:
         result.unchanged += 1   # e.g. a log group Container Insights made: it serves as it is
     elif not live.owned:
@@ -141,16 +150,16 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
         fields = tuple(changed_fields(live.spec, resource.spec))
         result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,
                                      params=resource.params, parent=resource.parent, handle=live.handle,
-                                     region=resource.region))
+                                     region=resource.region, rank=resource.rank))
     else:
         result.unchanged += 1
 
 
-def _order(change: Change, kinds: tuple[str, ...]) -> tuple[int, int, str]:
+def _order(change: Change, kinds: tuple[str, ...], late: tuple[str, ...] = ()) -> tuple[int, int, int, str]:
     position = kinds.index(change.kind)
     if change.action == "delete":
-        return (0, len(kinds) - position, change.id)
-    return (1, position, change.id)
+        return (2 if change.kind in late else 0, len(kinds) - position, -change.rank, change.id)
+    return (1, position, change.rank, change.id)
 
 
 def changed_fields(before: object, after: object, path: str = "") -> list[str]:

@@ -25,6 +25,7 @@ class Resource:
     origin: Path = ()         # where in the config it comes from, for messages
     params: dict = field(default_factory=dict, compare=False)   # sent on create only (tags)
     region: str | None = None   # None: the home Region, the one the clients talk to
+    rank: int = 0   # within its kind: made after those of lower rank, deleted before them
 
     @property
     def key(self) -> tuple[str, str]:

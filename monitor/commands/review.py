@@ -1,0 +1,58 @@
+"""`monitor review`: the alarm table, the alarm and design findings and the cost, as one Report.
+
+Offline (`review`): the config's alarms (their specs, as `plan` would send them), the design
+findings of the task definition files given (`--task-definitions`), which also make `N%`
+thresholds numbers, and the estimate with assumed task counts. Live (`review --deployed`):
+every alarm of the Region (monitor/review/deployed.py), the design findings of the services
+the config names, the task counts read from ECS, and the live analyses. Read only either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from monitor import kinds
+from monitor.aws.clients import Clients
+from monitor.aws.services import desired_counts
+from monitor.config import Loaded
+from monitor.cost import estimate, hints
+from monitor.offline import alarm_cases
+from monitor.review import collect, deployed, report, shares
+from monitor.review.report import Report
+
+DEFAULT_REGION = "us-east-1"   # what the estimate prices when neither the config nor --region names one
+NO_DESIGN = ("service design not checked: give the services' task definitions with --task-definitions FILE..., "
+             "or review the account with --deployed")
+
+
+def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None = None,
+            now: datetime | None = None) -> Report:
+    """The review of the config alone. Raises taskfiles.TaskFileError for a file that is not a task definition."""
+    config, files = loaded.config, list(task_files)
+    resolved, found = shares.resolve(config, shares.from_files(files, config))
+    rows = report.config_rows(config, resolved, found, report.tests_by_alarm(alarm_cases.run(loaded)))
+    home = region or config.region or DEFAULT_REGION
+    return Report(report.CONFIG, loaded.source.name, home, now or _now(), tuple(rows),
+                  tuple(report.alarm_findings(rows, config)), tuple(collect.from_files(files, config)),
+                  estimate.estimate(kinds.desired(resolved), home, hints.given(config)),
+                  design_checked=bool(files), notes=() if files else (NO_DESIGN,))
+
+
+def live(loaded: Loaded, clients: Clients, now: datetime | None = None) -> Report:
+    """The review of the account's alarms, whoever owns them, with the config as context. Read only."""
+    config, when = loaded.config, now or _now()
+    resolved, found = shares.resolve(config, shares.from_account(clients, config))
+    metric, composite = deployed.read_alarms(clients)
+    rows = report.live_rows(config, metric + composite, found, report.tests_by_alarm(alarm_cases.run(loaded)))
+    context = deployed.Deployed(clients, loaded, metric, composite, rows, report.desired_alarms(resolved), when)
+    findings = report.alarm_findings(rows, config) + deployed.analyse(context)
+    home = clients.region or config.region or DEFAULT_REGION
+    cost = estimate.estimate(kinds.desired(resolved), home, hints.given(config, desired_counts(clients, config)))
+    return Report(report.DEPLOYED, loaded.source.name, home, when, tuple(rows), tuple(findings),
+                  tuple(collect.from_account(clients, config)), cost,
+                  analyses=tuple(a.run.__name__ for a in deployed.ANALYSES))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

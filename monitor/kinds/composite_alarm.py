@@ -1,0 +1,74 @@
+"""CloudWatch composite alarms: a container's `alarms:` entries with an `alarm_rule`.
+
+Named and owned as metric alarms are (`<prefix>/<cluster>/<service>/<container>/<alarm>`), made
+after them (this kind follows `alarm` in monitor/kinds KINDS) and deleted before them, each in the
+Region of the alarms its rule names (monitor/kinds/composite_spec.py). They are read by
+monitor/kinds/alarm.py from the same DescribeAlarms pages and tag:GetResources pages as the
+metric alarms, so they cost no read of their own.
+
+PutCompositeAlarm creates or replaces; like PutMetricAlarm it ignores Tags on update ("If you are
+using this operation to update an existing alarm, any tags you specify in this parameter are
+ignored", https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html),
+so tag changes go through TagResource/UntagResource. DeleteAlarms "can include no more than one
+composite alarm" a call (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html):
+one a call, highest rank first, and all before the metric alarms' deletes.
+"""
+
+from __future__ import annotations
+
+from monitor import quotas
+from monitor.aws.clients import Clients
+from monitor.config.model import Config
+from monitor.config.walk import containers
+from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
+from monitor.problems import Problem
+from monitor.sync.plan import Change
+from monitor.sync.resources import Actual, Resource, regional
+
+KIND = composite_spec.KIND
+BATCH = {"delete": quotas.DELETE_COMPOSITE_ALARMS}
+DELETE_LATE = True   # with the metric alarms, and before them (reverse kind order)
+
+
+def desired(config: Config) -> list[Resource]:
+    found = []
+    for place in containers(config):
+        for number, item in enumerate(place.container.alarms):
+            if not item.composite:
+                continue
+            made = composite_spec.make(config, place, item, log_group.tags(config, place.cluster.name))
+            if made is None:
+                continue
+            spec, region, rank = made
+            found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region, rank=rank,
+                                  origin=place.path + ("alarms", number)))
+    return found
+
+
+def read(clients: Clients, config: Config, actual: Actual) -> None:
+    """Nothing of its own: alarm.read adds the composite alarms from its DescribeAlarms pages."""
+
+
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+    """An alarm name is one alarm in a Region, metric or composite: one that changes type would be
+    put over the other's name, which CloudWatch refuses, before the old one is deleted."""
+    found = []
+    for resource in wanted:
+        other = alarm.KIND if resource.kind == KIND else KIND
+        if (other, resource.id) in actual.resources:
+            now, then = ("composite", "metric") if resource.kind == KIND else ("metric", "composite")
+            found.append(Problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
+                                                  "the config; CloudWatch has one alarm a name: give this one "
+                                                  "another name, or remove it, apply with --prune, and add it back",
+                                 "error"))
+    return found
+
+
+def apply(clients: Clients, changes: list[Change]) -> None:
+    for change in changes:
+        if change.action == "delete":
+            clients.cloudwatch.delete_alarms(AlarmNames=[change.before["AlarmName"]])
+        elif change.action == "create":
+            clients.cloudwatch.put_composite_alarm(**alarm_spec.put_parameters(change.after, with_tags=True))
+        else:
+            alarm.update(clients, change, clients.cloudwatch.put_composite_alarm)

@@ -1,0 +1,128 @@
+"""What a composite alarm is, as data, and how a container's alarms hang together. Pure.
+
+A composite alarm's rule names the container's other alarms by their short names
+(monitor/kinds/alarm_rule.py); it is made in the Region of the alarms it names, since a rule can
+only name alarms of its own Region, and after them: its `rank` is 1 + the highest rank of the
+composite alarms it names (0 when it names only metric alarms), so creates go in rising rank and
+deletes in falling rank (monitor/sync/plan.py). The spec is PutCompositeAlarm's parameters (Tags as
+a mapping); DescribeAlarms' CompositeAlarms items are projected onto the same keys, with the
+actions [] and ActionsEnabled true when absent, as for metric alarms.
+"""
+
+from __future__ import annotations
+
+from monitor.config.model import Alarm, Config
+from monitor.config.walk import Place
+from monitor.kinds import alarm_rule, alarm_spec
+from monitor.kinds.alarm_rule import Rule, RuleError
+from monitor.kinds.alarm_spec import ACTION_KEYS, Metric
+
+KIND = "composite_alarm"
+MANAGED = ("AlarmName", "AlarmRule", "AlarmDescription", "ActionsEnabled", *ACTION_KEYS.values())
+
+
+def siblings(place: Place) -> dict[str, Alarm]:
+    """The container's alarms by name, the first of a repeated name (validation reports the rest)."""
+    found: dict[str, Alarm] = {}
+    for alarm in place.container.alarms:
+        found.setdefault(alarm.name, alarm)
+    return found
+
+
+def rule(alarm: Alarm) -> Rule | RuleError:
+    try:
+        return alarm_rule.parse(alarm.alarm_rule or "")
+    except RuleError as error:
+        return error
+
+
+def children(alarm: Alarm, named: dict[str, Alarm]) -> list[str]:
+    """The container's alarms a composite's rule names (names it does not know are left out)."""
+    parsed = rule(alarm)
+    return [] if isinstance(parsed, RuleError) else [name for name in parsed.names if name in named]
+
+
+def cycle(name: str, named: dict[str, Alarm]) -> list[str] | None:
+    """A path of composite alarms from `name` back to itself, e.g. [a, b, a], or None."""
+    def walk(path: list[str]) -> list[str] | None:
+        for child in children(named[path[-1]], named):
+            if child == name:
+                return path + [child]
+            if named[child].composite and child not in path:
+                found = walk(path + [child])
+                if found:
+                    return found
+        return None
+    return walk([name]) if named[name].composite else None
+
+
+def regions(config: Config, place: Place, name: str, named: dict[str, Alarm],
+            seen: frozenset[str] = frozenset()) -> set[str | None]:
+    """The Regions the named alarm lives in as far as can be told: a metric alarm's metric's Region,
+    a math alarm's metrics' Regions (None, the config's own, when it has no metric), a composite's
+    the union of what it names (None when it names none). Empty when nothing can be told."""
+    alarm = named[name]
+    if alarm.composite:
+        found: set[str | None] = set()
+        for child in children(alarm, named):
+            if child not in seen:
+                found |= regions(config, place, child, named, seen | {name})
+        return found or {None}
+    if alarm.metrics is not None:
+        metrics = alarm_spec.math_metrics(config, place, alarm).values()
+        found = {metric.region for metric in metrics if isinstance(metric, Metric)}
+        return found or {None}
+    metric = alarm_spec.resolve(config, place, alarm) if alarm.metric is not None else None
+    return {metric.region} if isinstance(metric, Metric) else set()
+
+
+def ranks(edges: dict[str, list[str]]) -> dict[str, int]:
+    """Each composite's rank among `edges` (name -> the composites it names): 0 naming none, else
+    1 + the highest rank it names. A cycle (refused offline; possible in AWS) is cut where it closes."""
+    found: dict[str, int] = {}
+
+    def rank(name: str, path: frozenset[str]) -> int:
+        if name not in found:
+            below = [rank(child, path | {name}) for child in edges.get(name, [])
+                     if child in edges and child not in path]
+            found[name] = 1 + max(below) if below else 0
+        return found[name]
+
+    for name in edges:
+        rank(name, frozenset())
+    return found
+
+
+def make(config: Config, place: Place, alarm: Alarm, tags: dict[str, str]) -> tuple[dict, str | None, int] | None:
+    """The spec, Region and rank of a composite alarm, or None when validation has a reason to refuse it."""
+    named = siblings(place)
+    parsed = rule(alarm)
+    if named[alarm.name] is not alarm or isinstance(parsed, RuleError):
+        return None
+    if any(name not in named or name == alarm.name for name in parsed.names):
+        return None
+    if cycle(alarm.name, named) is not None:
+        return None
+    where = regions(config, place, alarm.name, named)
+    if len(where) != 1:
+        return None
+    full = {name: alarm_spec.alarm_name(config, place, named[name]) for name in parsed.names}
+    spec = {"AlarmName": alarm_spec.alarm_name(config, place, alarm),
+            "AlarmRule": alarm_rule.rewrite(parsed, full.__getitem__), "ActionsEnabled": True,
+            **{key: list(getattr(alarm, field)) for field, key in ACTION_KEYS.items()},
+            "Tags": dict(sorted(tags.items()))}
+    if alarm.description:
+        spec["AlarmDescription"] = alarm.description
+    composites = {name: [child for child in children(item, named) if named[child].composite]
+                  for name, item in named.items() if item.composite}
+    return spec, next(iter(where)), ranks(composites)[alarm.name]
+
+
+def to_spec(item: dict, tags: dict[str, str]) -> dict:
+    """A DescribeAlarms CompositeAlarms item projected onto the keys we manage."""
+    spec = {key: item[key] for key in MANAGED if key in item}
+    spec["ActionsEnabled"] = item.get("ActionsEnabled", True)
+    for key in ACTION_KEYS.values():
+        spec[key] = list(item.get(key, []))
+    spec["Tags"] = dict(sorted(tags.items()))
+    return spec

@@ -1,0 +1,115 @@
+"""CloudWatch dashboards, generated from the dashboards/ templates; ours by the record in their header.
+
+Read: ListDashboards pages narrowed by `DashboardNamePrefix=<prefix>-`, then one GetDashboard per
+listed name, whose body's header record (monitor/dashboards/owner.py) says whether it is ours.
+A dashboard named like a desired one that is not ours is reported, never overwritten. Bodies are
+compared as parsed JSON: GetDashboard promises no whitespace.
+Apply: PutDashboard replaces the whole body ("If you update a dashboard, the entire contents are
+replaced"); its Tags apply only when it creates the dashboard ("If you specify Tags when updating
+an existing dashboard, the tag updates are ignored"), PutDashboard API reference,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html. Deletes
+go 100 names a DeleteDashboards call ("You can specify up to 100 dashboards to delete").
+"""
+
+from __future__ import annotations
+
+import json
+
+import botocore.exceptions as bx
+
+from monitor.aws.clients import Clients
+from monitor.config import facts as live
+from monitor.config.model import Config
+from monitor.dashboards import checks, owner
+from monitor.kinds import dashboard_spec
+from monitor.problems import Problem
+from monitor.sync.ownership import MARKER_TAG, PREFIX_TAG
+from monitor.sync.plan import Change
+from monitor.sync.resources import Actual, Resource
+
+KIND = checks.KIND
+DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
+BATCH = {"delete": DELETE_BATCH}
+
+
+def desired(config: Config) -> list[Resource]:
+    """One dashboard per `dashboards:` entry whose template resolved; validation reports the rest."""
+    tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}
+    return [Resource(KIND, owner.dashboard_name(config.prefix, entry.name), dashboard_spec.body(config, entry),
+                     origin=("dashboards", n), params={"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+            for n, entry in enumerate(config.dashboards) if entry.widgets is not None]
+
+
+def read(clients: Clients, config: Config, actual: Actual) -> None:
+    """Every dashboard listed under our prefix, read once; ours only by its header's record."""
+    clusters = frozenset(cluster.name for cluster in config.clusters)
+    region = live.of(config).region
+    for name in _listed(clients, config.prefix):
+        spec = _body(clients, name, actual)
+        if spec is None:
+            continue
+        ours = owner.owns(config.prefix, region, clusters, owner.read(spec))
+        actual.add(Resource(KIND, name, spec, owned=ours, prunable=ours))
+
+
+def _listed(clients: Clients, prefix: str) -> list[str]:
+    """Dashboard names under `<prefix>-`, through the paginator (1,000 a page)."""
+    pages = clients.cloudwatch.get_paginator("list_dashboards").paginate(
+        DashboardNamePrefix=owner.dashboard_name(prefix, ""))
+    return [entry["DashboardName"] for page in pages for entry in page.get("DashboardEntries", [])]
+
+
+def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
+    """The parsed body; one deleted since the listing is gone, one that is not JSON is not ours."""
+    try:
+        text = clients.cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"]
+    except bx.ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFound":
+            return None
+        raise
+    try:
+        found = json.loads(text)
+    except ValueError:
+        actual.problems.append(Problem((), f"dashboard {name} has a body that is not JSON; it is left alone",
+                                       "warning"))
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+    return []
+
+
+def apply(clients: Clients, changes: list[Change]) -> dict[str, str]:
+    """Deletes in one call (apply.batches cuts them at 100); puts one at a time.
+
+    Returns the warnings PutDashboard answered with, by dashboard, for the outcome to show.
+    """
+    deletes = [change.id for change in changes if change.action == "delete"]
+    if deletes:
+        clients.cloudwatch.delete_dashboards(DashboardNames=deletes)
+    notes = {}
+    for change in changes:
+        if change.action in ("create", "update"):
+            if messages := _put(clients, change):
+                notes[change.id] = messages
+    return notes
+
+
+def _put(clients: Clients, change: Change) -> str | None:
+    """PutDashboard, with AWS's validation messages (DataPath: Message) in the error or the result."""
+    tags = change.params.get("Tags") if change.action == "create" else None
+    try:
+        answer = clients.cloudwatch.put_dashboard(DashboardName=change.id, DashboardBody=json.dumps(change.after),
+                                                  **({"Tags": tags} if tags else {}))
+    except bx.ClientError as error:
+        said = _messages(error.response.get("dashboardValidationMessages")
+                         or error.response.get("DashboardValidationMessages") or [])
+        if said:
+            error.response.setdefault("Error", {})["Message"] = f"{error.response['Error'].get('Message')}: {said}"
+        raise
+    return _messages(answer.get("DashboardValidationMessages") or []) or None
+
+
+def _messages(messages: list[dict]) -> str:
+    return "; ".join(f"{m.get('DataPath', '')}: {m.get('Message', '')}" for m in messages)

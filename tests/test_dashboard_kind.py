@@ -1,0 +1,178 @@
+"""The dashboard kind on moto: the built-in template on enhanced and standard clusters converges
+("apply, then plan is empty"), a hand edit is an update shown widget by widget, and two configs
+sharing a prefix (clusters `web` and `web-api`) never touch each other's dashboards."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+from botocore.stub import Stubber
+
+from monitor.kinds import dashboard as dashboard_kind
+from monitor.output.plan import plan_json, plan_text
+from monitor.sync.flow import validate
+from monitor.sync.plan import Plan
+from test_roundtrip import (CLUSTER, GROUP, REGION, actions, aws, clients, cluster, configure, container,  # noqa: F401
+                            converge, document, plan_of)
+
+MEMORY = {"name": "memory-high", "metric": "MemoryUtilized", "comparison": ">", "threshold": 900}
+ERRORS = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "comparison": ">", "threshold": 5}
+BOARD = f"monitor-{CLUSTER}-overview"
+
+
+def config(insights=None, metrics=(), task_definition=None, clusters=None, **top) -> str:
+    item = {**container(metrics=metrics), "alarms": [MEMORY, ERRORS] if insights == "enhanced" or metrics else [ERRORS]}
+    board = {"name": f"{CLUSTER}-overview", **({"clusters": clusters} if clusters else {})}
+    return document(cluster([item], insights=insights, task_definition=task_definition), dashboards=[board], **top)
+
+
+def body(name: str = BOARD) -> dict:
+    return json.loads(boto3.client("cloudwatch", region_name=REGION).get_dashboard(DashboardName=name)["DashboardBody"])
+
+
+def widget(found: dict, title: str) -> dict:
+    [match] = [w for w in found["widgets"] if w.get("properties", {}).get("title") == title]
+    return match
+
+
+def test_on_an_enhanced_cluster_the_dashboard_shows_the_native_metrics_and_converges(aws, configure):
+    converge(configure(config(insights="enhanced")))
+    found = body()
+    assert "Managed by ecs-monitor" in found["widgets"][0]["properties"]["markdown"]
+    memory = widget(found, "app memory (MiB)")["properties"]
+    assert memory["metrics"][0][:2] == ["ECS/ContainerInsights", "ContainerMemoryUtilized"]
+    assert memory["annotations"]["horizontal"] == [{"label": "alarm memory-high", "value": 900.0}]
+    alarms = widget(found, "web alarms")["properties"]["alarms"]
+    assert alarms == [f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:monitor/{CLUSTER}/web/app/{name}"
+                      for name in ("memory-high", "errors-high")]
+    assert widget(found, "web: latest errors")["properties"]["query"].startswith(f"SOURCE '{GROUP}' | fields")
+    assert all(w["x"] + w["width"] <= 24 for w in found["widgets"])
+
+
+def test_on_a_standard_cluster_cpu_and_memory_come_from_the_filters_with_the_limits_marked(aws, configure):
+    aws.ecs.register_task_definition(family="web-td", containerDefinitions=[
+        {"name": "app", "image": "app", "memory": 1024, "cpu": 256}])
+    converge(configure(config(insights="enabled", metrics=["CpuUtilized", "MemoryUtilized"], task_definition="web-td")))
+    found = body()
+    memory, cpu = (widget(found, f"app {what}")["properties"] for what in ("memory (MiB)", "CPU (CPU units)"))
+    assert memory["metrics"][0][:2] == ["Custom/ECS", "ContainerMemoryUtilized"]
+    assert memory["annotations"]["horizontal"] == [{"label": "1024 MiB hard limit (web-td:1)", "value": 1024},
+                                                   {"label": "alarm memory-high", "value": 900.0}]
+    assert cpu["annotations"]["horizontal"] == [{"label": "256 CPU units share, not a cap (web-td:1)", "value": 256}]
+    assert widget(found, "app log metrics")["properties"]["metrics"] == [["Custom/ECS/honban/web/app", "Errors"]]
+
+
+def test_without_a_cpu_metric_the_widget_says_how_to_get_one(aws, configure):
+    converge(configure(config()))
+    texts = [w["properties"]["markdown"] for w in body()["widgets"] if w["type"] == "text"]
+    assert any("app: no cpu metric" in text and "CpuUtilized" in text for text in texts)
+
+
+def test_a_hand_edit_is_an_update_shown_widget_by_widget(aws, configure):
+    loaded = configure(config(insights="enhanced"))
+    converge(loaded)
+    edited = body()
+    edited["widgets"] = [w for w in edited["widgets"] if w["type"] != "log"]
+    edited["widgets"][3]["properties"]["stat"] = "Maximum"
+    boto3.client("cloudwatch", region_name=REGION).put_dashboard(DashboardName=BOARD, DashboardBody=json.dumps(edited))
+    result = plan_of(loaded)
+    assert actions(result) == [("update", "dashboard", BOARD)]
+    text = plan_text(result)
+    assert '+ added log "web: latest errors"' in text and '~ changed metric "app CPU (CPU units)"' in text, text
+    assert '"widgets"' not in text
+    [change] = json.loads(plan_json(result))["changes"]
+    assert change["widgets"] == {"added": ['log "web: latest errors"'], "changed": ['metric "app CPU (CPU units)"']}
+    converge(loaded)
+
+
+def web_config(name: str, dashboards: list) -> str:
+    item = {"name": name, "services": [{"name": "svc", "containers": [container()]}]}
+    return document(item, dashboards=dashboards)
+
+
+def two_configs(write_config, aws) -> tuple:
+    aws.ecs.create_cluster(clusterName="web")
+    aws.ecs.create_cluster(clusterName="web-api")
+    def one(name: str):
+        loaded = validate(str(write_config(web_config(name, [{"name": "board"}, {"name": f"{name}-only"}]),
+                                           f"{name}.yaml")))
+        assert loaded.ok, loaded.problems
+        return loaded
+    return one("web"), one("web-api")
+
+
+def dashboards(result) -> list:
+    return [change for change in actions(result) if change[1] == "dashboard"]
+
+
+def test_two_configs_sharing_a_prefix_never_touch_each_others_dashboards(aws, write_config):
+    web, api = two_configs(write_config, aws)
+    converge(web)
+    # `monitor-web-api-only` starts with `monitor-web-`: the name alone cannot say whose it is.
+    api_plan = plan_of(api, prune=True)
+    assert dashboards(api_plan) == [("create", "dashboard", "monitor-web-api-only")]
+    assert [p.message for p in api_plan.errors] == [
+        "dashboard monitor-board exists but does not carry our ownership marker; it is left alone"]
+    assert "web" in body("monitor-board")["widgets"][0]["properties"]["markdown"]
+
+
+def test_prune_deletes_only_our_dashboards(aws, configure, write_config):
+    web, _ = two_configs(write_config, aws)
+    converge(web)
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    theirs = body("monitor-web-only")
+    theirs["widgets"][0]["properties"]["markdown"] = theirs["widgets"][0]["properties"]["markdown"].replace(
+        "clusters=web", "clusters=web-api")
+    cw.put_dashboard(DashboardName="monitor-web-api-only", DashboardBody=json.dumps(theirs))
+    cw.put_dashboard(DashboardName="monitor-hand-made", DashboardBody=json.dumps({"widgets": []}))
+    result = converge(configure(web_config("web", [])), prune=True)
+    assert sorted(c.id for c in result.changes if c.kind == "dashboard") == ["monitor-board", "monitor-web-only"]
+    left = {e["DashboardName"] for e in cw.list_dashboards()["DashboardEntries"]}
+    assert left == {"monitor-web-api-only", "monitor-hand-made"}
+
+
+def test_deletes_are_batched_to_a_hundred_names():
+    stub_clients = clients()
+    cw = stub_clients.cloudwatch
+    with Stubber(cw) as stub:
+        names = [f"monitor-b{n}" for n in range(150)]
+        stub.add_response("delete_dashboards", {}, {"DashboardNames": names[:100]})
+        stub.add_response("delete_dashboards", {}, {"DashboardNames": names[100:]})
+        from monitor.sync.apply import apply
+        from monitor.sync.plan import Change
+        changes = [Change("dashboard", name, "delete", {}, None) for name in names]
+        outcomes = apply(stub_clients, Plan(changes=changes))
+        stub.assert_no_pending_responses()
+    assert {o.result for o in outcomes} == {"ok"}
+
+
+def test_list_dashboards_pages_are_followed(aws, configure):
+    stub_clients = clients()
+    cw = stub_clients.cloudwatch
+    record = "`ecs-monitor owner: prefix=monitor region=us-east-1 clusters=honban`"
+    theirs = json.dumps({"widgets": [{"type": "text", "properties": {"markdown": record}}]})
+    with Stubber(cw) as stub:
+        stub.add_response("list_dashboards", {"DashboardEntries": [{"DashboardName": "monitor-a"}], "NextToken": "t"},
+                          {"DashboardNamePrefix": "monitor-"})
+        stub.add_response("list_dashboards", {"DashboardEntries": [{"DashboardName": "monitor-b"}]},
+                          {"DashboardNamePrefix": "monitor-", "NextToken": "t"})
+        for name in ("monitor-a", "monitor-b"):
+            stub.add_response("get_dashboard", {"DashboardBody": theirs}, {"DashboardName": name})
+        from monitor.sync.resources import Actual
+        from monitor.config import facts
+        actual = Actual()
+        loaded = configure(document())
+        dashboard_kind.read(stub_clients, facts.with_facts(loaded.config, region=REGION), actual)
+    assert sorted(key[1] for key, r in actual.resources.items() if r.owned) == ["monitor-a", "monitor-b"]
+
+
+def test_put_dashboard_warnings_reach_the_outcome():
+    stub_clients = clients()
+    with Stubber(stub_clients.cloudwatch) as stub:
+        stub.add_response("put_dashboard", {"DashboardValidationMessages": [
+            {"DataPath": "/widgets/1", "Message": "Should NOT have additional properties"}]})
+        from monitor.sync.apply import apply
+        from monitor.sync.plan import Change
+        [outcome] = apply(stub_clients, Plan(changes=[Change("dashboard", "monitor-x", "update", {}, {"widgets": []})]))
+    assert (outcome.result, outcome.message) == ("ok", "/widgets/1: Should NOT have additional properties")
