@@ -7,6 +7,7 @@ import pytest
 from monitor.config import load
 from monitor.config.model import Exporter
 from monitor.exporter import batches, naming, queries
+from monitor.exporter.expressions import name_issues
 from monitor.exporter.queries import Query
 
 
@@ -30,12 +31,13 @@ def test_units_scale_to_base_units(unit, scale):
     assert naming.unit(unit).scale == pytest.approx(scale)
 
 
-@pytest.mark.parametrize("name, problem", [("ok_ratio", None), ("9lives", "not a Prometheus metric name"),
-                                           ("a:b", "not a Prometheus metric name"), ("__x", "reserved"),
-                                           ("errors_total", "a derived metric is a gauge")])
+@pytest.mark.parametrize("name, problem", [("ok_ratio", None), ("9lives", "not a valid Prometheus metric name"),
+                                           ("__x", "reserved"), ("errors_total", "a derived metric is a gauge"),
+                                           ("ecs_filter_requests_total", "already the name")])
 def test_derived_names(name, problem):
-    found = naming.name_problem(name)
-    assert (found is None) if problem is None else (problem in found)
+    found = [issue.message for issue in name_issues(name, taken={"ecs_filter_requests_total"})
+             if issue.severity == "error"]
+    assert (found == []) if problem is None else any(problem in message for message in found)
 
 
 def test_the_example_config_becomes_deduplicated_labelled_queries(example_config):

@@ -86,9 +86,21 @@ def rule(expr: str, name: str = "derived_value", **options) -> Rule:
 
 def test_derived_values_per_label_set_with_the_service_metrics_in_reach():
     readings = [Reading(REQUESTS, WINDOW, ((840, 4.0),)), Reading(TASKS, WINDOW, ((840, 2.0),))]
-    found = samples(build(readings, {}, [rule("Requests", "a"), rule("RunningTaskCount", "b")]))
+    rules = [rule("Requests", "a"), rule("RunningTaskCount", "b"), rule("Requests / RunningTaskCount", "c_ratio"),
+             rule("sum(RunningTaskCount)", "d")]
+    found = samples(build(readings, {}, rules))
     assert found[key("a")] == 4.0
-    assert found[key("b")] == 2.0 and found[key("b", LABELS[:2])] == 2.0
+    assert found[key("b", LABELS[:2])] == 2.0 and key("b") not in found   # the service's, not each container's
+    assert found[key("c_ratio")] == 2.0                                     # a container's own over its service's
+    assert found[key("d", ())] == 2.0                                       # each service counted once
+
+
+def test_derived_expressions_divide_and_aggregate_with_no_sample_for_a_zero_division():
+    readings = [Reading(REQUESTS, WINDOW, ((840, 0.0),)), Reading(TASKS, WINDOW, ((840, 2.0),))]
+    assert key("x") not in samples(build(readings, {}, [rule("RunningTaskCount / Requests", "x")]))
+    given = samples(build(readings, {}, [rule("RunningTaskCount / Requests", "x", on_zero_division=0)]))
+    assert given[key("x")] == 0.0
+    assert samples(build(readings, {}, [rule("rate(Requests) + 1", "y")]))[key("y")] == 1.0
 
 
 def test_a_derived_value_with_missing_input_is_no_sample_unless_on_missing_says():

@@ -1,8 +1,9 @@
 """The `exporter:` section's rules beyond its shape: address, periods, derived names and expressions.
 
 Derived metric names follow Prometheus's rules (https://prometheus.io/docs/practices/naming/)
-and must not take a name the exporter gives a metric of its own; each expression must compile
-(its column is reported) and name only metrics this config produces.
+and must not take a name the exporter gives a metric or label of its own; each expression must
+parse (its column is reported) and name only metrics this config produces. Both checks are the
+expression language's (monitor/exporter/expressions).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from monitor.config.model import Config
-from monitor.exporter import derive, naming, queries
+from monitor.exporter import expressions, naming, queries
 from monitor.problems import Problem, Source
 
 MINUTE = 60
@@ -44,36 +45,28 @@ def check(config: Config, source: Source) -> list[Problem]:
     if settings.interval < settings.period:
         found.append((("interval",), f"a refresh every {settings.interval} s reads the same {settings.period}-second "
                                      "periods several times, and GetMetricData bills each read", "warning"))
-    found += _derived(config)
-    return [Problem(("exporter",) + path, message, severity, source=source) for path, message, severity in found]
+    return ([Problem(("exporter",) + path, message, severity, source=source) for path, message, severity in found]
+            + _derived(config, source))
 
 
-def _derived(config: Config) -> list[tuple[tuple, str, str]]:
+def _derived(config: Config, source: Source) -> list[Problem]:
+    """Each entry's name and expression through the language's own checks (placed at file:line:col,
+    the column inside `expr`), with the exporter's metric and label names taken; then duplicates."""
     built = queries.build(config).items
-    taken = {q.family for q in built} | _own_names()
+    taken = {q.family for q in built} | _own_names() | set(expressions.LABEL_NAMES)
     known = sorted({alias for q in built for alias in q.aliases})
     counts = Counter(entry.name for entry in config.exporter.derived)
     found = []
     for number, entry in enumerate(config.exporter.derived):
-        at = ("derived", number)
-        if message := naming.name_problem(entry.name):
-            found.append((at + ("name",), message, "error"))
-        elif entry.name in taken or entry.name.startswith(naming.SELF + "_"):
-            found.append((at + ("name",), f"'{entry.name}' is a name the exporter gives a metric of its own", "error"))
+        at = ("exporter", "derived", number)
+        found += expressions.derived_problems(entry.name, entry.expr, known, at, source, taken)
+        if entry.name.startswith(naming.SELF + "_"):
+            found.append(Problem(at + ("name",), f"'{entry.name}': names starting with '{naming.SELF}_' are the "
+                                 "exporter's own metrics", source=source))
         elif counts[entry.name] > 1:
-            found.append((at + ("name",), f"'{entry.name}' is declared {counts[entry.name]} times", "error"))
-        found += _expression(entry.expr, at + ("expr",), known)
+            found.append(Problem(at + ("name",), f"'{entry.name}' is declared {counts[entry.name]} times",
+                                 source=source))
     return found
-
-
-def _expression(text: str, at: tuple, known: list[str]) -> list[tuple[tuple, str, str]]:
-    try:
-        compiled = derive.compile_expression(text)
-    except derive.ExpressionError as error:
-        return [(at, f"column {error.column}: {error.message}", "error")]
-    unknown = [name for name in compiled.names if name not in known]
-    return [(at, f"'{name}' is not a metric this config produces; known: {', '.join(known) or 'none'}", "error")
-            for name in unknown]
 
 
 def _own_names() -> set[str]:

@@ -1,68 +1,41 @@
-"""The one seam between the exporter and the `derived:` expression language.
+"""The one seam between the exporter and the `derived:` expression language (monitor/exporter/expressions).
 
-The exporter calls `compile_expression` (at load, for the config's checks and the plan) and
-`evaluate_all` (per refresh). Until the safe expression language (monitor/exporter/expressions,
-no `eval`) is in place, a stand-in accepts a single metric name and yields that metric's value
-per label set; the shapes here are the language's (a metric name -> {label set: value} in, a
-value per label set out), so switching over is a matter of these two functions' bodies.
+The exporter calls `compile_expression` (at load, for the plan) and `evaluate_all` (per refresh);
+the language itself tokenizes, parses to frozen dataclasses and walks the tree, with no `eval`.
+Values go in as a metric name -> {label set: value} mapping and come out as a value per label
+set; missing data, a division by zero and a non-finite result give no sample unless the entry's
+`on_missing` / `on_zero_division` say otherwise.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-IDENTIFIER = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+from monitor.exporter.expressions import Expr, ExpressionError, LabelSet, Options, evaluate_vector, names, parse
 
-LabelSet = tuple[tuple[str, str], ...]
+__all__ = ["Compiled", "ExpressionError", "LabelSet", "Options", "Series", "compile_expression", "evaluate_all"]
+
 Series = Mapping[str, Mapping[LabelSet, float | None]]   # metric name -> label set -> last period's value
-
-
-class ExpressionError(ValueError):
-    """An expression that cannot be compiled; `column` is 1-based, inside the expression's text."""
-
-    def __init__(self, message: str, column: int):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
-@dataclass(frozen=True)
-class Options:
-    """A derived entry's `on_missing` and `on_zero_division` (None: no sample), and the period in seconds."""
-
-    on_missing: float | None = None
-    on_zero_division: float | None = None
-    window_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """A compiled expression and the metric names it reads."""
+    """A parsed expression and the metric names it reads, each once, in order of first use."""
 
     text: str
     names: tuple[str, ...]
-    tree: object
+    tree: Expr
 
 
 def compile_expression(text: str) -> Compiled:
-    """Parse `text`; raises ExpressionError with the column of the problem."""
-    match = IDENTIFIER.fullmatch(text)
-    if match is None:
-        head = IDENTIFIER.match(text)
-        raise ExpressionError("only a single metric name is supported for now", head.end() + 1 if head else 1)
-    return Compiled(text, (match.group(1),), match.group(1))
+    """Parse `text`; raises ExpressionError with the 1-based column of the problem."""
+    tree = parse(text)
+    return Compiled(text, tuple(dict.fromkeys(name.name for name in names(tree))), tree)
 
 
 def evaluate_all(compiled: Compiled, series: Series, label_sets: Iterable[LabelSet],
                  options: Options = Options()) -> dict[LabelSet, float]:
-    """One finite value per label set that has one; missing inputs give none unless `on_missing` says."""
-    found = {}
-    for labels in label_sets:
-        value = series.get(compiled.tree, {}).get(labels)
-        value = options.on_missing if value is None else value
-        if value is not None and math.isfinite(value):
-            found[labels] = value
-    return found
+    """One finite value per label set that has one (a one-argument sum/max/min gives one, under
+    the empty label set); missing inputs give none unless `on_missing` says."""
+    return evaluate_vector(compiled.tree, series, list(label_sets), options)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 PREFIX = "ecs"
 SELF = "ecs_monitor"   # the exporter's own metrics
-NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")   # a metric name without `:`, which is for recording rules
 RESERVED_ENDINGS = ("_total", "_count", "_sum", "_bucket", "_created", "_info")
 CLUSTER, SERVICE, CONTAINER = "ecs_cluster", "ecs_service", "container"
 NAMESPACE = "cloudwatch_namespace"   # for a metric outside the container's own namespace
@@ -70,15 +69,3 @@ def metric_name(area: str, name: str, suffix: str, counter: bool = False) -> str
             base = base[: -len(ending)] + "_" + ending.strip("_") + "s" if not counter else base
     name_ = f"{PREFIX}_{area}_{base}"
     return f"{name_}_total" if counter and not name_.endswith("_total") else name_
-
-
-def name_problem(name: str) -> str | None:
-    """Why a user's metric name (a `derived:` entry) is not a good Prometheus gauge name; None if it is."""
-    if not NAME.fullmatch(name):
-        return f"'{name}' is not a Prometheus metric name: letters, digits and '_', not starting with a digit"
-    if name.startswith("__"):
-        return f"'{name}': names starting with '__' are reserved for Prometheus itself"
-    if name.endswith(RESERVED_ENDINGS):
-        return (f"'{name}' ends with one of {', '.join(RESERVED_ENDINGS)}, which Prometheus keeps for counters, "
-                "histograms, summaries and info metrics; a derived metric is a gauge")
-    return None

@@ -9,7 +9,8 @@ asks ("Timestamps", https://prometheus.io/docs/instrumenting/writing_exporters/)
 
 Utilization ratios divide the last period's CPU or memory by the container's limit (from its
 task definition), so 1 is the limit. `derived:` expressions see, per label set, the window of
-every metric they name in CloudWatch's own units (monitor/exporter/derive.py).
+every metric they name in CloudWatch's own units (monitor/exporter/derive.py, over the
+expression language of monitor/exporter/expressions).
 """
 
 from __future__ import annotations
@@ -143,24 +144,28 @@ def _identity(labels: Pairs) -> Identity | None:
 
 
 def _add_derived(samples, helps, windows, rules: Sequence[Rule], period: int) -> None:
-    """Each rule on every label set that produces all the metrics it names; a container sees its service's too."""
-    scopes = dict(_scopes(windows))
+    """Each rule on every label set that has all the metrics it names: a container sees its
+    service's too, but a rule naming only service metrics is the service's, so that sum(x) counts
+    each service once."""
+    scopes = list(_scopes(windows))
     series: dict[str, dict[Pairs, float | None]] = defaultdict(dict)
-    for labels, known in scopes.items():
+    for labels, known, _ in scopes:
         for name, values in known.items():
             series[name][labels] = values[-1]
     for rule in rules:
         helps[rule.entry.name] = (rule.entry.help or f"Derived: {rule.entry.expr}", False)
-        label_sets = [labels for labels, known in scopes.items() if all(n in known for n in rule.compiled.names)]
+        wanted = rule.compiled.names
+        label_sets = [labels for labels, known, own in scopes
+                      if all(n in known for n in wanted) and any(n in own for n in wanted)]
         options = derive.Options(rule.entry.on_missing, rule.entry.on_zero_division, period)
         samples[rule.entry.name] += derive.evaluate_all(rule.compiled, series, label_sets, options).items()
 
 
 def _scopes(windows):
-    """(labels, name -> window) for each label set, a container's joined with its service's."""
+    """(labels, name -> window, own names) for each label set, a container's joined with its service's."""
     for labels, own in windows.items():
         service = windows.get(labels[:2], {}) if len(labels) == 3 else {}
-        yield labels, {**service, **own}
+        yield labels, {**service, **own}, own
 
 
 def _family(name: str, about: tuple[str, bool], found: list[tuple[Pairs, float]]) -> Metric:
