@@ -126,12 +126,35 @@ def test_a_changed_file_is_reloaded_without_a_signal(daemon):
     wait_for(lambda: queries(url) == 3.0, "the reload")
 
 
+def printed_policy(path, capsys) -> dict:
+    assert main(["exporter", "-c", str(path), "--print-iam-policy"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
 def test_print_iam_policy_lists_exactly_the_actions_used(example_config, capsys):
-    assert main(["exporter", "-c", str(example_config), "--print-iam-policy"]) == 0
-    policy = json.loads(capsys.readouterr().out)
+    """Every service of the example names its task_definition, so no service is described."""
+    policy = printed_policy(example_config, capsys)
     actions = sorted(action for statement in policy["Statement"] for action in statement["Action"])
-    assert actions == ["cloudwatch:GetMetricData", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"]
+    assert actions == ["cloudwatch:GetMetricData", "ecs:DescribeTaskDefinition"]
     assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
+
+
+def test_a_service_without_task_definition_adds_describe_services_on_its_arn(write_config, capsys):
+    path = write_config("""
+version: 1
+region: eu-west-1
+clusters:
+  - name: prod
+    services:
+      - name: web
+        containers: [{name: app, log_group: /ecs/prod/app}]
+      - name: api
+        task_definition: api
+        containers: [{name: app, log_group: /ecs/prod/api}]
+""")
+    statements = printed_policy(path, capsys)["Statement"]
+    [describe] = [s for s in statements if s["Action"] == ["ecs:DescribeServices"]]
+    assert describe["Resource"] == ["arn:aws:ecs:eu-west-1:*:service/prod/web"]
 
 
 def test_plan_prints_queries_calls_and_dollars(example_config, capsys):
