@@ -291,6 +291,57 @@ def cmd_replay(args) -> int:
     return OK
 
 
+def cmd_exporter(args) -> int:
+    import json
+    from monitor.commands import exporter as command
+    from monitor.config.exporter_rules import parse_listen
+    from monitor.exporter import batches, iam
+    loaded = load_valid(args)
+    try:
+        shard = command.Shard(*batches.parse_shard(args.shard))
+        listen = args.listen or command.settings(loaded.config).listen
+        parse_listen(listen)
+    except ValueError as error:
+        raise UserError(str(error), USAGE) from None
+    if args.print_iam_policy:
+        print(json.dumps(iam.policy(loaded.config, args.region), indent=2))
+        return OK
+    if args.plan:
+        return _exporter_plan(args, loaded.config, shard)
+    with connect(target(args), loaded, args.local) as clients:
+        plan = command.make_plan(loaded.config, clients, shard)
+        if args.once:
+            text, error = command.once(clients, plan)
+            sys.stdout.write(text.decode("utf-8"))
+            return _fail(f"the refresh failed: {error}") if error else OK
+        return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args))
+
+
+def _exporter_plan(args, config, shard) -> int:
+    from monitor.commands import exporter as command
+    from monitor.exporter.budget import budget
+    from monitor.output import exporter as report
+    found = budget(command.selected(config, shard), command.settings(config),
+                   args.region or config.region or "us-east-1")
+    skipped, where = command.make_plan(config, None, shard).notes, f"shard {shard.index}/{shard.count}"
+    print(report.budget_json(found, skipped, where) if args.output == "json" else report.budget_text(found, skipped, where))
+    return OK
+
+
+def _serve(listen, clients, plan, load, path) -> int:
+    """Run the daemon until SIGTERM; its log goes to stderr."""
+    import logging
+    from monitor.exporter import daemon
+    from monitor.exporter.refresh import Refresher
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    refresher = Refresher(clients, plan)
+    try:
+        daemon.run(listen, refresher, daemon.Reloader(path, load, refresher))
+    except OSError as error:
+        raise UserError(f"cannot listen on {listen}: {error.strerror}") from None
+    return OK
+
+
 def cmd_review(args) -> int:
     """The review's report; exit 1 with --fail-on when a finding is that severe, else 0."""
     from monitor.commands import review
@@ -312,4 +363,4 @@ def cmd_review(args) -> int:
 
 COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply, "destroy": cmd_destroy,
             "test": cmd_test, "test-filter": cmd_test_filter, "replay": cmd_replay, "demo": cmd_demo,
-            "review": cmd_review}
+            "exporter": cmd_exporter, "review": cmd_review}

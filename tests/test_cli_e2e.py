@@ -519,6 +519,11 @@ def test_demo_runs_to_the_end(tmp_path):
     series = watched.split("Http5xx Sum per 60s: ")[1].splitlines()[0]
     assert sum(float(point.split()[1]) > 5 for point in series.split(", ")) >= 3, series
     assert watched.startswith(": ALARM") and "Threshold Crossed: 3 out of the last 5 datapoints [" in watched
+    served = demo_step(result.stdout, "Serve them to Prometheus")   # the exporter, after the samples were sent
+    [ratio] = [line for line in served.splitlines() if line.startswith("slow_requests_ratio{")]
+    assert 'container="awesome-app",ecs_cluster="honban",ecs_service="awesome-app"' in ratio
+    assert 0 < float(ratio.rsplit(" ", 1)[1]) <= 1, ratio   # SlowRequests / Requests of the last complete minute
+    assert "ecs_monitor_up 1.0" in served
     last_step = result.stdout.rsplit("== Step ", 1)[1]   # the tour ends with the review of the example
     assert last_step.splitlines()[1].startswith("$ monitor review -c ")
     assert "ALARM-ACTION-001 monitor/honban/awesome-app/awesome-app/http-5xx-high" in last_step

@@ -62,7 +62,8 @@ def local_session(region: str | None) -> boto3.Session:
 
 @dataclass
 class Clients:
-    """Lazily made clients sharing one session; `calls` counts API calls by operation.
+    """Lazily made clients sharing one session; `calls` counts API calls by operation, and
+    `errors` every failed attempt (retries included) by (operation, error code).
 
     `region_name` overrides the session's Region: `in_region` makes such clients for log
     groups that live in another Region than the config's (`awslogs-region`).
@@ -70,6 +71,7 @@ class Clients:
 
     target: Target
     calls: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
     _made: dict = field(default_factory=dict)
     _session: boto3.Session | None = None
     region_name: str | None = None
@@ -92,7 +94,8 @@ class Clients:
         if name is None or name == self.region:
             return self
         if name not in self._regions:
-            self._regions[name] = Clients(self.target, self.calls, _session=self._boto_session(), region_name=name)
+            self._regions[name] = Clients(self.target, self.calls, self.errors, _session=self._boto_session(),
+                                          region_name=name)
         return self._regions[name]
 
     def _boto_session(self) -> boto3.Session:
@@ -109,7 +112,28 @@ class Clients:
                                             endpoint_url=self.target.endpoint_url, config=config)
         retries.install(client)
         client.meta.events.register("before-call", self._count)
+        client.meta.events.register("needs-retry", self._count_error)
         return client
 
     def _count(self, model, **_) -> None:
         self.calls[model.name] += 1
+
+    def _count_error(self, operation=None, response=None, caught_exception=None, **_) -> None:
+        """Each attempt's outcome (botocore emits needs-retry after every attempt): an AWS error code,
+        an HTTP status with none, or the exception that stood for an answer (a timeout, no connection)."""
+        code = error_code(response, caught_exception)
+        if code is not None and operation is not None:
+            self.errors[(operation.name, code)] += 1
+
+
+def error_code(response, caught_exception) -> str | None:
+    """`ThrottlingException`, `HTTP 503`, `ReadTimeoutError`; None for a success."""
+    if caught_exception is not None:
+        return type(caught_exception).__name__
+    if response is None:
+        return None
+    http, parsed = response
+    code = (parsed or {}).get("Error", {}).get("Code")
+    if code:
+        return code
+    return f"HTTP {http.status_code}" if http.status_code >= 400 else None

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moto.cloudwatch.exceptions import ValidationError as CloudWatchInvalid
-from moto.cloudwatch.models import CloudWatchBackend
+from moto.cloudwatch.models import CloudWatchBackend, Dimension
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.logs.exceptions import InvalidParameterException as Invalid
@@ -182,11 +182,19 @@ def install_fidelity_patches() -> None:
     response.describe_log_groups = _identified_groups(response.describe_log_groups)
     logmetrics.install()
     alarmstate.install()
+    Dimension.__lt__ = _dimension_order
     CloudWatchResponse.put_composite_alarm = _put_composite_alarm
     CloudWatchBackend.delete_alarms = _one_composite_a_call(CloudWatchBackend.delete_alarms)
     TaggingResponse.get_resources = _get_resources
     CloudWatchResponse.describe_alarms = _paged_alarms(CloudWatchResponse.describe_alarms)
     setattr(LogsBackend, _PATCHED, True)
+
+
+def _dimension_order(self: Dimension, other: Dimension) -> bool:
+    # Patch 11. A metric is identified by its dimensions whatever their order (CloudWatch User Guide,
+    # "Dimensions"); moto's GetMetricData compares sorted() lists, but its Dimension.__lt__ compares a
+    # value with a name, so the same dimensions given in another order matched nothing.
+    return (self.name or "", self.value or "") < (other.name or "", other.value or "")
 
 
 # --- PutMetricFilter: hooks MetricFilters.add_filter and LogsBackend.put_metric_filter ---

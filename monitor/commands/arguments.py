@@ -30,6 +30,7 @@ COMMAND_HELP = {
     "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
     "replay": "show what the config's filters would have published on captured log events",
     "demo": "a guided tour on the embedded emulator",
+    "exporter": "serve the config's metrics, and metrics derived from them, to Prometheus (read only)",
     "review": "review the alarms (the config's, or with --deployed the account's), the service design and the cost",
 }
 COMMAND_FLAGS = {
@@ -50,6 +51,13 @@ COMMAND_FLAGS = {
     "replay": CONFIG + OUTPUT + [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
                                  (("--log-group",), {"help": "replay only the filters on this log group"})],
     "demo": CONFIG + REGION,
+    "exporter": CONFIG + OUTPUT + AWS + [
+        (("--once",), {"action": "store_true", "help": "refresh once, print the exposition and exit"}),
+        (("--plan",), {"action": "store_true",
+                       "help": "print queries, calls and data points per refresh and the cost a month (no AWS)"}),
+        (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy it needs"}),
+        (("--shard",), {"metavar": "I/N", "default": "1/1", "help": "serve shard I of N (split by service)"}),
+        (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"})],
     "review": CONFIG + AWS + [
         (("--output",), {"choices": ("text", "json", "markdown"), "default": "text"}),
         (("--deployed",), {"action": "store_true",

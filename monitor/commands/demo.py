@@ -107,6 +107,9 @@ def steps(config: str, url: str) -> list[Step]:
              [], send_samples),
         Step("Read back, with GetMetricData and DescribeAlarms, the metric each alarm watches and the alarm's state.",
              [], watched),
+        Step("Serve them to Prometheus: one refresh of the exporter, printed as the exposition a scrape gets, "
+             "with the derived metrics of the config's `exporter:` section.",
+             ["exporter", *remote, "--once"]),
         Step("A look at what was created, read back as any AWS client would.", [], created),
         Step("Review the config as a pull-request reviewer would: every alarm in one table, the findings with "
              "their codes and fixes, and the monthly cost. The example has no action on its alarms on purpose: "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from monitor.config import alarm_uses, catalogue, presets, references, structure, yamlfile
+from monitor.config import alarm_uses, catalogue, exporter_rules, presets, references, structure, yamlfile
 from monitor.config.model import Config
 from monitor.dashboards import checks as dashboard_checks, templates
 from monitor.problems import Problem, Source, errors
@@ -60,4 +60,6 @@ def load(path: str | FilePath) -> Loaded:
     filtered = references.resolve(model, found)
     problems += alarm_uses.check(model, filtered, source, alarms)
     config = dashboard_checks.resolve(alarm_uses.resolve(filtered, alarms), boards)
+    if not errors(problems):   # the expressions name metrics of filters that `use:` must have resolved
+        problems += exporter_rules.check(filtered, source)
     return Loaded(source, config, found, alarms, problems, boarding)

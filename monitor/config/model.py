@@ -183,6 +183,47 @@ class Dashboard(Model):
     start: str = "-PT3H"
 
 
+def _delay_for_all(value: object) -> object:
+    """`delay: 120` is the same delay for every kind of metric."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"filters": value, "performance": value, "insights": value}
+    return value
+
+
+class Delay(Model):
+    """Seconds after a period ends before its datapoint is complete in CloudWatch, by where the metric comes from.
+
+    Filter metrics appear soon after the log events; Container Insights writes its performance
+    events once a minute and its own metrics later still.
+    """
+
+    filters: StrictInt = Field(120, ge=0)       # metric filters on application logs
+    performance: StrictInt = Field(180, ge=0)   # per-container metrics (filters on performance logs, or enhanced)
+    insights: StrictInt = Field(180, ge=0)      # ECS/ContainerInsights service metrics
+
+
+class Derived(Model):
+    """A gauge computed per label set from the metrics this config produces (`expr`), with no eval."""
+
+    name: str
+    expr: str
+    help: str | None = None
+    on_missing: float | None = None         # the value of a metric with no datapoint; else no sample
+    on_zero_division: float | None = None   # the value of x / 0; else no sample
+
+
+class Exporter(Model):
+    """`monitor exporter`: where it listens and how it reads CloudWatch."""
+
+    listen: str = "127.0.0.1:9108"
+    interval: StrictInt = Field(60, ge=1)   # seconds between refreshes
+    period: StrictInt = Field(60, ge=60)    # the CloudWatch period each datapoint covers
+    window: StrictInt = Field(5, ge=1)      # complete periods read per refresh
+    delay: Annotated[Delay, BeforeValidator(_delay_for_all)] = Delay()
+    service_metrics: bool = True            # the ECS/ContainerInsights metrics of each configured service
+    derived: list[Derived] = []
+
+
 class Config(Model):
     """The whole file. Top-level keys starting with `x-` are left for YAML anchors, as in Compose files."""
 
@@ -194,6 +235,7 @@ class Config(Model):
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
     clusters: list[Cluster] = []
     dashboards: list[Dashboard] = []
+    exporter: Exporter | None = None
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
 
     @property
@@ -215,4 +257,4 @@ class Config(Model):
 
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
-PLANNED_KEYS = ("exporter",)
+PLANNED_KEYS: tuple[str, ...] = ()

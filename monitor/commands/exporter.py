@@ -1,0 +1,74 @@
+"""`monitor exporter`: from a config file to a plan of queries, and from a plan to an exposition.
+
+The daemon itself is monitor/exporter/daemon.py; this module composes what it needs, so the
+same steps serve `--once`, `--plan`, `--print-iam-policy`, the daemon and its reloads.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from prometheus_client.exposition import generate_latest
+
+from monitor.aws import container_limits
+from monitor.aws.clients import Clients
+from monitor.config.model import Config, Exporter
+from monitor.exporter import batches as packing
+from monitor.exporter import derive, queries
+from monitor.exporter.collector import registry
+from monitor.exporter.refresh import Plan, Refresher
+from monitor.exporter.snapshot import Rule
+from monitor.output.plan import problems_text
+from monitor.sync.flow import validate
+
+log = logging.getLogger("monitor.exporter")
+
+
+class Invalid(Exception):
+    """A config that does not load; its message lists every problem, one a line."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int = 1
+    count: int = 1
+
+
+def load_config(path: str) -> Config:
+    """The validated config; raises Invalid with every problem."""
+    loaded = validate(path)
+    if not loaded.ok:
+        raise Invalid(problems_text(loaded.problems) or f"{path} is not valid")
+    return loaded.config
+
+
+def settings(config: Config) -> Exporter:
+    return config.exporter or Exporter()
+
+
+def selected(config: Config, shard: Shard) -> list[queries.Query]:
+    """The config's queries in this shard."""
+    return packing.in_shard(queries.build(config).items, shard.index, shard.count)
+
+
+def make_plan(config: Config, clients: Clients | None, shard: Shard) -> Plan:
+    """Queries, compiled derived rules and, with clients, the containers' limits read from ECS."""
+    rules = tuple(Rule(entry, derive.compile_expression(entry.expr)) for entry in settings(config).derived)
+    limits, notes = container_limits.read(clients, config) if clients is not None else ({}, [])
+    for note in notes:
+        log.warning("no utilization ratio: %s", note)
+    skipped = queries.build(config).skipped
+    return Plan(settings(config), tuple(selected(config, shard)), rules, limits, tuple(notes) + skipped)
+
+
+def loader(clients: Clients, shard: Shard):
+    """What the daemon calls on reload: the file's path in, a plan out (or Invalid)."""
+    return lambda path: make_plan(load_config(path), clients, shard)
+
+
+def once(clients: Clients, plan: Plan) -> tuple[bytes, str | None]:
+    """One refresh, then its exposition; and why the refresh failed, if it did."""
+    refresher = Refresher(clients, plan)
+    refresher.refresh()
+    return generate_latest(registry(lambda: refresher.current)), refresher.current.health.error

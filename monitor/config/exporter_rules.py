@@ -1,0 +1,75 @@
+"""The `exporter:` section's rules beyond its shape: address, periods, derived names and expressions.
+
+Derived metric names follow Prometheus's rules (https://prometheus.io/docs/practices/naming/)
+and must not take a name the exporter gives a metric or label of its own; each expression must
+parse (its column is reported) and name only metrics this config produces. Both checks are the
+expression language's (monitor/exporter/expressions).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from monitor.config.model import Config
+from monitor.exporter import expressions, naming, queries
+from monitor.problems import Problem, Source
+
+MINUTE = 60
+MAX_WINDOW = 1440   # periods a refresh reads: a day of minutes
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """`host:port` (`[::1]:9108` for IPv6, `:9108` for every address, port 0 for any free one);
+    raises ValueError saying what is wanted."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"'{text}' is not host:port with a port from 0 to 65535, e.g. 0.0.0.0:9108")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def check(config: Config, source: Source) -> list[Problem]:
+    """Every problem of the `exporter:` section, at its line; nothing when there is none."""
+    settings = config.exporter
+    if settings is None:
+        return []
+    found: list[tuple[tuple, str, str]] = []
+    try:
+        parse_listen(settings.listen)
+    except ValueError as error:
+        found.append((("listen",), str(error), "error"))
+    if settings.period % MINUTE:
+        found.append((("period",), f"{settings.period} is not a multiple of 60: CloudWatch keeps standard-resolution "
+                                   "data in periods of whole minutes", "error"))
+    if settings.window > MAX_WINDOW:
+        found.append((("window",), f"{settings.window} periods per refresh; at most {MAX_WINDOW}", "error"))
+    if settings.interval < settings.period:
+        found.append((("interval",), f"a refresh every {settings.interval} s reads the same {settings.period}-second "
+                                     "periods several times, and GetMetricData bills each read", "warning"))
+    return ([Problem(("exporter",) + path, message, severity, source=source) for path, message, severity in found]
+            + _derived(config, source))
+
+
+def _derived(config: Config, source: Source) -> list[Problem]:
+    """Each entry's name and expression through the language's own checks (placed at file:line:col,
+    the column inside `expr`), with the exporter's metric and label names taken; then duplicates."""
+    built = queries.build(config).items
+    taken = {q.family for q in built} | _own_names() | set(expressions.LABEL_NAMES)
+    known = sorted({alias for q in built for alias in q.aliases})
+    counts = Counter(entry.name for entry in config.exporter.derived)
+    found = []
+    for number, entry in enumerate(config.exporter.derived):
+        at = ("exporter", "derived", number)
+        found += expressions.derived_problems(entry.name, entry.expr, known, at, source, taken)
+        if entry.name.startswith(naming.SELF + "_"):
+            found.append(Problem(at + ("name",), f"'{entry.name}': names starting with '{naming.SELF}_' are the "
+                                 "exporter's own metrics", source=source))
+        elif counts[entry.name] > 1:
+            found.append(Problem(at + ("name",), f"'{entry.name}' is declared {counts[entry.name]} times",
+                                 source=source))
+    return found
+
+
+def _own_names() -> set[str]:
+    """The ratio and limit families the exporter makes beside those of its queries."""
+    return {f"{naming.PREFIX}_container_{resource}_{what}" for resource in ("cpu", "memory")
+            for what in ("utilization_ratio", "limit_vcpus", "limit_bytes")}
