@@ -205,3 +205,14 @@ def test_plan_shows_the_cost_with_task_counts_read_from_ecs(emulator, tmp_path, 
     assert "honban/worker: 2 task(s) (DescribeServices desiredCount)" in said
     # the test's Region is none of the table's: us-east-1's prices, and the estimate says so
     assert any(region in warning and "us-east-1" in warning for warning in cost["config"]["warnings"])
+
+
+def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
+    """With an `exporter:`, the estimate counts its GetMetricData requests: the same queries, the same bill."""
+    from monitor.exporter import budget, queries
+    config = loaded(EXAMPLE)
+    built = queries.build(config).items
+    result = estimate(kinds.desired(config), config.region, given.given(config))
+    [line] = [line for line in result.lines if line.item == "get_metric_data"]
+    expected = budget.budget(list(built), config.exporter, config.region).estimate.total
+    assert line.things == len(built) and line.monthly == expected   # 35 x 43,800 refreshes / 1,000 x $0.01

@@ -54,5 +54,9 @@ def observed_combinations(filters: dict[str, dict], events: Iterable[Event]) -> 
 
 
 def given(config: Config, counts: TaskCounts | None = None) -> Hints:
-    """What the config (and, when read, the services' task counts) tells the estimate."""
-    return Hints(known=performance_combinations(config), services=services(config, counts))
+    """What the config (and, when read, the services' task counts) tells the estimate; with an
+    `exporter:`, the metrics one refresh requests (its deduplicated GetMetricData queries) and how often."""
+    from monitor.exporter import queries   # the exporter's own count, so the two estimates agree
+    metrics = len(queries.build(config).items) if config.exporter else None
+    return Hints(known=performance_combinations(config), services=services(config, counts),
+                 exporter_metrics=metrics, exporter_interval=config.exporter.interval if config.exporter else None)
