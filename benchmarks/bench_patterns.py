@@ -61,7 +61,7 @@ def access_line(rng: random.Random, n: int) -> str:
 
 
 def insights_line(rng: random.Random, n: int) -> str:
-    """A Container Insights performance event, shaped like AWS's sample (aws-facts.md)."""
+    """A Container Insights performance event, shaped like the sample in AWS's "Container Insights performance log events for Amazon ECS"."""
     kind = rng.choices(["Container", "Task", "Service", "Cluster"], [70, 20, 8, 2])[0]
     head = (f'{{"Version":"0","Type":"{kind}","ClusterName":"honban","Timestamp":{1654023960000 + n * 1000},'
             f'"TaskId":"{rng.getrandbits(128):032x}","TaskDefinitionFamily":"app","TaskDefinitionRevision":"7",'

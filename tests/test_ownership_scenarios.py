@@ -1,4 +1,4 @@
-"""Adversarial end-to-end scenarios for ownership and metric identity (issue 6), from the documented behaviour (README: names, ownership, metric identity).
+"""Adversarial end-to-end scenarios for ownership and metric identity, from the documented behaviour (README: names, ownership, metric identity).
 
 Written from the contract, not from the implementation: no test knows how a filter's name or
 its metric namespace is built. Everything is asserted through behaviour -- the `plan --output

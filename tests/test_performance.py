@@ -31,7 +31,7 @@ def config(*clusters: Cluster) -> Config:
 
 
 def event(service: str | None, container: str, type_: str = "Container", **fields) -> str:
-    """A Container Insights performance event, shaped like the real one in aws-facts.md."""
+    """A Container Insights performance event, shaped like the sample in AWS's "Container Insights performance log events for Amazon ECS"."""
     item = {"Version": "0", "Type": type_, "ContainerName": container, "TaskId": "fd84326dd7a44ad48c74d2487f773e1e",
             "TaskDefinitionFamily": service or "standalone", "TaskDefinitionRevision": "2",
             "ClusterName": "honban", "CpuUtilized": 24.9, "CpuReserved": 256, "MemoryUtilized": 270,

@@ -334,7 +334,7 @@ def test_an_owned_filter_not_in_the_config_is_deleted_only_with_prune(aws, confi
     assert filter_names(aws.logs) == ["monitor/honban/web/app/errors"]
 
 
-# None starts with "monitor-", the ownership marker (CONTRACT.md).
+# None starts with "monitor-", the ownership marker.
 FOREIGN = ("team-alerts", "monitoring-other", "monitor", "Monitor-honban-web-app-x", "honban-web-app-errors")
 
 

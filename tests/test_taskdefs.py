@@ -1,5 +1,5 @@
 """Log groups as real task definitions name them: awslogs-region, FireLens, create-group, the
-service's own task definition, and AWS failures that stay AWS errors (issue 6 §2); and the sizing
+service's own task definition, and AWS failures that stay AWS errors; and the sizing
 findings of every task definition the config names."""
 
 from __future__ import annotations
