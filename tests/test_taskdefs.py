@@ -380,3 +380,16 @@ def test_validate_checks_the_task_definitions_beside_the_config(write_config, tm
     assert main(["validate", "-c", str(path)]) == 1
     out = capsys.readouterr().out
     assert "monitor.yaml:6:26: error: clusters[0].services[0].task_definition:" in out and "4096" in out
+
+
+def test_validate_reads_task_sizes_written_in_vcpu_and_gb(write_config, tmp_path, capsys):
+    """RegisterTaskDefinition takes "1 vCPU" and "2 GB" as well as units: both are valid sizes."""
+    from monitor.cli import main
+    folder = tmp_path / "task-definitions"
+    folder.mkdir()
+    (folder / "web.json").write_text(json.dumps({
+        "family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "1 vCPU", "memory": "2 GB",
+        "containerDefinitions": [{"name": "app", "image": "app", "memoryReservation": 1024}]}))
+    path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
+                        "        task_definition: web\n        containers:\n          - name: app\n")
+    assert main(["validate", "-c", str(path)]) == 0, capsys.readouterr().out

@@ -13,6 +13,7 @@ from monitor.dashboards import checks as dashboard_checks
 from monitor.kinds import alarm_advice, alarm_checks, filter_checks
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
+from monitor.review import taskfiles
 from monitor.sync.plan import Plan, duplicates, plan
 from monitor.sync.resources import Actual, Resource
 
@@ -36,8 +37,9 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     """The sizing of the task definitions in task-definitions/ beside the config (an invalid Fargate
     size, limits past the task's), so that validate says it before the plan reads them from AWS."""
     try:
-        return taskdefs.offline(config, connect.task_definitions(loaded))
-    except ValueError as error:
+        files = connect.task_definitions(loaded)
+        return taskdefs.offline(config, [taskfiles.task_definition(d, d["family"]) for d in files])   # "1 vCPU" -> "1024"
+    except (ValueError, taskfiles.TaskFileError) as error:
         return [Problem((), str(error), "error")]
 
 
