@@ -216,3 +216,16 @@ def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
     [line] = [line for line in result.lines if line.item == "get_metric_data"]
     expected = budget.budget(list(built), config.exporter, config.region).estimate.total
     assert line.things == len(built) and line.monthly == expected   # 35 x 43,800 refreshes / 1,000 x $0.01
+
+
+def test_review_offline_prices_the_alarms_whose_threshold_waits_for_a_task_definition(capsys):
+    """An `N%` alarm costs the same whatever its threshold: without task definitions the review
+    still counts all 13 alarm metrics of the example, as with them."""
+    assert main(["review", "-c", str(EXAMPLE), "--output", "json"]) == 0
+    without = json.loads(capsys.readouterr().out)
+    files = [str(ROOT / "task-definitions" / name) for name in ("awesome-app.json", "worker.json")]
+    assert main(["review", "-c", str(EXAMPLE), "--output", "json", "--task-definitions", *files]) == 0
+    with_files = json.loads(capsys.readouterr().out)
+    assert without["cost"] == with_files["cost"]
+    [alarms] = [line for line in without["cost"]["lines"] if line["item"] == "alarm_standard"]
+    assert alarms["count"] == 13

@@ -133,3 +133,14 @@ def test_shards_split_by_service_stably_and_completely():
 def test_bad_shards_are_refused(text):
     with pytest.raises(ValueError, match="I/N"):
         batches.parse_shard(text)
+
+
+def test_a_derived_metric_cannot_take_a_name_prometheus_gives_every_target(write_config):
+    """`up` and the scrape_* series are added by Prometheus to every scrape: a derived `up` would clash."""
+    from monitor.config import load
+    path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
+                        "        containers:\n          - name: app\n            log_group: /ecs/honban/web\n"
+                        "            filters:\n              - use: http-requests-json\n"
+                        "exporter:\n  derived:\n    - name: up\n      expr: Requests\n")
+    problems = [p for p in load(path).problems if p.severity == "error"]
+    assert problems and all("up" in p.message for p in problems)

@@ -37,7 +37,7 @@ def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None =
     home = region or config.region or DEFAULT_REGION
     return Report(report.CONFIG, loaded.source.name, home, now or _now(), tuple(rows),
                   tuple(report.alarm_findings(rows, config)), tuple(collect.from_files(files, config)),
-                  estimate.estimate(kinds.desired(resolved), home, hints.given(config)),
+                  estimate.estimate(kinds.desired(resolved) + report.unpriced(resolved), home, hints.given(config)),
                   design_checked=bool(files), notes=() if files else (NO_DESIGN,))
 
 

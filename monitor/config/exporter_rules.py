@@ -18,6 +18,12 @@ MINUTE = 60
 MAX_WINDOW = 1440   # periods a refresh reads: a day of minutes
 
 
+# Series Prometheus adds to every scrape itself (https://prometheus.io/docs/concepts/jobs_instances/):
+# a derived metric of that name would clash with them.
+PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
+                     "scrape_samples_post_metric_relabeling", "scrape_series_added"}
+
+
 def parse_listen(text: str) -> tuple[str, int]:
     """`host:port` (`[::1]:9108` for IPv6, `:9108` for every address, port 0 for any free one);
     raises ValueError saying what is wanted."""
@@ -53,7 +59,7 @@ def _derived(config: Config, source: Source) -> list[Problem]:
     """Each entry's name and expression through the language's own checks (placed at file:line:col,
     the column inside `expr`), with the exporter's metric and label names taken; then duplicates."""
     built = queries.build(config).items
-    taken = {q.family for q in built} | _own_names() | set(expressions.LABEL_NAMES)
+    taken = {q.family for q in built} | _own_names() | set(expressions.LABEL_NAMES) | PROMETHEUS_SERIES
     known = sorted({alias for q in built for alias in q.aliases})
     counts = Counter(entry.name for entry in config.exporter.derived)
     found = []

@@ -37,7 +37,7 @@ ITEMS: dict[str, Item] = {
                                           lambda p: p.alarm_high_resolution),
     "alarm_composite": Item("composite alarms", "alarm", lambda p: p.alarm_composite),
     "dashboards": Item("dashboards", "dashboard", lambda p: p.dashboard),
-    "get_metric_data": Item("exporter GetMetricData requests", "1,000 metrics requested",
+    "get_metric_data": Item("exporter GetMetricData requests", "thousand metrics requested",
                             lambda p: p.get_metric_data),
     "insights_logs": Item("Container Insights performance log events", "GB ingested", lambda p: p.log_ingestion),
     "insights_enhanced": Item("Container Insights enhanced observability", "task", lambda p: None),

@@ -66,7 +66,7 @@ def _short(line: Line) -> str:
 
 def _units(count: Decimal, unit: str) -> str:
     """`1 alarm metric`, `3 alarm metrics`, `0.219 GB ingested`."""
-    plural = unit if count == 1 or unit.startswith(("GB", "1,000")) else unit + "s"
+    plural = unit if count == 1 or unit.startswith(("GB", "1,000", "thousand")) else unit + "s"
     return f"{_number(count)} {plural}"
 
 

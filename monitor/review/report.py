@@ -110,6 +110,12 @@ def alarm_findings(rows: list[Row], config: Config) -> list[Finding]:
     return ordered(alarm_rules.check(rows, config))
 
 
+def unpriced(config: Config) -> list[Resource]:
+    """The alarms the desired state leaves out because their `N%` threshold is not a number yet:
+    they cost the same whatever their threshold, so the estimate counts them too."""
+    return [Resource(alarm_spec.KIND, spec["AlarmName"], spec) for _, spec in _unresolved(config)]
+
+
 def _unresolved(config: Config) -> list[tuple[Path, dict]]:
     """Alarms whose `N%` threshold could not be made a number: their spec with no Threshold."""
     found = []
