@@ -45,6 +45,11 @@ def local_emulator():
         raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
 
 
+def task_definition_files(config_path: str | FilePath) -> list[FilePath]:
+    """The `task-definitions/*.json` files beside the config, in name order."""
+    return sorted((FilePath(config_path).resolve().parent / TASK_DEFINITIONS).glob("*.json"))
+
+
 def task_definitions(loaded: Loaded) -> list[dict]:
     """The task definitions in a `task-definitions/` folder beside the config (RegisterTaskDefinition's
     input, as `aws ecs register-task-definition --cli-input-json` takes it), of the families the
@@ -54,9 +59,8 @@ def task_definitions(loaded: Loaded) -> list[dict]:
     """
     named = {service.task_definition.split(":")[0] for cluster in loaded.config.clusters
              for service in cluster.services if service.task_definition}
-    folder = FilePath(loaded.source.name).resolve().parent / TASK_DEFINITIONS
     found = []
-    for path in sorted(folder.glob("*.json")) if named else ():
+    for path in task_definition_files(loaded.source.name) if named else ():
         try:
             document = json.loads(path.read_text())
         except ValueError as error:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.aws.clients import Clients, Target
-from monitor.aws.connect import TASK_DEFINITIONS, LOCAL_REGION, local_emulator, seed, task_definitions
+from monitor.aws.connect import LOCAL_REGION, local_emulator, seed, task_definition_files, task_definitions
 from monitor.config import catalogue
 from monitor.config.walk import containers
 from monitor.kinds import log_group
@@ -77,11 +77,6 @@ def example_path(given: str | None) -> str:
 def sample_logs() -> Path:
     """The bundled log sample: beside the example in a checkout, or inside the package."""
     return catalogue.builtin_directory().parent / "examples" / "logs"
-
-
-def task_definition_files(config: str) -> list[Path]:
-    """The task definitions beside the config (`task-definitions/*.json`), which the emulator registers."""
-    return sorted((Path(config).parent / TASK_DEFINITIONS).glob("*.json"))
 
 
 def steps(config: str, url: str) -> list[Step]:

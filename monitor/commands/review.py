@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from monitor import kinds
 from monitor.aws.clients import Clients
 from monitor.aws.services import desired_counts
 from monitor.config import Loaded
@@ -37,7 +36,7 @@ def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None =
     home = region or config.region or DEFAULT_REGION
     return Report(report.CONFIG, loaded.source.name, home, now or _now(), tuple(rows),
                   tuple(report.alarm_findings(rows, config)), tuple(collect.from_files(files, config)),
-                  estimate.estimate(kinds.desired(resolved) + report.unpriced(resolved), home, hints.given(config)),
+                  estimate.estimate(report.priced(resolved), home, hints.given(config)),
                   design_checked=bool(files), notes=() if files else (NO_DESIGN,))
 
 
@@ -51,7 +50,7 @@ def live(loaded: Loaded, clients: Clients, now: datetime | None = None) -> Repor
     results = deployed.run(context)
     findings = report.alarm_findings(rows, config) + results.findings
     home = clients.region or config.region or DEFAULT_REGION
-    cost = estimate.estimate(kinds.desired(resolved), home, hints.given(config, desired_counts(clients, config)))
+    cost = estimate.estimate(report.priced(resolved), home, hints.given(config, desired_counts(clients, config)))
     return Report(report.DEPLOYED, loaded.source.name, home, when, tuple(rows), tuple(findings),
                   tuple(collect.from_account(clients, config)), cost,
                   analyses=tuple(a.run.__name__ for a in deployed.ANALYSES),

@@ -110,10 +110,10 @@ def alarm_findings(rows: list[Row], config: Config) -> list[Finding]:
     return ordered(alarm_rules.check(rows, config))
 
 
-def unpriced(config: Config) -> list[Resource]:
-    """The alarms the desired state leaves out because their `N%` threshold is not a number yet:
-    they cost the same whatever their threshold, so the estimate counts them too."""
-    return [Resource(alarm_spec.KIND, spec["AlarmName"], spec) for _, spec in _unresolved(config)]
+def priced(config: Config) -> list[Resource]:
+    """What the estimate prices: the desired state, and the alarms it leaves out because their `N%`
+    threshold is not a number yet (no task definition read): they cost the same whatever their threshold."""
+    return kinds.desired(config) + [Resource(alarm_spec.KIND, spec["AlarmName"], spec) for _, spec in _unresolved(config)]
 
 
 def _unresolved(config: Config) -> list[tuple[Path, dict]]:
