@@ -24,10 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest  # noqa: E402
 
-from monitor.aws import metricdata  # noqa: E402
 from monitor.aws.clients import Clients, Target  # noqa: E402
 from monitor.config.model import Exporter  # noqa: E402
-from monitor.exporter import queries  # noqa: E402
+from monitor.exporter import (
+    metricdata,
+    queries,  # noqa: E402
+)
 from monitor.exporter.collector import registry  # noqa: E402
 from monitor.exporter.refresh import Plan, Refresher  # noqa: E402
 

@@ -19,12 +19,13 @@ import botocore.exceptions as bx
 
 from monitor import config as configs
 from monitor.aws.clients import Target, endpoint_problem
-from monitor.aws.connect import MissingExtra, connect
 from monitor.aws.errors import UNREADABLE, explain
 from monitor.commands.arguments import dashed_pattern, parser
+from monitor.commands.connect import MissingExtra, connect
 from monitor.config.references import REGION
 from monitor.output import cost as costs
 from monitor.output import plan as render
+from monitor.resolved import Loaded
 from monitor.sync import flow
 
 OK, FAILED, USAGE = 0, 1, 2
@@ -83,7 +84,7 @@ def config_path(args) -> str:
     return path
 
 
-def load_valid(args, offline: bool = False) -> configs.Loaded:
+def load_valid(args, offline: bool = False) -> Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
     loaded = flow.validate(config_path(args))
     if loaded.problems:
@@ -133,8 +134,8 @@ def cmd_plan(args) -> int:
 def plan_cost(loaded, clients, result):
     """The plan's cost delta and the whole config's estimate (of what the plan was made for, `N%`
     thresholds resolved), with the task counts read from ECS."""
-    from monitor.aws.services import desired_counts
     from monitor.cost import estimate, hints
+    from monitor.resolved.services import desired_counts
     home = clients.region or loaded.config.region or "us-east-1"
     given = hints.given(loaded.config, desired_counts(clients, loaded.config))
     return estimate.plan_delta(result, home, given), estimate.estimate(result.desired, home, given)
@@ -293,9 +294,10 @@ def cmd_replay(args) -> int:
 
 def cmd_exporter(args) -> int:
     import json
+
     from monitor.commands import exporter as command
-    from monitor.config.exporter_rules import parse_listen
     from monitor.exporter import batches, iam
+    from monitor.exporter.rules import parse_listen
     loaded = load_valid(args)
     try:
         shard = command.Shard(*batches.parse_shard(args.shard))
@@ -319,7 +321,7 @@ def cmd_exporter(args) -> int:
 
 def _exporter_plan(args, config, shard) -> int:
     from monitor.commands import exporter as command
-    from monitor.exporter.budget import budget
+    from monitor.cost.exporter import budget
     from monitor.output import exporter as report
     found = budget(command.selected(config, shard), command.settings(config),
                    args.region or config.region or "us-east-1")
@@ -331,6 +333,7 @@ def _exporter_plan(args, config, shard) -> int:
 def _serve(listen, clients, plan, load, path) -> int:
     """Run the daemon until SIGTERM; its log goes to stderr."""
     import logging
+
     from monitor.exporter import daemon
     from monitor.exporter.refresh import Refresher
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -346,7 +349,7 @@ def cmd_review(args) -> int:
     """The review's report; exit 1 with --fail-on when a finding is that severe, else 0."""
     from monitor.commands import review
     from monitor.output import review as report
-    from monitor.review.taskfiles import TaskFileError
+    from monitor.taskdefs.files import TaskFileError
     loaded = load_valid(args, offline=not args.deployed)
     if args.deployed:
         with connect(target(args), loaded, args.local) as clients:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
 import sys
 
-import io
-
 import botocore.exceptions as bx
 import pytest
 
 from monitor import cli
-from monitor.sync import flow
-from monitor.sync.plan import Change, Plan
 from monitor.aws.errors import explain
+from monitor.state.plan import Change, Plan
+from monitor.sync import flow
 
 
 def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientError:
@@ -150,13 +149,13 @@ def test_a_missing_config_file_is_one_line(tmp_path, monkeypatch, capsys):
 
 
 def test_local_without_moto_names_the_extra_to_install(example_config, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "monitor.aws.emulator", None)   # as if moto were not installed
+    monkeypatch.setitem(sys.modules, "monitor.emulator.server", None)   # as if moto were not installed
     assert cli.main(["plan", "-c", str(example_config), "--local"]) == 1
     assert capsys.readouterr().err == "error: the embedded emulator needs moto: pip install 'ecs-monitor[local]'\n"
 
 
 def test_the_commands_that_never_need_moto_do_not_import_it():
-    code = "import sys, monitor.cli, monitor.sync.flow, monitor.aws.connect; print('moto' in sys.modules)"
+    code = "import sys, monitor.cli, monitor.sync.flow, monitor.commands.connect; print('moto' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 

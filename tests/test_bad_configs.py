@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.aws import clients as aws, emulator
+from monitor.aws import clients as aws
 from monitor.cli import main
+from monitor.emulator import server as emulator
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 FILES = sorted(BAD.glob("*.yaml"))

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 from botocore.stub import Stubber
+from test_alarm_kind import NAME
+from test_roundtrip import REGION, aws, clients, cluster, configure, container, document  # noqa: F401
 
 from monitor import kinds
 from monitor.kinds import alarm_spec
 from monitor.output.plan import plan_text
+from monitor.state.plan import Plan
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan
-from monitor.sync.plan import Plan
-from test_alarm_kind import NAME
-from test_roundtrip import REGION, aws, clients, cluster, configure, container, document  # noqa: F401
 
 ARN = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:"
 READ = {"AlarmNamePrefix": "monitor/", "AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100}

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from monitor import cli
-from monitor.offline import cases as filtertest
-from monitor.sync.flow import validate
-from monitor.config import catalogue, default_path, load, yamlfile
+from monitor.config import catalogue, default_path, yamlfile
 from monitor.config.walk import containers
+from monitor.offline import cases as filtertest
 from monitor.problems import errors, render
+from monitor.resolved import load
+from monitor.sync.flow import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = sorted((ROOT / "filters").glob("*.yaml"))

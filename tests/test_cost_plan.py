@@ -10,18 +10,18 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from test_cli_e2e import FAKE, REGIONS
 
-from monitor import config as configs, kinds
+from monitor import kinds
+from monitor import resolved as configs
 from monitor.cli import main
-from monitor.aws import thresholds
 from monitor.cost import hints as given
 from monitor.cost.estimate import estimate, plan_delta
 from monitor.output import cost as render
 from monitor.output.plan import plan_json
-from monitor.sync.plan import plan
-from monitor.sync.resources import Actual
-
-from test_cli_e2e import FAKE, REGIONS
+from monitor.resolved import thresholds
+from monitor.state.plan import plan
+from monitor.state.resources import Actual
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,7 +209,8 @@ def test_plan_shows_the_cost_with_task_counts_read_from_ecs(emulator, tmp_path, 
 
 def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
     """With an `exporter:`, the estimate counts its GetMetricData requests: the same queries, the same bill."""
-    from monitor.exporter import budget, queries
+    from monitor.cost import exporter as budget
+    from monitor.exporter import queries
     config = loaded(EXAMPLE)
     built = queries.build(config).items
     result = estimate(kinds.desired(config), config.region, given.given(config))

@@ -10,11 +10,10 @@ import pytest
 from botocore.stub import Stubber
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.aws import metricdata
 from monitor.aws.clients import Clients, Target
 from monitor.commands import exporter as command
 from monitor.config.model import Exporter
-from monitor.exporter import batches, queries
+from monitor.exporter import batches, metricdata, queries
 from monitor.exporter.batches import Batch, Window
 from monitor.exporter.refresh import Plan, Refresher, read
 
@@ -84,6 +83,7 @@ def exposition(emulator, path) -> dict:
     refresher = Refresher(made, plan, clock=lambda: NOW + 1)
     assert refresher.refresh(), refresher.current.health.error
     from prometheus_client import generate_latest
+
     from monitor.exporter.collector import registry
     text = generate_latest(registry(lambda: refresher.current)).decode()
     return {(s.name, tuple(sorted(s.labels.items()))): s.value

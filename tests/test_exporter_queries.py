@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import load
 from monitor.config.model import Exporter
 from monitor.exporter import batches, naming, queries
-from monitor.exporter.expressions import name_issues
 from monitor.exporter.queries import Query
+from monitor.expressions import name_issues
+from monitor.resolved import load
 
 
 @pytest.mark.parametrize("area, metric, unit, counter, expected", [
@@ -137,10 +137,10 @@ def test_bad_shards_are_refused(text):
 
 def test_a_derived_metric_cannot_take_a_name_prometheus_gives_every_target(write_config):
     """`up` and the scrape_* series are added by Prometheus to every scrape: a derived `up` would clash."""
-    from monitor.config import load
+    from monitor.sync.flow import validate
     path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
                         "        containers:\n          - name: app\n            log_group: /ecs/honban/web\n"
                         "            filters:\n              - use: http-requests-json\n"
                         "exporter:\n  derived:\n    - name: up\n      expr: Requests\n")
-    problems = [p for p in load(path).problems if p.severity == "error"]
+    problems = [p for p in validate(path).problems if p.severity == "error"]
     assert problems and all("up" in p.message for p in problems)

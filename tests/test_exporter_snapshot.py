@@ -5,14 +5,14 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.aws.sizing import Limit, Limits
 from monitor.config.model import Derived
 from monitor.exporter import derive, queries
 from monitor.exporter.batches import Window
 from monitor.exporter.naming import CPU_UNITS, MIB
 from monitor.exporter.queries import Query
 from monitor.exporter.snapshot import Reading, Rule, build
-from monitor.sync.identity import Identity
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limit, Limits
 
 LABELS = (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app"))
 WINDOW = Window(600, 900, 60)   # periods starting 600, 660, ..., 840

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 from monitor.config import yamlfile
-from monitor.exporter.expressions import (COLLAPSED, Binary, Call, ExpressionError, Name, Negate, Number, Options,
-                                          derived_problems, evaluate, evaluate_vector, expression_issues,
-                                          name_issues, parse, unparse)
+from monitor.expressions import (
+    COLLAPSED,
+    Binary,
+    Call,
+    ExpressionError,
+    Name,
+    Negate,
+    Number,
+    Options,
+    derived_problems,
+    evaluate,
+    evaluate_vector,
+    expression_issues,
+    name_issues,
+    parse,
+    unparse,
+)
 from monitor.problems import render
 
 a, b, c = Name("a"), Name("b"), Name("c")

@@ -8,12 +8,12 @@ import pytest
 
 from monitor import kinds
 from monitor.config.model import Cluster, Config, Container, Service
-from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
 from monitor.insights import PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group, metric_filter
 from monitor.kinds.performance import compile_cluster, pattern_for
 from monitor.patterns import parse
-from monitor.sync.resources import Actual
+from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
+from monitor.state.resources import Actual
 
 MAX_FILTERS_PER_GROUP = 100
 
@@ -297,7 +297,7 @@ def test_only_clusters_with_metrics_get_performance_filters():
 def test_validate_parses_every_generated_pattern():
     """A compiled pattern AWS would refuse mid-apply is a problem at the cluster, found offline."""
     from monitor.kinds import filter_checks
-    from monitor.sync.resources import Resource
+    from monitor.state.resources import Resource
     broken = Resource("metric_filter", "/perf:monitor/honban/(performance)/CpuUtilized",
                       {"filterPattern": '{ $.ContainerName = "a"b" }'}, origin=("clusters", 0))
     [problem] = filter_checks.generated_patterns([broken, *metric_filter.desired(config(cluster({"web": ["app"]})))])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.sync import identity, ownership as names
-from monitor.sync.identity import Identity
-from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
-from monitor.sync.resources import Actual, Resource
+from monitor.names import identity
+from monitor.names import ownership as names
+from monitor.names.identity import Identity
 from monitor.problems import Problem
+from monitor.state.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
+from monitor.state.resources import Actual, Resource
 
 KINDS = ("cluster_setting", "log_group", "metric_filter", "alarm", "composite_alarm", "dashboard")
 FILTER = "metric_filter"

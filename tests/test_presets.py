@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 
 import yaml
-
 from conftest import ROOT
-from monitor.cli import main
-from monitor.config import catalogue, load, presets
-from monitor.problems import render
 from test_alarm_kind import described
 from test_roundtrip import CLUSTER, aws, cluster, configure, container, converge, document  # noqa: F401
+
+from monitor.cli import main
+from monitor.config import catalogue, presets
+from monitor.problems import render
+from monitor.resolved import load
 
 FILTERS, _ = catalogue.load([catalogue.builtin_directory()])
 PRESETS, _ = catalogue.load([catalogue.builtin_directory(presets.FOLDER)], presets.read_one)

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from monitor.sync.plan import Outcome
-from monitor.sync.plan import Change, Plan
-from monitor.problems import Mark, Problem, Source
 from monitor.output.plan import finding_text, plan_json, plan_text
+from monitor.problems import Mark, Problem, Source
+from monitor.state.plan import Change, Outcome, Plan
 
 ID = "/ecs/honban/app:monitor-honban-app-app-errors"
 

@@ -14,14 +14,15 @@ import jsonschema
 import pytest
 from botocore.stub import Stubber
 
+from monitor import kinds
 from monitor.aws.clients import Clients, Target
 from monitor.cli import main
 from monitor.commands import review
-from monitor.config import load
-from monitor.output import review as render
-from monitor import kinds
 from monitor.kinds import alarm_spec
-from monitor.review import alarm_rules, codes, deployed
+from monitor.output import review as render
+from monitor.resolved import load
+from monitor.review import alarm_findings as alarm_rules
+from monitor.review import codes, deployed
 from monitor.review.findings import WARNING, Rule
 
 ROOT = Path(__file__).resolve().parents[1]

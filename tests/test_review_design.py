@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from monitor.aws import sizing
 from monitor.config.model import Config, Service
-from monitor.review import collect, design, ecr, environment, findings, images, taskfiles
+from monitor.review import collect, design, ecr, environment, findings, images
 from monitor.review.findings import Finding, at_least
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 ECR_APP = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:1.4"
 AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/app", "awslogs-region": "us-east-1"}}

@@ -20,8 +20,8 @@ from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.review import live, live_drift, live_history, live_metrics, live_states, live_topics
 from monitor.review.findings import catalogue
-from monitor.sync.plan import Change
-from monitor.sync.resources import Resource
+from monitor.state.plan import Change
+from monitor.state.resources import Resource
 
 REGION, OTHER, ACCOUNT = "us-east-1", "eu-west-1", "123456789012"
 SESSION = boto3.Session(region_name=REGION)

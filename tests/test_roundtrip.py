@@ -10,12 +10,12 @@ import yaml
 from moto import mock_aws
 
 from monitor import cli
-from monitor.sync.apply import apply
 from monitor.aws.clients import Clients, Target
-from monitor.config import Loaded
-from monitor.aws.emulator import install_fidelity_patches
-from monitor.sync.plan import Plan
-from monitor.aws.connect import seed, task_definitions
+from monitor.commands.connect import seed, task_definitions
+from monitor.emulator.server import install_fidelity_patches
+from monitor.resolved import Loaded
+from monitor.state.plan import Plan
+from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
 
 REGION = "us-east-1"

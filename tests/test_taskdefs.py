@@ -4,9 +4,9 @@ findings of every task definition the config names."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
-import json
 import boto3
 import botocore.exceptions as bx
 import pytest
@@ -14,16 +14,17 @@ import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from monitor.aws import logconfig, taskdefs
 from monitor.aws.clients import Clients, Target
-from monitor.aws.emulator import install_fidelity_patches
 from monitor.aws.errors import explain
 from monitor.config.model import Cluster, Config, Container, Service
+from monitor.emulator.server import install_fidelity_patches
 from monitor.kinds import filter_checks
 from monitor.problems import placed
+from monitor.resolved import taskdefs
+from monitor.state.resources import Actual, Resource
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
-from monitor.sync.resources import Actual, Resource
+from monitor.taskdefs import logconfig
 
 HOME, AWAY = "us-east-1", "eu-west-1"
 CLUSTER = "honban"

@@ -7,7 +7,6 @@ plays an AWS client (the log driver sending logs, a reader of metrics and alarms
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,11 +15,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.aws.clients import Clients, Target
-from monitor.aws.connect import LOCAL_REGION, local_emulator, seed, task_definition_files, task_definitions
+from monitor.commands.connect import LOCAL_REGION, local_emulator, seed, task_definitions
 from monitor.config import catalogue
 from monitor.config.walk import containers
 from monitor.kinds import log_group
 from monitor.sync.flow import validate
+from monitor.taskdefs import files as task_files
 
 EXAMPLE = "config.example.yaml"
 
@@ -109,7 +109,7 @@ def steps(config: str, url: str) -> list[Step]:
         Step("Review the config as a pull-request reviewer would: every alarm in one table, the findings with "
              "their codes and fixes, and the monthly cost. The example has no action on its alarms on purpose: "
              "ALARM-ACTION-001. The task definitions are checked for the design points monitoring rests on.",
-             ["review", "-c", config, "--task-definitions", *map(str, task_definition_files(config))]),
+             ["review", "-c", config, "--task-definitions", *map(str, task_files.beside(config))]),
     ]
 
 

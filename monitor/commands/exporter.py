@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from prometheus_client.exposition import generate_latest
 
-from monitor.aws import container_limits
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, Exporter
 from monitor.exporter import batches as packing
@@ -20,6 +19,7 @@ from monitor.exporter.collector import registry
 from monitor.exporter.refresh import Plan, Refresher
 from monitor.exporter.snapshot import Rule
 from monitor.output.plan import problems_text
+from monitor.resolved import limits as container_limits
 from monitor.sync.flow import validate
 
 log = logging.getLogger("monitor.exporter")

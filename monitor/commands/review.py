@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from monitor.aws.clients import Clients
-from monitor.aws.services import desired_counts
-from monitor.config import Loaded
 from monitor.cost import estimate, hints
 from monitor.offline import alarm_cases
+from monitor.resolved import Loaded
+from monitor.resolved.services import desired_counts
 from monitor.review import collect, deployed, report, shares
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History

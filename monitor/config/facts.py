@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from monitor.aws.sizing import Limits
 from monitor.config.model import Config
+from monitor.taskdefs.sizing import Limits
 
 OFFLINE_ACCOUNT = "000000000000"
 OFFLINE_REGION = "us-east-1"

@@ -12,9 +12,9 @@ from monitor.config.catalogue import REQUIRED, Definition
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
+from monitor.names import ownership
+from monitor.names.ownership import OUR_TAGS
 from monitor.problems import Path, Problem, Source
-from monitor.sync import ownership
-from monitor.sync.ownership import OUR_TAGS
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-
 from monitor import quotas
 from monitor.config.model import Filter
 from monitor.patterns import Pattern, PatternError, parse

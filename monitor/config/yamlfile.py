@@ -8,7 +8,6 @@ import yaml
 
 from monitor.problems import Mark, Path, Problem, Source
 
-
 STRING = "tag:yaml.org,2002:str"
 MAX_NODES = 100_000   # far beyond any real config
 

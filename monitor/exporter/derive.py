@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from monitor.exporter.expressions import Expr, ExpressionError, LabelSet, Options, evaluate_vector, names, parse
+from monitor.expressions import Expr, ExpressionError, LabelSet, Options, evaluate_vector, names, parse
 
 __all__ = ["Compiled", "ExpressionError", "LabelSet", "Options", "Series", "compile_expression", "evaluate_all"]
 

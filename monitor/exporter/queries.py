@@ -20,7 +20,7 @@ from monitor.exporter import naming
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.alarm_spec import INSIGHTS, Metric, resolve
 from monitor.kinds.filter_spec import metric_namespace
-from monitor.sync import identity
+from monitor.names import identity
 
 FILTERS, PERFORMANCE, SERVICES = "filters", "performance", "insights"   # the keys of `delay`
 Pairs = tuple[tuple[str, str], ...]

@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from monitor.aws import metricdata
 from monitor.aws.clients import Clients
-from monitor.aws.sizing import Limits
 from monitor.config.model import Exporter
 from monitor.exporter import batches as packing
+from monitor.exporter import metricdata
 from monitor.exporter.queries import Query
 from monitor.exporter.snapshot import EMPTY, Reading, Rule, Snapshot, build
-from monitor.sync.identity import Identity
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limits
 
 MAX_BACKOFF = 600   # seconds
 log = logging.getLogger("monitor.exporter")

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import CollectorRegistry
 
-from monitor.config.exporter_rules import parse_listen
+from monitor.exporter.rules import parse_listen
 
 log = logging.getLogger("monitor.exporter")
 TEXT = "text/plain; charset=utf-8"

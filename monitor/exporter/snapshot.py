@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from monitor.aws.sizing import Limits
 from monitor.config.model import Derived
 from monitor.exporter import derive, naming
 from monitor.exporter.batches import Window
 from monitor.exporter.queries import Pairs, Query
-from monitor.sync.identity import Identity
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limits
 
 Points = tuple[tuple[int, float], ...]
 CounterState = Mapping[tuple[str, Pairs], tuple[int, float]]   # (family, labels) -> (last period counted, total)

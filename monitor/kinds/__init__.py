@@ -5,8 +5,8 @@ from __future__ import annotations
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.kinds import alarm, cluster_setting, composite_alarm, dashboard, log_group, metric_filter
-from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
+from monitor.state.resources import Actual, Resource
 
 KINDS = (cluster_setting, log_group, metric_filter, alarm, composite_alarm, dashboard)
 NAMES = tuple(kind.KIND for kind in KINDS)

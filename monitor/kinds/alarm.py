@@ -21,12 +21,13 @@ from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
-from monitor.kinds import alarm_rule, alarm_spec, composite_spec, log_group
+from monitor.kinds import alarm_spec, composite_spec, log_group
+from monitor.kinds import composite_rule as alarm_rule
+from monitor.names import ownership
+from monitor.names.ownership import PREFIX_TAG
 from monitor.problems import Problem
-from monitor.sync import ownership
-from monitor.sync.ownership import PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE

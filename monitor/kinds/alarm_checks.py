@@ -23,13 +23,14 @@ import re
 from monitor import quotas
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
-from monitor.aws.thresholds import limited_field, percent
 from monitor.config.model import Alarm, Config, MetricQuery
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_rule, alarm_spec, composite_spec
-from monitor.kinds.alarm_rule import RuleError
+from monitor.kinds import alarm_spec, composite_spec
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import Metric, NoMetric
+from monitor.kinds.composite_rule import RuleError
 from monitor.problems import Path, Problem
+from monitor.resolved.thresholds import limited_field, percent
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
 MAX_NAME = quotas.ALARM_NAME

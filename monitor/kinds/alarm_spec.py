@@ -34,7 +34,7 @@ from monitor.config.model import Alarm, Config, Filter, MetricQuery
 from monitor.config.walk import Place
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.filter_spec import metric_namespace
-from monitor.sync import ownership
+from monitor.names import ownership
 
 KIND = "alarm"
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")   # PutMetricAlarm Statistic enum

@@ -5,9 +5,9 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource
 
 KIND = "cluster_setting"
 SETTING = "containerInsights"

@@ -22,8 +22,8 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
 from monitor.problems import Problem
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = composite_spec.KIND
 BATCH = {"delete": quotas.DELETE_COMPOSITE_ALARMS}

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_rule, alarm_spec
-from monitor.kinds.alarm_rule import Rule, RuleError
+from monitor.kinds import alarm_spec
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import ACTION_KEYS, Metric
+from monitor.kinds.composite_rule import Rule, RuleError
 
 KIND = "composite_alarm"
 MANAGED = ("AlarmName", "AlarmRule", "AlarmDescription", "ActionsEnabled", *ACTION_KEYS.values())

@@ -24,10 +24,10 @@ from monitor.config import facts as live
 from monitor.config.model import Config
 from monitor.dashboards import checks, owner
 from monitor.kinds import dashboard_spec
+from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
 from monitor.problems import Problem
-from monitor.sync.ownership import MARKER_TAG, PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource
 
 KIND = checks.KIND
 DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"

@@ -15,7 +15,7 @@ from monitor.kinds import log_group
 from monitor.kinds.filter_spec import KIND, performance_metric, publishes
 from monitor.patterns import PatternError, parse
 from monitor.problems import Path, Problem
-from monitor.sync.resources import Actual, Resource
+from monitor.state.resources import Actual, Resource
 
 MAX_PER_GROUP = quotas.FILTERS_PER_GROUP
 MAX_REGEX_PER_GROUP = quotas.REGEX_PATTERNS_PER_GROUP

@@ -21,10 +21,10 @@ from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
-from monitor.sync.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.names.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
 from monitor.problems import Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS

@@ -9,10 +9,10 @@ from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
 from monitor.kinds.performance import compile_cluster
+from monitor.names import ownership
 from monitor.problems import Problem
-from monitor.sync import ownership
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE

@@ -22,12 +22,12 @@ from pathlib import Path as FilePath
 
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
-from monitor.config import Loaded
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
 from monitor.kinds import alarm_spec, metric_filter
 from monitor.offline.replay import read_events, replay
 from monitor.problems import Problem
+from monitor.resolved import Loaded
 
 MINUTE = 60   # metric filters publish standard-resolution data: one datapoint a minute at most
 PLAIN = {"Sum": sum, "Minimum": min, "Maximum": max, "SampleCount": len,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from monitor.exporter.budget import Budget
+from monitor.cost.exporter import Budget
 from monitor.output.cost import usd
 
 

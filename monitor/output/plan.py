@@ -6,8 +6,9 @@ import json
 
 from monitor.dashboards import diff as dashboard_diff
 from monitor.dashboards.checks import KIND as DASHBOARD
-from monitor.sync.plan import Change, Outcome, Plan, leaves
-from monitor.problems import Problem, Source, dotted, placed, render as render_problem
+from monitor.problems import Problem, Source, dotted, placed
+from monitor.problems import render as render_problem
+from monitor.state.plan import Change, Outcome, Plan, leaves
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 # Texts shown as written, not as JSON strings: a composite alarm's rule quotes every alarm it names.

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path as FilePath
 
-from monitor.aws import services, sizing, taskdefs
 from monitor.aws.clients import Clients
 from monitor.aws.errors import DENIED_CODES, explain
 from monitor.config.model import Config, Service
 from monitor.problems import Path
-from monitor.review import design, ecr, taskfiles
+from monitor.resolved import services, taskdefs
+from monitor.review import design, ecr
 from monitor.review.findings import WARNING, Finding, Rule
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 UNREAD = Rule("ECS-READ-001", WARNING, "service design not checked: its task definition could not be read",
               "give the service a task_definition that exists, or allow ecs:DescribeServices and "

@@ -19,10 +19,10 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds.filter_spec import metric_namespace
+from monitor.names import ownership
 from monitor.review.findings import INFO, WARNING, Finding, Rule
-from monitor.sync import ownership
-from monitor.sync.plan import plan
-from monitor.sync.resources import Actual, Resource
+from monitor.state.plan import plan
+from monitor.state.resources import Actual, Resource
 
 CHANGED = Rule("ALARM-DRIFT-001", WARNING, "alarm changed by hand",
                "put the change in the config, or run `monitor apply` to undo it")

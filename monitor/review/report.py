@@ -17,16 +17,17 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.cost.estimate import Estimate
 from monitor.kinds import alarm_spec
+from monitor.names import ownership
 from monitor.offline.alarm_cases import AlarmCaseResult
 from monitor.problems import Path
-from monitor.review import alarm_rules, sources
-from monitor.review.alarm_table import Row, Case, row
+from monitor.review import alarm_findings as alarm_rules
+from monitor.review import sources
+from monitor.review.alarm_table import Case, Row, row
 from monitor.review.findings import SEVERITIES, Finding, at_least, ordered
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.review.shares import Share
-from monitor.sync import ownership
-from monitor.sync.resources import Resource
+from monitor.state.resources import Resource
 
 CONFIG, DEPLOYED = "config", "deployed"
 UNOWNED = "unowned"

@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
-from monitor.aws import services, sizing, taskdefs, thresholds
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.problems import Path
-from monitor.review import collect, taskfiles
+from monitor.resolved import services, taskdefs, thresholds
+from monitor.review import collect
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 CEILINGS = (sizing.HARD, sizing.TASK)
 Definitions = dict[Path, dict]   # service path -> its task definition

@@ -5,22 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor import kinds
-from monitor.aws import account, connect, taskdefs
 from monitor.aws.clients import Clients
-from monitor.config import Loaded, load
 from monitor.config.model import Config
+from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
-from monitor.kinds import alarm_advice, alarm_checks, filter_checks
+from monitor.exporter import rules as exporter_rules
+from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
-from monitor.review import taskfiles
-from monitor.sync.plan import Plan, duplicates, plan
-from monitor.sync.resources import Actual, Resource
+from monitor.resolved import Loaded, account, load, taskdefs
+from monitor.state.plan import Plan, duplicates, plan
+from monitor.state.resources import Actual, Resource
+from monitor.taskdefs import files as taskfiles
 
 
 def validate(path: str) -> Loaded:
     """The config's own problems, then what only the desired state shows: clashes and quotas."""
     loaded = load(path)
+    if loaded.config is not None and not errors(loaded.problems):   # expressions name what `use:` resolved
+        loaded.problems += exporter_rules.check(loaded.config, loaded.source)
     blocking = [p for p in errors(loaded.problems) if p not in loaded.dashboard_problems]
     if loaded.config is not None and not blocking:
         # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
@@ -37,9 +40,8 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     """The sizing of the task definitions in task-definitions/ beside the config (an invalid Fargate
     size, limits past the task's), so that validate says it before the plan reads them from AWS."""
     try:
-        files = connect.task_definitions(loaded)
-        return taskdefs.offline(config, [taskfiles.task_definition(d, d["family"]) for d in files])   # "1 vCPU" -> "1024"
-    except (ValueError, taskfiles.TaskFileError) as error:
+        return taskdefs.offline(config, taskfiles.of_families(loaded.source.name, task_families(config)))
+    except taskfiles.TaskFileError as error:
         return [Problem((), str(error), "error")]
 
 
@@ -68,7 +70,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     service already deleted say, is a warning there, not a stop.
     """
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
-    config = account.gather(clients, config, arns=not destroy)
+    config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
     if destroy:
         findings = [replace(p, severity="warning") for p in findings]
     wanted = [] if destroy else kinds.desired(config)

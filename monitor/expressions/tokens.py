@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.exporter.expressions.syntax import MAX_TOKENS, ExpressionError
+from monitor.expressions.syntax import MAX_TOKENS, ExpressionError
 
 # A number as Python prints a float (1.5, 1e-07, 1e+16) or as people write it (.5, 10).
 NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path as FilePath
 
 from monitor.aws.clients import Clients, Target
-from monitor.config import Loaded
-from monitor.config.walk import containers
+from monitor.config.walk import containers, task_families
 from monitor.insights import performance_log_group
-from monitor.sync.resources import regional
+from monitor.resolved import Loaded
+from monitor.state.resources import regional
+from monitor.taskdefs import files
 
 LOCAL_REGION = "us-east-1"
 
-
-TASK_DEFINITIONS = "task-definitions"   # beside the config: what the embedded emulator registers
 
 
 class MissingExtra(RuntimeError):
@@ -40,34 +37,17 @@ def connect(target: Target, loaded: Loaded | None, local: bool) -> Iterator[Clie
 def local_emulator():
     """The emulator module, imported only when asked for: moto is an optional extra."""
     try:
-        return importlib.import_module("monitor.aws.emulator")
+        return importlib.import_module("monitor.emulator.server")
     except ImportError as error:
         raise MissingExtra("the embedded emulator needs moto: pip install 'ecs-monitor[local]'") from error
 
 
-def task_definition_files(config_path: str | FilePath) -> list[FilePath]:
-    """The `task-definitions/*.json` files beside the config, in name order."""
-    return sorted((FilePath(config_path).resolve().parent / TASK_DEFINITIONS).glob("*.json"))
-
-
 def task_definitions(loaded: Loaded) -> list[dict]:
-    """The task definitions in a `task-definitions/` folder beside the config (RegisterTaskDefinition's
-    input, as `aws ecs register-task-definition --cli-input-json` takes it), of the families the
-    config's services name: the embedded emulator registers them, as a deploy pipeline would have.
+    """The task definitions beside the config (monitor/taskdefs/files.py) of the families its services
+    name, as RegisterTaskDefinition's input: the embedded emulator registers them, as a deploy pipeline
+    would have. Raises TaskFileError for a file that is not a task definition."""
+    return [files.registration(d) for d in files.of_families(loaded.source.name, task_families(loaded.config))]
 
-    Raises ValueError for a file that is not JSON.
-    """
-    named = {service.task_definition.split(":")[0] for cluster in loaded.config.clusters
-             for service in cluster.services if service.task_definition}
-    found = []
-    for path in task_definition_files(loaded.source.name) if named else ():
-        try:
-            document = json.loads(path.read_text())
-        except ValueError as error:
-            raise ValueError(f"{path}: not a task definition in JSON: {error}") from None
-        if isinstance(document, dict) and document.get("family") in named:
-            found.append(document)
-    return found
 
 
 def seed(loaded: Loaded) -> tuple[list[str], list[str]]:

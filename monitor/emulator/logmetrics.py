@@ -17,7 +17,7 @@ from typing import Any
 from moto.cloudwatch.models import MetricDatumBase, cloudwatch_backends
 from moto.logs.models import LogsBackend
 
-from monitor.aws import flow_semantics
+from monitor.emulator import flow_semantics
 from monitor.offline.replay import Datum, Event, publish
 
 Wrapped = Any

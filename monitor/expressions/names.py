@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from monitor.exporter.expressions.syntax import Binary, Expr, Issue, names
+from monitor.expressions.syntax import Binary, Expr, Issue, names
 
 METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 LABEL_NAMES = ("ecs_cluster", "ecs_service", "container")   # the labels the exporter puts on its series

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
-from monitor.exporter.expressions.names import LABEL_NAMES, name_issues
-from monitor.exporter.expressions.parser import parse
-from monitor.exporter.expressions.syntax import Expr, ExpressionError, Issue, names
+from monitor.expressions.names import LABEL_NAMES, name_issues
+from monitor.expressions.parser import parse
+from monitor.expressions.syntax import Expr, ExpressionError, Issue, names
 from monitor.problems import Path, Problem, Source
 
 MAX_LISTED = 12   # known names listed in a message when no close match exists

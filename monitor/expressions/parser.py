@@ -11,9 +11,8 @@ from __future__ import annotations
 import difflib
 import math
 
-from monitor.exporter.expressions.syntax import (FUNCTIONS, Binary, Call, Expr, ExpressionError, Name, Negate,
-                                                 Number)
-from monitor.exporter.expressions.tokens import Token, tokenize
+from monitor.expressions.syntax import FUNCTIONS, Binary, Call, Expr, ExpressionError, Name, Negate, Number
+from monitor.expressions.tokens import Token, tokenize
 
 OPERAND = "a number, a metric name, a function, '(' or '-'"
 

@@ -1,4 +1,6 @@
-"""Task definition JSON files for the offline review: either shape AWS's tools use. Pure (reads files).
+"""Task definition JSON files: the one reader, for validate, plan --local, review and the emulator.
+
+Either shape AWS's tools use. Pure (reads files).
 
 - what `aws ecs register-task-definition --cli-input-json` takes: the task definition's own
   keys (`family`, `containerDefinitions`, ...), the task's `cpu` and `memory` as CPU units and MiB
@@ -15,6 +17,7 @@ import json
 import re
 from pathlib import Path
 
+FOLDER = "task-definitions"   # beside the config
 GIB, VCPU = 1024, 1024   # MiB in a GB, CPU units in a vCPU, as registration counts them
 UNITS = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>vcpu|gb)?", re.IGNORECASE)
 
@@ -63,3 +66,28 @@ def _sizes(found: dict, name: str) -> dict[str, str]:
         number = float(match["number"]) * (scale if match["unit"] else 1)
         sizes[key] = str(int(number))
     return sizes
+
+
+# What DescribeTaskDefinition adds to a registered task definition; RegisterTaskDefinition refuses them
+# (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html).
+DESCRIBED_ONLY = ("taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+                  "registeredAt", "registeredBy", "deregisteredAt")
+
+
+def beside(config_path: str | Path) -> list[Path]:
+    """The `task-definitions/*.json` files beside the config, in name order."""
+    return sorted((Path(config_path).resolve().parent / FOLDER).glob("*.json"))
+
+
+def of_families(config_path: str | Path, families: set[str]) -> list[dict]:
+    """The task definitions beside the config whose family is one of `families`, each as `load` gives it.
+
+    Raises TaskFileError for a file that is not a task definition in either shape.
+    """
+    found = [load(path) for path in beside(config_path)] if families else []
+    return [definition for definition in found if definition["family"] in families]
+
+
+def registration(definition: dict) -> dict:
+    """A task definition as RegisterTaskDefinition's input: the describe-only keys left out."""
+    return {key: value for key, value in definition.items() if key not in DESCRIBED_ONLY}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.sync.ownership import ECS_NAME, SEPARATOR
+from monitor.names.ownership import ECS_NAME, SEPARATOR
 
 
 @dataclass(frozen=True)

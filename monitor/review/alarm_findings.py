@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 from monitor.alarms import advice
 from monitor.config.model import Config
-from monitor.kinds import alarm_rule
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import INSIGHTS
 from monitor.review.alarm_table import COMPOSITE_KIND, Row
 from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
+from monitor.state.resources import Actual, Resource
 
 ACTIONS = ("create", "update", "delete")
 # octodns-style safety: pruning more than this share of what we own needs --force.

@@ -45,13 +45,13 @@ from moto.resourcegroupstaggingapi.exceptions import ResourceGroupsTaggingAPIErr
 from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend as TaggingBackend
 from moto.resourcegroupstaggingapi.responses import ResourceGroupsTaggingAPIResponse as TaggingResponse
 from moto.server import ThreadedMotoServer
+from moto.utilities.paginator import paginate
 
-from monitor.aws import alarmstate, logmetrics
-from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
 from monitor import quotas
+from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
+from monitor.emulator import alarmstate, logmetrics
 from monitor.patterns import PatternError, parse
 from monitor.quotas import units  # StandardUnit, read from botocore's logs model
-from moto.utilities.paginator import paginate
 
 Filter = dict[str, Any]
 Wrapped = Callable[..., Any]

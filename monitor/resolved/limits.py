@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import botocore.exceptions as bx
 
-from monitor.aws import services, sizing, taskdefs
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
-from monitor.sync.identity import Identity
+from monitor.names.identity import Identity
+from monitor.resolved import services, taskdefs
+from monitor.taskdefs import sizing
 
 
 def read(clients: Clients, config: Config) -> tuple[dict[Identity, sizing.Limits], list[str]]:

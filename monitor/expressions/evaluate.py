@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-from monitor.exporter.expressions.syntax import Binary, Call, Expr, Name, Negate, Number
+from monitor.expressions.syntax import Binary, Call, Expr, Name, Negate, Number
 
 LabelSet = Hashable      # the exporter uses tuples of (label, value) pairs
 COLLAPSED: LabelSet = ()  # the label set of a result aggregated across label sets: no labels at all

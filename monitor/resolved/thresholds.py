@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from monitor.aws import sizing
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import Path, Problem
+from monitor.taskdefs import sizing
 
 PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
 LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory"}   # performance field -> the limit it is a share of

@@ -35,12 +35,23 @@ result give no sample, never 0 or NaN. A derived entry may say otherwise with `o
 (the value of a metric that has none) and `on_zero_division: N` (the value of x / 0).
 """
 
-from monitor.exporter.expressions.checks import derived_problems, expression_issues, unknown_names
-from monitor.exporter.expressions.evaluate import COLLAPSED, LabelSet, Options, evaluate, evaluate_vector
-from monitor.exporter.expressions.names import LABEL_NAMES, name_issues
-from monitor.exporter.expressions.parser import parse
-from monitor.exporter.expressions.syntax import (FUNCTIONS, Binary, Call, Expr, ExpressionError, Issue, Name,
-                                                 Negate, Number, names, unparse)
+from monitor.expressions.checks import derived_problems, expression_issues, unknown_names
+from monitor.expressions.evaluate import COLLAPSED, LabelSet, Options, evaluate, evaluate_vector
+from monitor.expressions.names import LABEL_NAMES, name_issues
+from monitor.expressions.parser import parse
+from monitor.expressions.syntax import (
+           FUNCTIONS,
+           Binary,
+           Call,
+           Expr,
+           ExpressionError,
+           Issue,
+           Name,
+           Negate,
+           Number,
+           names,
+           unparse,
+)
 
 __all__ = ["COLLAPSED", "FUNCTIONS", "LABEL_NAMES", "Binary", "Call", "Expr", "ExpressionError", "Issue",
            "LabelSet", "Name", "Negate", "Number", "Options", "derived_problems", "evaluate", "evaluate_vector",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from monitor import expressions
 from monitor.config.model import Config
-from monitor.exporter import expressions, naming, queries
+from monitor.exporter import naming, queries
 from monitor.problems import Problem, Source
 
 MINUTE = 60

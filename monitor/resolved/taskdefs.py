@@ -16,13 +16,14 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
-from monitor.aws import logconfig, services, sizing, thresholds
 from monitor.aws.clients import Clients
-from monitor.aws.logconfig import LogTarget
 from monitor.config import facts
 from monitor.config.model import Config, Service
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import Path, Problem
+from monitor.resolved import services, thresholds
+from monitor.taskdefs import logconfig, sizing
+from monitor.taskdefs.logconfig import LogTarget
 
 NOT_FOUND = "ClientException"   # what DescribeTaskDefinition answers for an unknown family or revision
 Definition = dict | str   # DescribeTaskDefinition's `taskDefinition`, or why there is none
