@@ -52,7 +52,22 @@ class Filter(Model):
     alarms: list[Alarm] = []   # catalogue only: recommended alarms on this filter's metric, used as `<filter>:<alarm>`
 
 
-Comparison = Literal[">", ">=", "<", "<="]
+# PutMetricAlarm ComparisonOperator: the short forms, AWS's own names of the same four (read as the short
+# ones), and the three that compare with an anomaly-detection band (`threshold_metric_id`)
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+AWS_COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=",
+                   "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<="}
+BAND_COMPARISONS = ("LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold")
+
+
+def _short_comparison(value: object) -> object:
+    """`GreaterThanThreshold` is `>`: one spelling inside, whichever the config uses."""
+    return AWS_COMPARISONS.get(value, value) if isinstance(value, str) else value
+
+
+Comparison = Annotated[Literal[">", ">=", "<", "<=", "LessThanLowerOrGreaterThanUpperThreshold",
+                               "LessThanLowerThreshold", "GreaterThanUpperThreshold"],
+                       BeforeValidator(_short_comparison)]
 Treatment = Literal["missing", "notBreaching", "breaching", "ignore"]
 AlarmState = Literal["OK", "ALARM", "INSUFFICIENT_DATA"]
 
@@ -77,7 +92,8 @@ class MetricQuery(Model):
     namespace: str | None = None
     dimensions: dict[str, str] | None = None
     stat: str = "Average"
-    period: StrictInt = 60
+    period: StrictInt = 60   # an expression's only for a Metrics Insights query (SELECT ...): MetricDataQuery Period
+    unit: str | None = None   # MetricStat.Unit (StandardUnit)
     label: str | None = None
     return_data: StrictBool | None = None   # unset everywhere: the one expression (or the one metric) returns
 
@@ -96,6 +112,7 @@ class Alarm(Model):
     stat: str = "Average"
     period: StrictInt = 60
     metrics: list[MetricQuery] | None = None
+    threshold_metric_id: str | None = None   # the `metrics` entry with ANOMALY_DETECTION_BAND(...): PutMetricAlarm ThresholdMetricId
     alarm_rule: str | None = None
     comparison: Comparison | None = None
     threshold: float | str | None = None   # a number, or `N%` of a container limit

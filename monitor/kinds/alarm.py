@@ -101,13 +101,14 @@ def _add_composites(actual: Actual, items: list[dict], tags: dict[str, dict[str,
 
 
 def ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
-    """Alarms named like ours but of a kind we never make (anomaly detection, with ThresholdMetricId
-    and no Threshold; any other without a metric, metric math and a threshold) are someone's hand
+    """Alarms named like ours but of a kind we never make (neither a metric or metric-math alarm with a
+    threshold, nor an anomaly-detection alarm with ThresholdMetricId over `Metrics`) are someone's hand
     work: reported, never changed or deleted."""
-    made = [item for item in items if "Threshold" in item and "ThresholdMetricId" not in item
-            and ("MetricName" in item or item.get("Metrics"))]
-    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is an anomaly-detection "
-                                    "alarm or another kind ecs-monitor does not make; it is left alone: rename it",
+    made = [item for item in items if ("Threshold" in item and "ThresholdMetricId" not in item
+                                       and ("MetricName" in item or item.get("Metrics")))
+            or ("ThresholdMetricId" in item and item.get("Metrics"))]
+    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is of a kind ecs-monitor "
+                                    "does not make; it is left alone: rename it",
                                 "warning") for item in items if item not in made]
     return made
 

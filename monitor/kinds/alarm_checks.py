@@ -22,8 +22,10 @@ import re
 
 from monitor import quotas
 from monitor.alarms import AlarmError
+from monitor.alarms import actions as action_arns
+from monitor.alarms import published, ranges
 from monitor.alarms.definition import percentile
-from monitor.config.model import Alarm, Config, MetricQuery
+from monitor.config.model import BAND_COMPARISONS, Alarm, Config, MetricQuery
 from monitor.config.walk import Place, containers
 from monitor.kinds import alarm_spec, composite_spec
 from monitor.kinds import composite_rule as alarm_rule
@@ -37,7 +39,6 @@ MAX_NAME = quotas.ALARM_NAME
 MAX_DESCRIPTION = quotas.ALARM_DESCRIPTION
 HIGH_RESOLUTION = (10, 20, 30)   # "Valid values are 10, 20, 30, and any multiple of 60" (Period)
 DAY, WEEK, HOUR = 86_400, 7 * 86_400, 3_600
-ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[^:\s]*:\S+")
 NAMESPACE = re.compile(rf"[^:].{{0,{quotas.ALARM_NAMESPACE - 1}}}", re.DOTALL)
 # ExtendedStatistic's other forms (CloudWatch User Guide, "CloudWatch statistics definitions",
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html):
@@ -54,12 +55,7 @@ EXPRESSION_TOKEN = re.compile(r"""\s+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?:\d+
 SINGLE_KEYS = ("metric", "namespace", "dimensions", "stat", "period", "unit")   # an alarm on one metric
 COMPOSITE_KEYS = ("name", "alarm_rule", "description", "actions", "ok_actions", "insufficient_data_actions",
                   "actions_enabled")
-QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period")
-# "Composite alarms can send Amazon SNS notifications ... but can't perform EC2 actions or Auto Scaling
-# actions" (CloudWatch User Guide, Using Amazon CloudWatch alarms,
-# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html);
-# EC2 actions are arn:aws:automate:... and arn:aws:swf:...:action/actions/AWS_EC2...
-NOT_FOR_COMPOSITES = ("automate", "autoscaling", "swf")
+QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period", "unit")
 
 Found = tuple   # (key path, message), or with a 1-based offset into the value, and then a severity
 
@@ -90,10 +86,11 @@ def _alarm(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) 
     found = _name(config, place, alarm) + _actions(alarm, region) + _description(alarm)
     if alarm.composite:
         return found + _composite(config, place, alarm, named)
-    found += _required(alarm) + _m_of_n(alarm) + _threshold(place, alarm) + _low_samples(alarm)
+    found += _required(alarm) + _m_of_n(alarm) + _threshold(place, alarm) + _low_samples(alarm) + _band(alarm)
     if alarm.metrics is not None:
         return found + _math(config, place, alarm)
-    return (found + _metric(config, place, alarm) + _unit(alarm) + _statistic(alarm.stat, ("stat",))
+    return (found + _metric(config, place, alarm) + _crossed(config, place, alarm) + _unit(alarm.unit, ("unit",))
+            + _statistic(alarm.stat, ("stat",))
             + _period(alarm.period, ("period",)) + _window(alarm, alarm.period))
 
 
@@ -105,8 +102,9 @@ def _region(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm])
 
 
 def _required(alarm: Alarm) -> list[Found]:
-    """A metric alarm needs its metric (or metrics), a comparison and a threshold."""
-    missing = [key for key in ("comparison", "threshold") if getattr(alarm, key) is None]
+    """A metric alarm needs its metric (or metrics), a comparison and a threshold (or a band)."""
+    needed = ("comparison",) if alarm.threshold_metric_id is not None else ("comparison", "threshold")
+    missing = [key for key in needed if getattr(alarm, key) is None]
     found: list[Found] = [((), f"required key '{key}' is missing") for key in missing]
     if alarm.metric is None and alarm.metrics is None:
         found.append(((), "required key 'metric' is missing: an alarm watches a 'metric', metric math "
@@ -141,7 +139,46 @@ def _names_metric(config: Config, place: Place, source: Alarm | MetricQuery, at:
     found = alarm_spec.resolve(config, place, source)
     if isinstance(found, NoMetric):
         return [(at + (found.key,), found.message)]
-    return _dimensions(source.dimensions or {}, at + ("dimensions",))
+    return _dimensions(source.dimensions or {}, at + ("dimensions",)) + _published(config, place, found, at)
+
+
+def _published(config: Config, place: Place, metric: Metric, at: Path) -> list[Found]:
+    """A warning for a metric AWS never publishes with these dimensions, or not for Fargate, or only with
+    enhanced Container Insights (monitor/alarms/published.py); the config's clusters run on Fargate."""
+    mode = place.cluster.container_insights if place.cluster.container_insights in ("enabled", "enhanced") else None
+    verdict = published.judge(metric.namespace, metric.name, {name for name, _ in metric.dimensions}, True, mode)
+    if verdict is None:
+        return []
+    key = "namespace" if verdict.fix.startswith("namespace") else "dimensions" if "dimensions" in verdict.fix else "metric"
+    return [(at + (key,), f"{verdict.message}; fix: {verdict.fix}", None, "warning")]
+
+
+def _crossed(config: Config, place: Place, alarm: Alarm) -> list[Found]:
+    """A number threshold no datapoint can cross, or every one crosses (monitor/alarms/ranges.py): the
+    rule `review` calls an error (ALARM-THRESHOLD-001 and -002), said here first."""
+    if isinstance(alarm.threshold, str) or alarm.threshold is None or alarm.comparison not in alarm_spec.COMPARISONS:
+        return []
+    metric = alarm_spec.resolve(config, place, alarm)
+    if not isinstance(metric, Metric) or not math.isfinite(alarm.threshold):
+        return []
+    aws = metric.namespace.startswith("AWS/") or metric.namespace in (alarm_spec.INSIGHTS, "ContainerInsights")
+    made = next((item for item in place.container.filters if item.metric == alarm.metric), None) \
+        if alarm.namespace is None else None
+    unsigned = metric.namespace in (alarm_spec.INSIGHTS, "ContainerInsights", "AWS/ECS") or (
+        _unsigned(made.value or "1") if made is not None else alarm.namespace is None)
+    low, high = ranges.metric_range(metric.namespace, metric.name, alarm.stat, alarm.unit, unsigned, aws)
+    said = ranges.crossing(alarm.comparison, float(alarm.threshold), low, high)
+    if said is None:
+        return []
+    return [(("threshold",), f"{alarm.stat} {alarm.comparison} {alarm.threshold:g} on {metric.name}, {said[1]}")]
+
+
+def _unsigned(value: str) -> bool:
+    """A filter's `value` that is a number >= 0 (`1`, `0.5`); a `$.selector` may be anything."""
+    try:
+        return float(value) >= 0
+    except ValueError:
+        return False
 
 
 def _dimensions(dimensions: dict[str, str], at: Path) -> list[Found]:
@@ -159,12 +196,13 @@ def _dimensions(dimensions: dict[str, str], at: Path) -> list[Found]:
     return found
 
 
-def _unit(alarm: Alarm) -> list[Found]:
-    """PutMetricAlarm Unit is one of CloudWatch's StandardUnit values (botocore cloudwatch model)."""
+def _unit(unit: str | None, at: Path) -> list[Found]:
+    """PutMetricAlarm Unit and MetricStat.Unit are one of CloudWatch's StandardUnit values (botocore
+    cloudwatch model)."""
     units = quotas.units("cloudwatch")
-    if alarm.unit is None or alarm.unit in units:
+    if unit is None or unit in units:
         return []
-    return [(("unit",), f"'{alarm.unit}' is not a CloudWatch unit; allowed: {', '.join(units)}")]
+    return [(at, f"'{unit}' is not a CloudWatch unit; allowed: {', '.join(units)}")]
 
 
 def _low_samples(alarm: Alarm) -> list[Found]:
@@ -236,13 +274,52 @@ def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     share = percent(alarm.threshold)
     if share is None:
         return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
-    if alarm.metrics is not None or alarm.namespace is not None or limited_field(alarm.metric) is None:
+    field = limited_field(alarm.metric)
+    storage = field == "storage" and alarm.namespace == alarm_spec.INSIGHTS
+    if alarm.metrics is not None or field is None or (alarm.namespace is not None and not storage):
         return [(("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
-                                 "metric of this container (CpuUtilized, MemoryUtilized); give a number")]
+                                 "metric of this container (CpuUtilized, MemoryUtilized), or the task's "
+                                 "EphemeralStorageUtilized (namespace ECS/ContainerInsights); give a number")]
     if not place.service.task_definition:
         return [(("threshold",), f"'{alarm.threshold}' is a share of the container's limit, which comes from a "
                                  f"task definition: give service '{place.service.name}' its task_definition")]
     return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
+
+
+def _band(alarm: Alarm) -> list[Found]:
+    """Anomaly detection as AWS takes it (PutMetricAlarm ThresholdMetricId and ComparisonOperator): the
+    three band comparisons go with `threshold_metric_id` and only with it; it names the `metrics` entry
+    `ANOMALY_DETECTION_BAND(m1, N)` around a metric entry of the alarm; and it takes no `threshold`
+    ("If you specify a ThresholdMetricId, you cannot specify Threshold"), nor does a band expression
+    go with a static threshold: it is watched through `threshold_metric_id`."""
+    band_comparison = alarm.comparison in BAND_COMPARISONS
+    bands = [query.id for query in alarm.metrics or [] if alarm_spec.band_of(query.expression)]
+    if alarm.threshold_metric_id is None:
+        if band_comparison:
+            return [(("comparison",), f"{alarm.comparison} compares with an anomaly-detection band: give "
+                                      "threshold_metric_id, the id of the metrics entry ANOMALY_DETECTION_BAND(m1, 2)")]
+        if bands:
+            return [(("threshold",), f"metrics entry '{bands[0]}' is an anomaly-detection band: an alarm on it gives "
+                                     f"threshold_metric_id: {bands[0]} and a band comparison "
+                                     f"({', '.join(BAND_COMPARISONS)}), not a static threshold")]
+        return []
+    found: list[Found] = []
+    if not band_comparison:
+        found.append((("comparison",), f"an alarm on an anomaly-detection band compares with "
+                                       f"{', '.join(BAND_COMPARISONS)}; got '{alarm.comparison}'"))
+    if alarm.threshold is not None:
+        found.append((("threshold",), "an alarm with threshold_metric_id takes no threshold: the band is its threshold"))
+    if alarm.tests:
+        found.append((("tests",), "an anomaly-detection alarm cannot be tested offline: its band is CloudWatch's model"))
+    if alarm.metrics is None:
+        return found + [(("threshold_metric_id",), "give 'metrics': the metric and ANOMALY_DETECTION_BAND(m1, 2) over it")]
+    if alarm.threshold_metric_id not in bands:
+        found.append((("threshold_metric_id",), f"'{alarm.threshold_metric_id}' is no ANOMALY_DETECTION_BAND entry of "
+                                                f"'metrics' (bands: {', '.join(bands) or 'none'})"))
+    elif not alarm_spec.returning_ids(alarm):
+        found.append((("threshold_metric_id",), f"band '{alarm.threshold_metric_id}' is drawn around no metric entry "
+                                                "of this alarm"))
+    return found
 
 
 # --- metric math ------------------------------------------------------------------------------
@@ -256,13 +333,12 @@ def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
         return found + [(("metrics",), "give at least one entry: the metrics and expressions the alarm uses")]
     metrics = [query for query in queries if query.expression is None]
     expressions = [query for query in queries if query.expression is not None]
-    if not metrics:
-        # An expression with no metric under it (a Metrics Insights SELECT, INSIGHT_RULE_METRIC) needs a
-        # Period of its own on the query, which AWS otherwise refuses ("Period must not be null"), and
-        # which ecs-monitor does not send: an expression's period is its metrics'.
-        found.append((("metrics",), "give at least one metric entry: the expressions compute on the metrics' "
-                                    "periods; expressions with no metric (Metrics Insights queries) are not "
-                                    "supported"))
+    if not metrics and not any(alarm_spec.insights_query(query.expression) for query in queries):
+        # An expression with no metric under it needs a Period of its own, which AWS otherwise refuses
+        # ("Period must not be null"): ecs-monitor sends one only with a Metrics Insights query (SELECT ...).
+        found.append((("metrics",), "give at least one metric entry, or a Metrics Insights query (expression: "
+                                    "SELECT ..., with its period): the other expressions compute on the metrics' "
+                                    "periods"))
     if len(metrics) > quotas.ALARM_METRICS:
         found.append((("metrics",), f"{len(metrics)} metrics; an alarm uses at most {quotas.ALARM_METRICS} "
                                     f"(and {quotas.ALARM_EXPRESSIONS} expressions)"))
@@ -279,7 +355,7 @@ def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     if len({metric.region for metric in resolved}) > 1:
         found.append((("metrics",), f"its metrics are published in {' and '.join(regions)}; an alarm sees only "
                                     "the metrics of its own Region"))
-    periods = [query.period for query in metrics]
+    periods = [query.period for query in queries if query.expression is None or alarm_spec.insights_query(query.expression)]
     return found + _window(alarm, max(periods, default=60))
 
 
@@ -297,9 +373,12 @@ def _query(config: Config, place: Place, query: MetricQuery, at: Path, before: l
         return found + [(at + ("expression",), "give 'expression' or 'metric', not both")]
     if query.metric is not None:
         return (found + _names_metric(config, place, query, at) + _statistic(query.stat, at + ("stat",))
-                + _period(query.period, at + ("period",)))
+                + _period(query.period, at + ("period",)) + _unit(query.unit, at + ("unit",)))
+    insights = alarm_spec.insights_query(query.expression)
     found += [(at + (key,), f"an expression takes no '{key}': the metrics it uses carry their own")
-              for key in QUERY_METRIC_KEYS if key in query.model_fields_set]
+              for key in QUERY_METRIC_KEYS if key in query.model_fields_set and not (insights and key == "period")]
+    if insights:
+        found += _period(query.period, at + ("period",))
     if not 1 <= len(query.expression) <= quotas.METRIC_EXPRESSION:
         return found + [(at + ("expression",), f"an expression is 1-{quotas.METRIC_EXPRESSION} characters; "
                                                f"this one is {len(query.expression)}")]
@@ -326,6 +405,8 @@ def _returned(queries: list[MetricQuery]) -> list[Found]:
     return data"); unset everywhere, the one expression does, or with no expression the one metric."""
     if any((query.expression is None) == (query.metric is None) for query in queries):
         return []   # an entry that is neither or both is reported as such
+    if any(alarm_spec.band_of(query.expression) for query in queries):
+        return []   # the band and its metric return data: _band checks the pair
     chosen = [number for number, query in enumerate(queries) if query.return_data]
     if len(chosen) > 1:
         return [(("metrics", number, "return_data"), "another entry returns data already: exactly one does, the "
@@ -372,7 +453,7 @@ def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alar
                           for key in sorted(alarm.model_fields_set - set(COMPOSITE_KEYS))]
     found += [((field, n), f"'{arn}': a composite alarm can't take EC2 or Auto Scaling actions")
               for field in alarm_spec.ACTION_KEYS for n, arn in enumerate(getattr(alarm, field))
-              if ARN.fullmatch(arn) and arn.split(":")[2] in NOT_FOR_COMPOSITES]
+              if (parsed := action_arns.parse(arn)) and parsed.kind in action_arns.NOT_FOR_COMPOSITES]
     parsed = composite_spec.rule(alarm)
     if isinstance(parsed, RuleError):
         return found + [(("alarm_rule",), parsed.message, parsed.offset + 1)]
@@ -425,23 +506,16 @@ def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Al
 # --- for every alarm -----------------------------------------------------------------------------
 
 def _actions(alarm: Alarm, region: str | None) -> list[Found]:
-    """At most 5 actions a state (botocore cloudwatch model, ResourceList), each an ARN in the
-    alarm's own Region: PutMetricAlarm refuses another ("Invalid region ... Only <region> is supported")."""
+    """At most 5 actions a state (botocore cloudwatch model, ResourceList), each a form PutMetricAlarm
+    lists, in the alarm's own Region where the form has one (monitor/alarms/actions.py)."""
     found: list[Found] = []
     for field in alarm_spec.ACTION_KEYS:
         arns = getattr(alarm, field)
         if len(arns) > MAX_ACTIONS:
             found.append(((field,), f"{len(arns)} actions; AWS allows at most {MAX_ACTIONS} a state"))
-        found += [((field, n), problem) for n, arn in enumerate(arns) if (problem := _action(arn, region))]
+        found += [((field, n), said[0], None, said[1]) for n, arn in enumerate(arns)
+                  if (said := action_arns.problem(arn, region))]
     return found
-
-
-def _action(arn: str, region: str | None) -> str | None:
-    if not ARN.fullmatch(arn) or not arn.split(":")[3]:
-        return f"'{arn}' is not an ARN with a Region, e.g. arn:aws:sns:ap-northeast-1:123456789012:ops"
-    if region and arn.split(":")[3] != region:
-        return f"'{arn}' is in {arn.split(':')[3]}; an alarm in {region} can only act in {region}"
-    return None
 
 
 def _description(alarm: Alarm) -> list[Found]:

@@ -24,13 +24,22 @@ when the config sets them, and are managed keys: absent in the config means abse
 added by hand shows as an update that removes it (PutMetricAlarm replaces the whole alarm, so the
 update does). ActionsEnabled is the config's `actions_enabled`, true by default (PutMetricAlarm:
 "The default is TRUE").
+
+An anomaly-detection alarm is a metric-math alarm whose `ThresholdMetricId` names the query
+`ANOMALY_DETECTION_BAND(m1, N)`; it has no Threshold, and both the band and the metric it is drawn
+around return data, as AWS's own examples send them (CloudWatch User Guide, "Create a CloudWatch
+alarm based on anomaly detection"; PutMetricAlarm ThresholdMetricId: "If you specify a
+ThresholdMetricId, you cannot specify Threshold"). DescribeAlarms returns ThresholdMetricId and no
+Threshold, so the spec carries neither key that the other kind has. A Metrics Insights query
+(`SELECT ...`) is an expression with a Period of its own (MetricDataQuery Period).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
-from monitor.config.model import Alarm, Config, Filter, MetricQuery
+from monitor.config.model import BAND_COMPARISONS, Alarm, Config, Filter, MetricQuery
 from monitor.config.walk import Place
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.filter_spec import metric_namespace
@@ -47,10 +56,29 @@ ACTION_KEYS = {"actions": "AlarmActions", "ok_actions": "OKActions",
                "insufficient_data_actions": "InsufficientDataActions"}
 # The PutMetricAlarm keys we manage: anything else DescribeAlarms returns is dropped before comparing.
 COMMON = ("AlarmName", "AlarmDescription", "ActionsEnabled", *ACTION_KEYS.values(), "EvaluationPeriods",
-          "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData",
+          "DatapointsToAlarm", "Threshold", "ThresholdMetricId", "ComparisonOperator", "TreatMissingData",
           "EvaluateLowSampleCountPercentile")
 SINGLE = ("MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period", "Unit")
 MANAGED = COMMON + SINGLE + ("Metrics",)
+# ANOMALY_DETECTION_BAND(m1) or ANOMALY_DETECTION_BAND(m1, 2): the band, N standard deviations wide
+# (CloudWatch User Guide, Metric math functions).
+BAND = re.compile(r"\s*ANOMALY_DETECTION_BAND\s*\(\s*(?P<id>[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?P<width>[^)]*?)\s*)?\)\s*")
+
+
+def band_of(expression: str | None) -> str | None:
+    """The id an `ANOMALY_DETECTION_BAND(m1, 2)` expression draws its band around; None for any other."""
+    match = BAND.fullmatch(expression or "")
+    return match.group("id") if match else None
+
+
+def insights_query(expression: str | None) -> bool:
+    """A Metrics Insights query (`SELECT ...`): it needs a Period of its own (MetricDataQuery Period)."""
+    return (expression or "").lstrip().upper().startswith("SELECT")
+
+
+def comparison_operator(comparison: str) -> str:
+    """`>` -> GreaterThanThreshold; the band comparisons are their own names."""
+    return COMPARISONS.get(comparison, comparison)
 
 
 @dataclass(frozen=True)
@@ -167,7 +195,9 @@ def _sorted(dimensions: dict[str, str]) -> tuple[tuple[str, str], ...]:
 def make(config: Config, place: Place, alarm: Alarm, tags: dict[str, str]) -> tuple[dict, str | None] | None:
     """The spec of a metric or metric-math alarm and the Region it is made in (None: the config's),
     or None when the entry cannot make one: validation says why."""
-    if isinstance(alarm.threshold, str) or alarm.threshold is None or alarm.comparison is None:
+    anomaly = alarm.threshold_metric_id is not None
+    if (isinstance(alarm.threshold, str) or (alarm.threshold is None) != anomaly or alarm.comparison is None
+            or anomaly and (alarm.comparison not in BAND_COMPARISONS or alarm.metrics is None)):
         return None
     name = alarm_name(config, place, alarm)
     if alarm.metrics is None:
@@ -176,14 +206,29 @@ def make(config: Config, place: Place, alarm: Alarm, tags: dict[str, str]) -> tu
             return None
         return make_spec(name, metric, alarm, tags), metric.region
     queries = math_metrics(config, place, alarm)
-    returning = returned(alarm.metrics)
+    returning = returning_ids(alarm)
     regions = {metric.region for metric in queries.values() if isinstance(metric, Metric)}
-    if (returning is None or len(regions) > 1 or len(queries) != len(alarm.metrics)
+    if (not returning or len(regions) > 1 or len(queries) != len(alarm.metrics)
             or any(isinstance(metric, NoMetric) for metric in queries.values())):
         return None
     spec = _common(name, alarm, tags)
-    spec["Metrics"] = {query.id: _query(query, queries[query.id], query.id == returning) for query in alarm.metrics}
+    spec["Metrics"] = {query.id: _query(query, queries[query.id], query.id in returning) for query in alarm.metrics}
     return spec, next(iter(regions), None)
+
+
+def returning_ids(alarm: Alarm) -> tuple[str, ...]:
+    """The ids of the queries that return data: the one `returned` names; for an anomaly-detection
+    alarm the band and the metric it is drawn around. Empty when that is not well defined."""
+    queries = alarm.metrics or []
+    if alarm.threshold_metric_id is None:
+        one = returned(queries)
+        return (one,) if one else ()
+    by_id = {query.id: query for query in queries}
+    band = by_id.get(alarm.threshold_metric_id)
+    around = band_of(band.expression) if band is not None else None
+    if around is None or around not in by_id:
+        return ()
+    return (band.id, around)
 
 
 def math_metrics(config: Config, place: Place, alarm: Alarm) -> dict[str, Metric | NoMetric | None]:
@@ -218,10 +263,14 @@ def _query(query: MetricQuery, metric: Metric | None, returns: bool) -> dict:
     body: dict = {"ReturnData": returns}
     if metric is None:
         body["Expression"] = query.expression
+        if insights_query(query.expression):
+            body["Period"] = query.period
     else:
         body["MetricStat"] = {"Metric": {"Namespace": metric.namespace, "MetricName": metric.name,
                                          "Dimensions": _dimension_list(metric.dimensions)},
                               "Period": query.period, "Stat": query.stat}
+        if query.unit is not None:
+            body["MetricStat"]["Unit"] = query.unit
     if query.label is not None:
         body["Label"] = query.label
     return body
@@ -231,9 +280,13 @@ def _common(name: str, alarm: Alarm, tags: dict[str, str]) -> dict:
     """What every metric alarm sends, on one metric or on metric math."""
     spec = {"AlarmName": name, "ActionsEnabled": alarm.actions_enabled, "EvaluationPeriods": alarm.evaluation_periods,
             "DatapointsToAlarm": alarm.datapoints_to_alarm or alarm.evaluation_periods,
-            "Threshold": float(alarm.threshold), "ComparisonOperator": COMPARISONS[alarm.comparison],
+            "ComparisonOperator": comparison_operator(alarm.comparison),
             "TreatMissingData": alarm.treat_missing_data, "Tags": dict(sorted(tags.items())),
             **{key: list(getattr(alarm, field)) for field, key in ACTION_KEYS.items()}}
+    if alarm.threshold_metric_id is None:
+        spec["Threshold"] = float(alarm.threshold)
+    else:
+        spec["ThresholdMetricId"] = alarm.threshold_metric_id
     if alarm.description:
         spec["AlarmDescription"] = alarm.description
     if alarm.evaluate_low_sample_count_percentiles is not None:
@@ -267,7 +320,10 @@ def to_spec(item: dict, tags: dict[str, str]) -> dict:
         spec["Metrics"] = {query["Id"]: _query_spec(query) for query in item["Metrics"]}
     else:
         spec["Dimensions"] = _sorted_list(item.get("Dimensions", []))
-    spec["Threshold"] = float(item["Threshold"])
+    if "ThresholdMetricId" not in item:
+        spec["Threshold"] = float(item["Threshold"])
+    else:
+        spec.pop("Threshold", None)   # an anomaly-detection alarm has none
     spec.setdefault("DatapointsToAlarm", item["EvaluationPeriods"])
     spec.setdefault("TreatMissingData", "missing")
     spec["ActionsEnabled"] = item.get("ActionsEnabled", True)
@@ -282,11 +338,15 @@ def _query_spec(query: dict) -> dict:
     body: dict = {"ReturnData": query.get("ReturnData", True)}
     if "Expression" in query:
         body["Expression"] = query["Expression"]
+        if "Period" in query:
+            body["Period"] = query["Period"]
     if "MetricStat" in query:
         stat, metric = query["MetricStat"], query["MetricStat"].get("Metric", {})
         body["MetricStat"] = {"Metric": {"Namespace": metric.get("Namespace"), "MetricName": metric.get("MetricName"),
                                          "Dimensions": _sorted_list(metric.get("Dimensions", []))},
                               "Period": stat.get("Period"), "Stat": stat.get("Stat")}
+        if "Unit" in stat:
+            body["MetricStat"]["Unit"] = stat["Unit"]
     if "Label" in query:
         body["Label"] = query["Label"]
     return body

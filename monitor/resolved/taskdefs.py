@@ -110,9 +110,14 @@ def offline(config: Config, definitions: list[dict]) -> list[Problem]:
     every service naming its family: what `validate` can say before anything is registered.
     """
     by_family = {definition.get("family"): definition for definition in definitions}
-    return [problem for c, cluster in enumerate(config.clusters) for s, service in enumerate(cluster.services)
-            if service.task_definition and (found := by_family.get(service.task_definition.split(":")[0]))
-            for problem in _sizing(found, ("clusters", c, "services", s, "task_definition"), service)]
+    named = {("clusters", c, "services", s): (service, found) for c, cluster in enumerate(config.clusters)
+             for s, service in enumerate(cluster.services)
+             if service.task_definition and (found := by_family.get(service.task_definition.split(":")[0]))}
+    sized = [problem for path, (service, found) in named.items()
+             for problem in _sizing(found, path + ("task_definition",), service)]
+    # `N%` thresholds too, as the plan resolves them: a share past a ceiling is refused here first.
+    _, shares = thresholds.resolve(config, {path: found for path, (_, found) in named.items()})
+    return sized + [problem for problem in shares if problem.severity == "error" and problem.path[:4] in named]
 
 
 def _sizing(definition: dict, origin: Path, service: Service) -> list[Problem]:

@@ -1,24 +1,30 @@
 """Alarm thresholds written as a share of a container's limit (`90%`), made concrete. Pure: no AWS.
 
-The limit is the one monitor/aws/sizing.py reads from the service's task definition: for memory
-the hard limit, else the soft limit (reservation), else the task's memory; for CPU the
-container's share (CpuShares, the figure Container Insights reports as CpuReserved), else the
-task's CPU. CpuUtilized is in CPU units and MemoryUtilized in MiB ("Container Insights
-performance log events for Amazon ECS"), the units of those limits, so 90% of a 1024 MiB hard
-limit is 921.6. A CPU share is not a cap, so CPU above 100% of it is possible.
+The limit is what the container can use, as monitor/taskdefs/sizing.py `limits` reads it from the
+service's task definition: for memory the hard limit, else what the task leaves it (the task's
+memory less the other containers' hard limits, else their reservations), never its own soft
+limit; for CPU what the task's CPU leaves it after the other containers' shares. CpuUtilized is in
+CPU units and MemoryUtilized in MiB ("Container Insights performance log events for Amazon ECS"),
+the units of those limits, so 90% of a 1024 MiB hard limit is 921.6. EphemeralStorageUtilized is
+in GB (the task's, "Amazon ECS Container Insights metrics"), a share of the task's
+`ephemeralStorage.sizeInGiB`, 20 GiB when unset on Fargate ("Fargate task ephemeral storage",
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html).
+A share past 100% of a ceiling (a hard limit, the task's size) is refused: monitor/alarms/ranges.py.
 """
 
 from __future__ import annotations
 
 import re
 
+from monitor.alarms import ranges
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import Path, Problem
 from monitor.taskdefs import sizing
 
 PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
-LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory"}   # performance field -> the limit it is a share of
+LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory",   # performance field -> the limit it is a share of
+           "EphemeralStorageUtilized": "storage"}
 
 
 def percent(threshold: float | str) -> float | None:
@@ -58,6 +64,10 @@ def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, 
     if isinstance(limit, str):
         findings.append(Problem(where, f"threshold {alarm.threshold}: {limit}", "error"))
         return alarm
+    refused = ranges.share(alarm.comparison, share, limit.source) if limit.kind in sizing.CEILINGS else None
+    if refused is not None:
+        findings.append(Problem(where, f"threshold {alarm.threshold}: {refused[1]}; give a share below 100%", "error"))
+        return alarm
     value = round(share / 100 * limit.value, 6)
     findings.append(Problem(where, f"alarm {alarm.name}: threshold {value:g} {limit.unit} = {share:g}% of the "
                                    f"{limit.source}", "note"))
@@ -72,8 +82,9 @@ def limit_of(place: Place, alarm: Alarm, definition: dict | None) -> sizing.Limi
         limits = sizing.limits(definition, place.container.name)
     except KeyError as error:
         return str(error.args[0])
-    found = getattr(limits, limited_field(alarm.metric) or "", None)
-    return found or f"task definition '{sizing.label(definition)}' sets no {limited_field(alarm.metric)} limit"
+    field = limited_field(alarm.metric)
+    found = sizing.storage(definition) if field == "storage" else getattr(limits, field or "", None)
+    return found or f"task definition '{sizing.label(definition)}' sets no {field} limit"
 
 
 def wanted(config: Config) -> bool:

@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable
 
-from monitor.alarms import advice
+from monitor.alarms import advice, ranges
 from monitor.config.model import Config
 from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import INSIGHTS
@@ -130,38 +130,27 @@ def threshold(row: Row, config: Config | None) -> list[Finding]:
 
 
 def _range(row: Row) -> tuple[float | None, float | None]:
-    """The lowest and highest value the statistic can take; None where unknown."""
-    item = row.item
-    unsigned = row.origin.unsigned or row.statistic == "SampleCount"
-    percent = item.get("Unit") == "Percent" or (row.origin.kind in (INSIGHTS_KIND, AWS) and row.metric.endswith("Utilization"))
-    return (0.0 if unsigned else None), (100.0 if percent and row.statistic != "SampleCount" else None)
+    """The lowest and highest value the statistic can take; None where unknown (monitor/alarms/ranges.py)."""
+    return ranges.metric_range(row.namespace, row.metric, row.statistic, row.item.get("Unit"), row.origin.unsigned,
+                               row.origin.kind in (INSIGHTS_KIND, AWS))
 
 
 def _crossing(comparison: str | None, value: float, low: float | None, high: float | None) -> tuple[Rule, str] | None:
-    if low is not None and ((comparison == ">=" and value <= low) or (comparison == ">" and value < low)):
-        return ALWAYS, f"which is never below {low:g}: every datapoint breaches, so it is in ALARM whenever there is data"
-    if low is not None and ((comparison == "<" and value <= low) or (comparison == "<=" and value < low)):
-        return NEVER, f"which is never below {low:g}: no datapoint can breach, so it never goes to ALARM"
-    if high is not None and ((comparison == ">" and value >= high) or (comparison == ">=" and value > high)):
-        return NEVER, f"a percentage, never above {high:g}: no datapoint can breach, so it never goes to ALARM"
-    if high is not None and ((comparison == "<" and value > high) or (comparison == "<=" and value >= high)):
-        return ALWAYS, f"a percentage, never above {high:g}: every datapoint breaches"
-    return None
+    said = ranges.crossing(comparison, value, low, high)
+    return None if said is None else (ALWAYS if said[0] == ranges.ALWAYS else NEVER, said[1])
 
 
 def _share(row: Row) -> list[Finding]:
     """`N%` of a ceiling (a hard limit, the task's size) above 100 can never be crossed from below."""
     share = row.share
-    if share.ceiling is False or share.percent < 100:
+    if share.ceiling is False:
         return []
-    said = _crossing(row.comparison, share.percent, None, 100.0)
+    limit = share.limit.source if share.limit else "the container's limit (a ceiling unless it is a soft limit or a CPU share)"
+    said = ranges.share(row.comparison, share.percent, limit)
     if said is None:
         return []
-    rule, _ = said
-    limit = share.limit.source if share.limit else "the container's limit (a ceiling unless it is a soft limit or a CPU share)"
-    return [_finding(rule, row, f"{share.percent:g}% of {limit}: usage cannot pass the limit, so "
-                                f"'{row.comparison} {share.percent:g}%' is {'never' if rule is NEVER else 'always'} true",
-                     "give a share below 100%", key="threshold")]
+    rule = ALWAYS if said[0] == ranges.ALWAYS else NEVER
+    return [_finding(rule, row, said[1], "give a share below 100%", key="threshold")]
 
 
 def missing_data(row: Row, config: Config | None) -> list[Finding]:

@@ -24,7 +24,7 @@ from monitor.review import collect
 from monitor.taskdefs import files as taskfiles
 from monitor.taskdefs import sizing
 
-CEILINGS = (sizing.HARD, sizing.TASK)
+CEILINGS = sizing.CEILINGS
 Definitions = dict[Path, dict]   # service path -> its task definition
 
 

@@ -45,8 +45,10 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 }
 
 CPU_UNITS, MIB = "CPU units", "MiB"
-HARD, SOFT, SHARE, TASK = "hard", "soft", "share", "task"
-KIND_TEXT = {HARD: "hard limit", SOFT: "soft limit", SHARE: "share, not a cap", TASK: "task limit"}
+HARD, SOFT, SHARE, TASK, LEFT = "hard", "soft", "share", "task", "left"
+CEILINGS = (HARD, TASK)   # a hard limit and the task's size cannot be passed; the rest can
+KIND_TEXT = {HARD: "hard limit", SOFT: "soft limit", SHARE: "share, not a cap", TASK: "task limit",
+             LEFT: "the task leaves it"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Limit:
 
     value: int
     unit: str     # CPU_UNITS or MIB
-    kind: str     # HARD, SOFT, SHARE or TASK
+    kind: str     # HARD, SOFT, SHARE, TASK or LEFT
     source: str   # "1024 MiB hard limit (awesome-app:12)"
 
 
@@ -68,21 +70,64 @@ class Limits:
 
 
 def limits(task_definition: dict, container: str) -> Limits:
-    """Memory: hard, else soft, else the task's; CPU: the container's share, else the task's."""
+    """What the container can use, of which `N%` is a share.
+
+    Memory: its hard limit (`memory`: killed past it) where it has one. Else what the task leaves it:
+    the task's memory less what the other containers may hold, each its hard limit, else its
+    reservation (a soft limit is what it keeps when memory is short; a hard limit is the most it
+    takes). Never the container's own reservation: usage passes a soft limit by design
+    (Container definitions, memoryReservation). The task's memory when no other container holds any;
+    the soft limit only when the task has no memory (EC2) to leave. CPU likewise: the task's CPU less
+    the other containers' `cpu`, for a container's `cpu` is a share, not a cap; its share only when the
+    task sets no CPU (EC2).
+    """
     found = _containers(task_definition).get(container)
     if found is None:
         raise KeyError(f"task definition '{label(task_definition)}' has no container '{container}'")
-    memory = [(found.get("memory"), HARD), (found.get("memoryReservation"), SOFT), (task_memory(task_definition), TASK)]
-    cpu = [(found.get("cpu"), SHARE), (task_cpu(task_definition), TASK)]
+    others = {name: c for name, c in _containers(task_definition).items() if name != container}
+    held = {name: c.get("memory") or c.get("memoryReservation") or 0 for name, c in others.items()}
+    memory = [(found.get("memory"), HARD, ""), *_left(task_memory(task_definition), held, MIB),
+              (found.get("memoryReservation"), SOFT, "")]
+    cpu = [*_left(task_cpu(task_definition), {name: c.get("cpu") or 0 for name, c in others.items()}, CPU_UNITS),
+           (found.get("cpu"), SHARE, "")]
     return Limits(cpu=_first(task_definition, CPU_UNITS, cpu), memory=_first(task_definition, MIB, memory))
 
 
-def _first(task_definition: dict, unit: str, candidates: list[tuple[int | None, str]]) -> Limit | None:
+def _left(total: int | None, held: dict[str, int], unit: str) -> list[tuple[int | None, str, str]]:
+    """The task's `total` less what the others hold: (value, LEFT, how), or the whole task (TASK) when they hold none."""
+    taken = {name: value for name, value in held.items() if value}
+    if not total:
+        return []
+    if not taken:
+        return [(total, TASK, "")]
+    left = total - sum(taken.values())
+    how = f" (task {total} {unit} less {', '.join(f'{name} {value}' for name, value in taken.items())})"
+    return [(left, LEFT, how)] if left > 0 else [(total, TASK, "")]
+
+
+def _first(task_definition: dict, unit: str, candidates: list[tuple[int | None, str, str]]) -> Limit | None:
     """The first candidate that is set; 0 is unset (a container's `cpu` reads 0 when not given)."""
-    for value, kind in candidates:
+    for value, kind, how in candidates:
         if value:
-            source = f"{value} {unit} {KIND_TEXT[kind]} ({label(task_definition)})"
+            source = f"{value} {unit} {KIND_TEXT[kind]}{how} ({label(task_definition)})"
             return Limit(int(value), unit, kind, source)
+    return None
+
+
+FARGATE_STORAGE_GIB = 20   # "Fargate task ephemeral storage": 20 GiB unless ephemeralStorage.sizeInGiB says more
+GB = "GB"
+
+
+def storage(task_definition: dict) -> Limit | None:
+    """The task's ephemeral storage, in the unit EphemeralStorageUtilized is published in (Container Insights
+    says Gigabytes; a GiB figure is used as is, as the console does): `ephemeralStorage.sizeInGiB`, else
+    20 on Fargate; None on EC2, whose storage is the instance's."""
+    size = (task_definition.get("ephemeralStorage") or {}).get("sizeInGiB")
+    if size:
+        return Limit(int(size), GB, TASK, f"{size} GiB ephemeral storage (ephemeralStorage.sizeInGiB, {label(task_definition)})")
+    if is_fargate(task_definition):
+        return Limit(FARGATE_STORAGE_GIB, GB, TASK,
+                     f"{FARGATE_STORAGE_GIB} GiB ephemeral storage (Fargate's default, {label(task_definition)})")
     return None
 
 
