@@ -188,12 +188,15 @@ clusters:
     assert line.monthly == D("0.6132") * D("0.50")
 
 
-def test_enhanced_container_insights_is_counted_but_not_priced_and_says_so():
+def test_an_enhanced_clusters_container_insights_is_priced_with_its_source():
     hints = Hints(services=(Service("c", "s", 2, 1, "test"),))
     result = estimate([Resource("cluster_setting", "c", {"containerInsights": "enhanced"})], "us-east-1", hints)
     [line] = result.lines
-    assert (line.item, line.count, line.unit_price, line.monthly) == ("insights_enhanced", 2, None, 0)
-    assert any("enhanced" in warning and "not included" in warning for warning in result.warnings)
+    # (13 task metrics + 10 for its one container) x (2 tasks + the service's and the family's aggregates)
+    assert (line.item, line.count, line.unit_price) == ("insights_enhanced", 23 * 4, D("0.07"))
+    assert line.monthly == 92 * D("0.07")
+    assert not result.warnings
+    assert any("fortem.dev" in said and "read 2026-12-07" in said for said in result.assumptions)
 
 
 @pytest.mark.parametrize("metrics_, interval, dollars", [

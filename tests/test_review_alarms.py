@@ -70,13 +70,14 @@ def test_a_clean_alarm_gives_nothing_above_info(item):
     (but(TASKS, TreatMissingData="notBreaching"), "ALARM-MISSING-002",
      "a service with no task publishes no RunningTaskCount, so 'notBreaching' silences this alarm"),
     (but(CLEAN, Namespace="Team/Other"), "ALARM-METRIC-001",
-     "Team/Other Panics: no filter of the config publishes into namespace 'Team/Other'"),
+     "Team/Other Panics: no filter or performance metric of the config publishes metric 'Panics' into namespace "
+     "'Team/Other'"),
     (but(TASKS, Dimensions=[{"Name": "ClusterName", "Value": "batch"}]), "ALARM-METRIC-002",
      "cluster 'batch' has Container Insights disabled"),
     (but(CLEAN, Period=10), "ALARM-PERIOD-001", "period 10 s on filter panics, which has one datapoint a minute"),
     (but(ECS_CPU, Period=30), "ALARM-PERIOD-001", "period 30 s on AWS namespace AWS/ECS"),
     (but(ECS_CPU, EvaluationPeriods=1, DatapointsToAlarm=1), "ALARM-NOISE-001",
-     "1 of 1 on Average of CPUUtilization: one spike is an alarm"),
+     "1 of 1 on Average of CPUUtilization over 1 min: a single 1 min spike above 80 is an alarm"),
     (but(ECS_CPU, EvaluationPeriods=1, DatapointsToAlarm=1, Statistic=None, ExtendedStatistic="p99",
          MetricName="TargetResponseTime", Namespace="AWS/ApplicationELB"), "ALARM-NOISE-001", "1 of 1 on p99"),
 ], ids=["no-action", "disabled", "always-count", "never-count", "never-percent", "always-percent", "sparse",
@@ -140,7 +141,8 @@ def test_math_anomaly_and_composite_alarms_make_rows_and_are_checked():
         ("composite", 'ALARM("tasks-down") OR ALARM("cpu-high")', None, "")]
     assert rows[2].state_since == datetime(2024, 5, 1, tzinfo=timezone.utc)
     found = [(f.subject, f.code) for f in alarm_rules.check(rows, CONFIG)]
-    assert found == [("ratio", "ALARM-METRIC-001"), ("service-down", "ALARM-ACTION-001")]
+    # AWS/ECS publishes no Errors: the band's metric never has data
+    assert found == [("ratio", "ALARM-METRIC-001"), ("band", "ALARM-METRIC-003"), ("service-down", "ALARM-ACTION-001")]
 
 
 def test_where_a_metric_comes_from():

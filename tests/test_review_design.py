@@ -96,11 +96,21 @@ def test_a_sidecar_without_a_hard_limit_is_found(sidecar, kind):
     assert found[0].message.startswith(f"the {kind} '{sidecar['name']}' has no hard memory limit")
 
 
-def test_the_configs_containers_are_main_whatever_their_image():
-    agent_as_app = changed("xray", memory=None, essential=True)
-    assert "ECS-SIZE-008" in codes(design.check(task(APP, agent_as_app)))
-    assert "ECS-SIZE-008" not in codes(design.check(task(APP, agent_as_app), Service(name="web", containers=[
-        {"name": "app"}, {"name": "xray"}])))
+def test_a_sidecar_by_image_keeps_its_finding_when_the_config_monitors_it():
+    """An X-Ray daemon with only a soft limit is a sidecar by what it is, listed in the config or not."""
+    daemon = changed("xray", memory=None)
+    monitored = Service(name="web", containers=[{"name": "app"}, {"name": "xray"}])
+    for service in (None, monitored):
+        found = [f for f in design.check(task(APP, daemon), service) if f.code == "ECS-SIZE-008"]
+        assert [f.subject for f in found] == ["web:7/xray"], service
+        assert "only a soft one of 32 MiB" in found[0].message
+
+
+def test_a_non_essential_container_the_config_monitors_is_a_main_one():
+    helper = {"name": "jobs", "image": ECR_APP, "essential": False, "memoryReservation": 64, "logConfiguration": AWSLOGS}
+    assert "ECS-SIZE-008" in codes(design.check(task(APP, helper)))
+    assert "ECS-SIZE-008" not in codes(design.check(task(APP, helper), Service(name="web", containers=[
+        {"name": "app"}, {"name": "jobs"}])))
 
 
 # --- secrets ------------------------------------------------------------------------------------

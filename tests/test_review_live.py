@@ -65,7 +65,9 @@ def test_replay_counts_firings_and_time_in_alarm(aws):
     put_alarm(aws, "quiet", threshold=100)
     put_alarm(aws, "nothing", metric="Nobody")
     made = clients()
-    found = live_history.history(made, live.read_alarms(made), now=now, noisy=3)
+    # made a moment ago: as if they had been there before the data (the replay starts at their creation)
+    alarms = [{k: v for k, v in a.items() if k != "AlarmConfigurationUpdatedTimestamp"} for a in live.read_alarms(made)]
+    found = live_history.history(made, alarms, now=now, noisy=3)
     by_name = {r.alarm: r for r in found.replays}
     assert (by_name["noisy"].firings, by_name["noisy"].seconds_in_alarm) == (3, 6 * 60)
     assert by_name["quiet"].datapoints == 30 and by_name["quiet"].firings == 0
@@ -74,6 +76,22 @@ def test_replay_counts_firings_and_time_in_alarm(aws):
     assert found.calls == 1   # three alarms, two distinct series, one call
     assert {f.message for f in found.findings if f.subject == "noisy"} == {
         "would have fired 3 times in 14 days, 0.1 h in ALARM"}
+
+
+def test_the_replay_starts_at_the_alarms_creation_or_last_change_and_says_so():
+    alarm = {"AlarmName": "young", "Namespace": "App", "MetricName": "Errors", "Dimensions": [], "Period": 60,
+             "Statistic": "Sum", "EvaluationPeriods": 1, "Threshold": 5.0, "ComparisonOperator": "GreaterThanThreshold",
+             "AlarmConfigurationUpdatedTimestamp": NOW - timedelta(minutes=90, seconds=20)}
+    start = NOW - timedelta(days=14)
+    always = {start + timedelta(minutes=m): 9.0 for m in range(14 * 24 * 60)}   # above the threshold all along
+    made = live_history.replay(alarm, always, start, NOW)
+    assert made.since_change and made.start == NOW - timedelta(minutes=90)
+    assert (made.periods, made.periods_in_alarm, made.firings) == (90, 90, 1)   # not 336 h in ALARM
+    [finding] = live_history.findings([made], noisy=1)
+    assert "since it was created or last changed (2025-03-15 10:30 UTC, 1.5 h)" in finding.message
+    new = live_history.replay({**alarm, "AlarmConfigurationUpdatedTimestamp": NOW - timedelta(seconds=5)},
+                              always, start, NOW)
+    assert new.skipped and "less than a period ago" in new.skipped
 
 
 def test_anomaly_detection_alarms_are_reported_not_replayed():
@@ -300,7 +318,8 @@ def test_review_reads_only_and_returns_every_analysis(aws):
     made = clients()
     put_alarm(aws, "stray", AlarmActions=[f"arn:aws:sns:{REGION}:{ACCOUNT}:gone"])
     result = live.review(made, config(), now=datetime.now(timezone.utc))
-    assert {f.code for f in result.findings} == {"ALARM-LIVE-002", "ALARM-LIVE-007", "ALARM-DRIFT-002"}
+    # made a moment ago: nothing of its life to replay yet (ALARM-LIVE-004), rather than days of no data
+    assert {f.code for f in result.findings} == {"ALARM-LIVE-004", "ALARM-LIVE-007", "ALARM-DRIFT-002"}
     assert result.drift.counts["deleted"] == 3
     writes = [op for op in made.calls if op.startswith(("Put", "Delete", "Set", "Tag", "Untag", "Create"))]
     assert writes == []

@@ -87,22 +87,46 @@ def test_fargate_is_read_from_compatibilities_too_and_ec2_sizes_are_free():
 
 # --- limits: each source -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("container, task, expected", [
-    ({"memory": 1024, "memoryReservation": 512}, (1024, 2048),
+NGINX = {"name": "nginx", "memory": 256, "cpu": 128}
+LOGS = {"name": "log_router", "memoryReservation": 64}
+
+
+@pytest.mark.parametrize("container, others, expected", [
+    ({"memory": 1024, "memoryReservation": 512}, (NGINX,),
      Limit(1024, "MiB", "hard", "1024 MiB hard limit (awesome-app:12)")),
-    ({"memoryReservation": 512}, (1024, 2048), Limit(512, "MiB", "soft", "512 MiB soft limit (awesome-app:12)")),
-    ({}, (1024, 2048), Limit(2048, "MiB", "task", "2048 MiB task limit (awesome-app:12)")),
-], ids=["hard", "soft", "task"])
-def test_memory_limit_sources(container, task, expected):
-    assert sizing.limits(fargate(*task, {"name": "app", **container}), "app").memory == expected
+    ({"memoryReservation": 512}, (),
+     Limit(2048, "MiB", "task", "2048 MiB task limit (awesome-app:12)")),
+    ({"memoryReservation": 512}, (NGINX, LOGS),
+     Limit(1728, "MiB", "left", "1728 MiB the task leaves it (task 2048 MiB less nginx 256, log_router 64) "
+                                "(awesome-app:12)")),
+    ({}, (NGINX,), Limit(1792, "MiB", "left", "1792 MiB the task leaves it (task 2048 MiB less nginx 256) "
+                                              "(awesome-app:12)")),
+    ({}, (), Limit(2048, "MiB", "task", "2048 MiB task limit (awesome-app:12)")),
+], ids=["hard", "soft-alone", "soft-beside-sidecars", "none-beside-a-sidecar", "none"])
+def test_memory_is_what_the_container_can_use_never_its_soft_limit(container, others, expected):
+    found = sizing.limits(fargate(1024, 2048, {"name": "app", **container}, *others), "app").memory
+    assert found == expected and found.value != container.get("memoryReservation")
 
 
-@pytest.mark.parametrize("cpu, expected", [
-    (256, Limit(256, "CPU units", "share", "256 CPU units share, not a cap (awesome-app:12)")),
-    (0, Limit(1024, "CPU units", "task", "1024 CPU units task limit (awesome-app:12)")),
-], ids=["share", "task"])
-def test_cpu_limit_sources(cpu, expected):
-    assert sizing.limits(fargate(1024, 2048, {"name": "app", "cpu": cpu}), "app").cpu == expected
+@pytest.mark.parametrize("cpu, others, expected", [
+    (256, (), Limit(1024, "CPU units", "task", "1024 CPU units task limit (awesome-app:12)")),
+    (768, (NGINX,), Limit(896, "CPU units", "left", "896 CPU units the task leaves it (task 1024 CPU units less "
+                                                     "nginx 128) (awesome-app:12)")),
+    (0, (), Limit(1024, "CPU units", "task", "1024 CPU units task limit (awesome-app:12)")),
+], ids=["share-alone", "beside-a-sidecar", "task"])
+def test_cpu_is_what_the_task_leaves_the_container(cpu, others, expected):
+    assert sizing.limits(fargate(1024, 2048, {"name": "app", "cpu": cpu}, *others), "app").cpu == expected
+
+
+def test_on_ec2_without_task_sizes_the_share_and_the_soft_limit_are_all_there_is():
+    found = sizing.limits(ec2({"name": "app", "cpu": 256, "memoryReservation": 128}), "app")
+    assert (found.cpu.kind, found.memory.kind) == ("share", "soft")
+
+
+def test_ephemeral_storage_is_the_tasks_size_or_fargates_20_gib():
+    assert sizing.storage(fargate(256, 512)).value == 20
+    assert sizing.storage(fargate(256, 512, ephemeralStorage={"sizeInGiB": 50})).value == 50
+    assert sizing.storage(ec2({"name": "app"})) is None
 
 
 def test_an_ec2_container_without_cpu_in_a_task_without_cpu_has_no_cpu_limit():

@@ -40,7 +40,7 @@ ITEMS: dict[str, Item] = {
     "get_metric_data": Item("exporter GetMetricData requests", "thousand metrics requested",
                             lambda p: p.get_metric_data),
     "insights_logs": Item("Container Insights performance log events", "GB ingested", lambda p: p.log_ingestion),
-    "insights_enhanced": Item("Container Insights enhanced observability", "task", lambda p: None),
+    "insights_enhanced": Item("Container Insights enhanced observability", "metric", lambda p: p.enhanced_metric),
 }
 FREE_PREFIX = "free_tier_"
 # (item, the free-tier allowance it draws on)

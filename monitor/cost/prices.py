@@ -15,10 +15,12 @@ per GB in us-east-1 (https://hykell.com/knowledge-base/aws-cloudwatch-logs-prici
 in ap-northeast-1 (https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/).
 eu-west-1's $0.57 per GB could not be cross-checked on a stored page: check it on the pricing page.
 
-Container Insights with enhanced observability "uses a tiered pricing model based on
-observations" (the pricing page, as quoted in
-https://github.com/aws-observability/observability-best-practices/issues/123); its rate could
-not be read from a stored page, so it is None here and the estimate says so rather than guess.
+Container Insights with enhanced observability on ECS is billed per metric it publishes: $0.07 a
+metric-month "across cluster, service, task-def, task, and container" metrics
+(https://fortem.dev/blog/ecs-fargate-monitoring/, read 2026-12-07; the stored copy of the pricing
+page lacks its table, so this is the one public statement of the rate found: check it on the pricing
+page). How many metrics that is comes from the metrics list of enhanced observability
+(monitor/cost/usage.py, ENHANCED_*).
 Standard Container Insights on ECS writes performance log events, billed as logs ingestion
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html).
 """
@@ -65,7 +67,7 @@ class Prices:
     dashboard: Decimal
     get_metric_data: Decimal         # per 1,000 metrics requested
     log_ingestion: Decimal           # per GB
-    enhanced_observations: Decimal | None   # per 1,000,000 observations; None: not known
+    enhanced_metric: Decimal | None   # per enhanced Container Insights metric-month; None: not known
     free: FreeTier = FreeTier()
 
 
@@ -75,7 +77,8 @@ US_EAST_1 = Prices(
                   Tier(750_000, Decimal("0.05")), Tier(None, Decimal("0.02"))),
     alarm_standard=Decimal("0.10"), alarm_high_resolution=Decimal("0.30"), alarm_composite=Decimal("0.50"),
     dashboard=Decimal("3.00"), get_metric_data=Decimal("0.01"), log_ingestion=Decimal("0.50"),
-    enhanced_observations=None)
+    enhanced_metric=Decimal("0.07"))
+ENHANCED_SOURCE = "https://fortem.dev/blog/ecs-fargate-monitoring/ (read 2026-12-07)"
 
 TABLE: dict[str, Prices] = {
     "us-east-1": US_EAST_1,

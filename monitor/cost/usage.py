@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from monitor.cost.prices import ANOMALY_ALARM_METRICS, HOURS_A_MONTH
+from monitor.cost.prices import ANOMALY_ALARM_METRICS, ENHANCED_SOURCE, HOURS_A_MONTH
 from monitor.kinds import alarm_spec
 from monitor.state.resources import Resource
 
@@ -112,8 +112,28 @@ def cluster_setting(resource: Resource, home: str, hints: Hints) -> list[Use]:
     if mode == "enabled":
         return [_performance_logs(s, home, hints) for s in services]
     if mode == "enhanced":
-        return [Use("insights_enhanced", home, Decimal(s.tasks), s.tasks, s.tasks_from) for s in services]
+        return [_enhanced(s, home) for s in services]
     return []
+
+
+# Enhanced observability's metrics ("Amazon ECS Container Insights with enhanced observability metrics",
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-enhanced-observability-metrics-ECS.html):
+# task-level figures (CPU, memory, network, storage, ephemeral storage, their utilizations) and the
+# Container* figures of each container, each published per task (TaskId), and again per service and
+# per task definition family.
+ENHANCED_TASK_METRICS = 13
+ENHANCED_CONTAINER_METRICS = 10
+ENHANCED_AGGREGATES = 2   # per ServiceName and per TaskDefinitionFamily
+
+
+def _enhanced(service: Service, home: str) -> Use:
+    """The metrics enhanced observability publishes for one service: per task, and the service's aggregates."""
+    each = ENHANCED_TASK_METRICS + ENHANCED_CONTAINER_METRICS * service.containers
+    metrics = each * (service.tasks + ENHANCED_AGGREGATES)
+    basis = (f"{service.cluster}/{service.name}: ({ENHANCED_TASK_METRICS} task metrics + {ENHANCED_CONTAINER_METRICS} "
+             f"a container x {service.containers}) x ({service.tasks} task(s) ({service.tasks_from}) + "
+             f"{ENHANCED_AGGREGATES} aggregates); price: {ENHANCED_SOURCE}")
+    return Use("insights_enhanced", home, Decimal(metrics), service.tasks, basis)
 
 
 def _performance_logs(service: Service, home: str, hints: Hints) -> Use:

@@ -195,20 +195,34 @@ def _limits(context: Context, item: Item, places: list[Place]) -> list[dict]:
 
 def _alarm_graphs(context: Context, places: list[Place], rows: list[list], size: dict) -> Iterator[Widget]:
     """A small widget a plotted metric's alarm, holding only its alarm annotation: CloudWatch draws the
-    alarm's metric and its threshold from the alarm, so a changed threshold leaves the dashboard alone.
+    alarm's metric and its threshold (or its anomaly-detection band) from the alarm, so a changed
+    threshold leaves the dashboard alone.
     An alarm annotation takes no `metrics` and no other annotation, and one alarm a widget (see above)."""
     plotted = {_identity(row) for row in rows}
     made = {origin: (name, region) for origin, name, region in context.alarms}
     for place in places:
         for number, alarm in enumerate(place.container.alarms):
-            if alarm.metric is None or place.path + ("alarms", number) not in made:   # math and composites
+            source = _watched(alarm)
+            if source is None or place.path + ("alarms", number) not in made:   # math and composites
                 continue
-            metric = alarm_spec.resolve(context.config, place, alarm)
+            metric = alarm_spec.resolve(context.config, place, source)
             if isinstance(metric, alarm_spec.Metric) and _identity(_row(metric)) in plotted:
                 name, region = made[place.path + ("alarms", number)]
                 yield {"type": "metric", "width": ALARM_WIDTH, "height": size["height"],
                        "properties": {"title": f"alarm {alarm.name}", "region": region or context.facts.region,
                                       "annotations": {"alarms": [_arn(context.facts, name, region)]}}}
+
+
+def _watched(alarm):
+    """What names the plotted metric of an alarm: its own `metric`, or for an anomaly-detection alarm
+    the `metrics` entry its band is drawn around (CloudWatch draws the band from the alarm); None else."""
+    if alarm.metric is not None:
+        return alarm
+    if alarm.threshold_metric_id is None:
+        return None
+    by_id = {query.id: query for query in alarm.metrics or []}
+    band = by_id.get(alarm.threshold_metric_id)
+    return by_id.get(alarm_spec.band_of(band.expression) or "") if band is not None else None
 
 
 def _identity(row: list) -> tuple:

@@ -99,15 +99,20 @@ def history_lines(history: History) -> list[str]:
     silent = [r for r in history.replays if not r.skipped and not r.firings]
     skipped = [r for r in history.replays if r.skipped]
     lines = ["noisiest: " + _listed([f"{r.alarm} fired {r.firings} time{'s' if r.firings != 1 else ''}, "
-                                      f"{_hours(r.seconds_in_alarm)} in ALARM" for r in fired])] if fired else \
+                                      f"{_hours(r.seconds_in_alarm)} in ALARM" + _since(r) for r in fired])] if fired else \
         ["noisiest: none fired"]
     if silent:
         lines.append("silent (never fired): " + _listed(
             [f"{r.alarm} ({'no data' if not r.datapoints else f'data in {r.datapoints}/{r.periods} periods'})"
-             for r in silent]))
+             + _since(r) for r in silent]))
     if skipped:
         lines.append("not replayed: " + _listed([f"{r.alarm} ({r.skipped})" for r in skipped]))
     return lines
+
+
+def _since(replay) -> str:
+    """` (replayed since it was created or last changed, ...)` when the replay starts at the alarm's change."""
+    return f" (replayed {live_history.window(replay)})" if replay.since_change else ""
 
 
 def drift_lines(drift: Drift) -> list[str]:
@@ -239,7 +244,8 @@ def history_json(history: History) -> dict:
     return {"days": live_history.DAYS, "get_metric_data_calls": history.calls,
             "alarms": [{"name": r.alarm, "firings": r.firings, "seconds_in_alarm": r.seconds_in_alarm,
                         "periods": r.periods, "datapoints": r.datapoints, "period": r.period or None,
-                        "skipped": r.skipped} for r in history.replays]}
+                        "skipped": r.skipped, "start": r.start.isoformat() if r.start else None,
+                        "since_change": r.since_change} for r in history.replays]}
 
 
 def alarm_json(row: Row, now: datetime) -> dict:

@@ -27,6 +27,10 @@ import re
 from collections.abc import Callable
 
 from monitor.alarms import advice, ranges
+from monitor.alarms.published import NEEDS_ENHANCED as ENHANCED_ONLY
+from monitor.alarms.published import NEVER as NEVER_KIND
+from monitor.alarms.published import NOT_FARGATE as FARGATE_KIND
+from monitor.alarms.published import judge
 from monitor.config.model import Config
 from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import INSIGHTS
@@ -48,6 +52,12 @@ SILENCED = Rule("ALARM-MISSING-002", WARNING, "task-count alarm that missing dat
                 "treat_missing_data: breaching")
 UNPUBLISHED = Rule("ALARM-METRIC-001", WARNING, "metric that nothing publishes",
                    "point the alarm at a metric a filter of the config or an AWS namespace publishes")
+NEVER_PUBLISHED = Rule("ALARM-METRIC-003", WARNING, "metric AWS never publishes with this namespace, name and dimensions",
+                       "the namespace or dimensions AWS publishes it with (the finding names them)")
+NOT_FARGATE = Rule("ALARM-METRIC-004", WARNING, "metric AWS does not publish for Fargate",
+                   "watch a metric published for tasks on Fargate, or delete the alarm")
+NEEDS_ENHANCED = Rule("ALARM-METRIC-005", WARNING, "metric published only with enhanced Container Insights",
+                      "container_insights: enhanced on the cluster, or a metric standard Container Insights publishes")
 INSIGHTS_OFF = Rule("ALARM-METRIC-002", WARNING, "Container Insights metric on a cluster with Container Insights disabled",
                     "enable container_insights on the cluster")
 TOO_SHORT = Rule("ALARM-PERIOD-001", WARNING, "period shorter than the metric's resolution",
@@ -55,16 +65,19 @@ TOO_SHORT = Rule("ALARM-PERIOD-001", WARNING, "period shorter than the metric's 
 HIGH_RESOLUTION = Rule("ALARM-PERIOD-002", INFO, "high-resolution period where standard resolution would do",
                        "period: 60, unless the metric is published at high resolution and seconds matter "
                        "(a high-resolution alarm costs 3 times a standard one)")
-NOISY = Rule("ALARM-NOISE-001", WARNING, "single-datapoint alarm on a noisy metric",
+NOISY = Rule("ALARM-NOISE-001", WARNING, "single-datapoint alarm on a noisy metric (a spike or a dip of one period)",
              "evaluation_periods: 5 with datapoints_to_alarm: 3 or more (M of N), as AWS's recommended ECS alarms do")
 DUPLICATE = Rule("ALARM-DUP-001", WARNING, "duplicate alarm", "delete one of the two, or make them differ")
 FAILING = Rule("ALARM-TEST-001", ERROR, "alarm test fails", "fix the alarm or the test case; run `monitor test`")
-RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, SPARSE, SILENCED, UNPUBLISHED, INSIGHTS_OFF, TOO_SHORT,
+RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, SPARSE, SILENCED, UNPUBLISHED, NEVER_PUBLISHED, NOT_FARGATE,
+         NEEDS_ENHANCED, INSIGHTS_OFF, TOO_SHORT,
          HIGH_RESOLUTION, NOISY, DUPLICATE, FAILING)
 
+VERDICTS = {NEVER_KIND: NEVER_PUBLISHED, FARGATE_KIND: NOT_FARGATE, ENHANCED_ONLY: NEEDS_ENHANCED}
 NOISY_METRIC = re.compile(r"cpu|memory|latency|duration|responsetime|utiliz", re.IGNORECASE)
 NOISY_STATISTIC = re.compile(r"Average|Maximum|p\d+(\.\d+)?")
 ABOVE, BELOW = (">", ">="), ("<", "<=")
+SMOOTHED = 300   # seconds: an Average over this long or longer is no single spike
 
 
 def check(rows: list[Row], config: Config | None = None) -> list[Finding]:
@@ -166,16 +179,35 @@ def missing_data(row: Row, config: Config | None) -> list[Finding]:
 
 
 def published(row: Row, config: Config | None) -> list[Finding]:
-    """Every metric the alarm reads must be published by someone: the config, Container Insights or AWS."""
-    found = [_finding(UNPUBLISHED, row, f"{namespace} {metric}: no filter of the config publishes into namespace "
-                                        f"'{namespace}', and it is not an AWS namespace", key="namespace")
+    """Every metric the alarm reads must be published by someone: the config, Container Insights or AWS;
+    and an AWS metric with the namespace, name and dimensions AWS publishes it with (monitor/alarms/published.py)."""
+    found = [_finding(UNPUBLISHED, row, f"{namespace} {metric}: no filter or performance metric of the config "
+                                        f"publishes metric '{metric}' into namespace '{namespace}', and it is not an "
+                                        "AWS namespace", key="namespace")
              for namespace, metric, where in row.watched if not where.published]
+    clusters = {c.name: c for c in config.clusters} if config else {}
+    for namespace, metric, dimensions in _watched(row.item):
+        cluster = clusters.get(dimensions.get("ClusterName", ""))
+        mode = cluster.container_insights if cluster and cluster.container_insights in ("enabled", "enhanced") else None
+        verdict = judge(namespace, metric, set(dimensions), fargate=cluster is not None, mode=mode)
+        if verdict is not None:
+            found.append(_finding(VERDICTS[verdict.kind], row, verdict.message, verdict.fix, key="namespace"))
     off = {c.name for c in config.clusters if c.container_insights == "disabled"} if config else set()
     cluster = row.dimensions.get("ClusterName")
     if row.namespace == INSIGHTS and cluster in off:
         said = advice.insights_off(cluster, INSIGHTS, row.metric)
         found.append(_finding(INSIGHTS_OFF, row, said.message, said.fix))
     return found
+
+
+def _watched(item: dict) -> list[tuple[str | None, str | None, dict[str, str]]]:
+    """(namespace, metric, dimensions) of each metric an alarm (API shape) reads: its own, or its queries'."""
+    if item.get("Metrics"):
+        stats = [query["MetricStat"]["Metric"] for query in item["Metrics"] if "MetricStat" in query]
+    else:
+        stats = [item] if "MetricName" in item else []
+    return [(s.get("Namespace"), s.get("MetricName"), {d["Name"]: d["Value"] for d in s.get("Dimensions") or []})
+            for s in stats]
 
 
 def period(row: Row, config: Config | None) -> list[Finding]:
@@ -190,13 +222,21 @@ def period(row: Row, config: Config | None) -> list[Finding]:
 
 
 def noise(row: Row, config: Config | None) -> list[Finding]:
-    """One datapoint of a CPU, memory or latency Average/Maximum is enough to wake someone: 1 of 1."""
+    """One datapoint of a CPU, memory or latency figure is enough to wake someone: 1 of 1. Not when that
+    datapoint is an Average over 5 minutes or more, already smoothed: a spike (or a dip) of a minute or
+    two moves it little. The finding says a spike for `>`, a dip for `<`, and over how long."""
     if row.kind != "metric" or (row.evaluation_periods, row.datapoints_to_alarm) != (1, 1):
         return []
     if not NOISY_STATISTIC.fullmatch(row.statistic or "") or not NOISY_METRIC.search(row.metric):
         return []
-    return [_finding(NOISY, row, f"1 of 1 on {row.statistic} of {row.metric}: one spike is an alarm",
-                     key="evaluation_periods")]
+    if row.statistic == "Average" and (row.period or 0) >= SMOOTHED:
+        return []
+    above = row.comparison in ABOVE
+    what = "spike above" if above else "dip below"
+    span = f"{row.period} s" if row.period and row.period < MINUTE else f"{(row.period or MINUTE) // MINUTE} min"
+    limit = f"{row.threshold:g}" if row.threshold is not None else "the threshold"
+    return [_finding(NOISY, row, f"1 of 1 on {row.statistic} of {row.metric} over {span}: a single {span} {what} "
+                                 f"{limit} is an alarm", key="evaluation_periods")]
 
 
 def tests(row: Row, config: Config | None) -> list[Finding]:

@@ -91,9 +91,11 @@ def containers(task_definition: dict) -> list[dict]:
 
 
 def main_containers(task_definition: dict, service: Service | None) -> list[str]:
-    """The config's containers when it names any; else the essential ones that are no sidecar."""
+    """The config's containers when it names any, less those that are sidecars by what they are (an X-Ray
+    daemon the config monitors is still a sidecar); else the essential ones that are no sidecar."""
     if service is not None and service.containers:
-        return [c.name for c in service.containers]
+        by_name = {c.get("name"): c for c in containers(task_definition)}
+        return [c.name for c in service.containers if not images.known_sidecar(by_name.get(c.name) or {})]
     return [c["name"] for c in containers(task_definition) if c.get("essential", True) and not images.sidecar(c)]
 
 
@@ -102,7 +104,7 @@ def _sizing(task_definition: dict, main: list[str]) -> list[Hit]:
 
 
 def _sidecars(task_definition: dict, main: list[str]) -> list[Hit]:
-    """Each sidecar (not a main container) with no `memory`, in a task of two containers or more."""
+    """Each sidecar with no `memory`, in a task of two containers or more."""
     found = containers(task_definition)
     if len(found) < 2:
         return []
@@ -111,7 +113,13 @@ def _sidecars(task_definition: dict, main: list[str]) -> list[Hit]:
     return [(SIDECAR_LIMIT, c["name"], f"the {images.sidecar(c)} '{c['name']}' has no hard memory limit (memory)"
              + (f", only a soft one of {c['memoryReservation']} MiB" if c.get("memoryReservation") else "")
              + f": if it grows, it takes the memory of the other containers, up to {shared}")
-            for c in found if c["name"] not in main and images.sidecar(c) and not c.get("memory")]
+            for c in found if _is_sidecar(c, main) and not c.get("memory")]
+
+
+def _is_sidecar(container: dict, main: list[str]) -> bool:
+    """A sidecar by what it is (image, FireLens role), monitored or not; by `essential: false` only when the
+    config does not monitor it (monitor/review/images.py)."""
+    return bool(images.known_sidecar(container)) or (container["name"] not in main and bool(images.sidecar(container)))
 
 
 def _secrets(task_definition: dict) -> list[Hit]:

@@ -15,7 +15,9 @@ Sidecars are recognised, in this order, by:
 2. its image, one of the well-known agent, proxy and log router images below, wherever it is
    pulled from (Docker Hub, ECR Public, or a mirror in the account's own ECR);
 3. `essential: false`: the task goes on without it, which is what a helper is.
-The config's containers are the main ones whatever their image: a service monitors its app.
+A container recognised by 1 or 2 is a sidecar whether or not the config monitors it (`known_sidecar`):
+monitoring an X-Ray daemon's logs does not make it the app. By 3 alone, a container the config
+monitors is a main one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ KNOWN = (
     Known(_ends("aws-otel-collector"), AGENT, XRAY),                         # AWS Distro for OpenTelemetry collector
     Known(_ends("(?:datadog(?:hq)?/agent|datadog-agent)"), AGENT, DATADOG),  # datadog/agent, gcr.io/datadoghq/agent
     Known(_ends("cloudwatch-agent"), AGENT),                                 # cloudwatch-agent/cloudwatch-agent
+    Known(_ends("opentelemetry-collector(?:-contrib|-k8s)?"), AGENT),        # otel/opentelemetry-collector[-contrib]
+    Known(_ends("(?:newrelic/)?(?:nri-ecs|infrastructure(?:-bundle)?|newrelic-fluentbit-output)"), AGENT),  # New Relic
 )
 
 
@@ -110,6 +114,14 @@ def sidecar(container: dict) -> str | None:
     if found:
         return found.role
     return HELPER if container.get("essential") is False else None
+
+
+def known_sidecar(container: dict) -> str | None:
+    """Its role when it is a sidecar by what it is (a FireLens router, a well-known image); else None."""
+    if container.get("firelensConfiguration"):
+        return LOG_ROUTER
+    found = known(container.get("image") or "")
+    return found.role if found else None
 
 
 def tracing(container: dict) -> str | None:

@@ -65,11 +65,13 @@ def drift(desired: list[Resource], live: Actual, alarms: list[dict], config: Con
     changed = {c.id: c.fields for c in changes if c.action == "update"}
     deleted = sorted(c.id for c in changes if c.action == "create")
     origins = {r.id: r.origin for r in wanted}
-    unowned = sorted(a["AlarmName"] for a in alarms if not _owned(config, a) and on_our_metrics(config, a))
+    by_name = {a["AlarmName"]: a for a in alarms}
+    unowned = sorted(name for name, a in by_name.items() if not _owned(config, a) and on_our_metrics(config, a))
     findings = ([CHANGED.finding(name, f"differs from the config in {', '.join(fields)}", path=origins[name])
                  for name, fields in sorted(changed.items())]
                 + [DELETED.finding(name, "is in the config but not deployed", path=origins[name]) for name in deleted]
-                + [UNOWNED.finding(name, "watches a metric of this config but is not owned by it") for name in unowned])
+                + [UNOWNED.finding(name, f"{why_ours(config, by_name[name])} but is not owned by it")
+                   for name in unowned])
     return Drift(changed, deleted, unowned, findings)
 
 
@@ -80,17 +82,25 @@ def _owned(config: Config, alarm: dict) -> bool:
 
 def on_our_metrics(config: Config, alarm: dict) -> bool:
     """Whether a metric the alarm watches is one of the config's (module docstring): pure."""
+    return why_ours(config, alarm) is not None
+
+
+def why_ours(config: Config, alarm: dict) -> str | None:
+    """What ties the alarm to the config, said as it is (a namespace its filters publish into, one of its
+    clusters or services), so that it never contradicts a finding that no filter publishes the metric."""
     namespaces = {config.namespace} | {metric_namespace(config, place, item)
                                        for place in containers(config) for item in place.container.filters}
     clusters = {cluster.name for cluster in config.clusters}
     services = {service.name for cluster in config.clusters for service in cluster.services}
     for metric in metrics(alarm):
         dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
-        if metric.get("Namespace") in namespaces or dimensions.get("ClusterName") in clusters:
-            return True
+        if dimensions.get("ClusterName") in clusters:
+            return f"watches a metric of cluster '{dimensions['ClusterName']}' of this config"
+        if metric.get("Namespace") in namespaces:
+            return f"watches namespace '{metric.get('Namespace')}', which this config's filters publish into"
         if "ClusterName" not in dimensions and dimensions.get("ServiceName") in services:
-            return True
-    return False
+            return f"watches a metric of service '{dimensions['ServiceName']}' of this config"
+    return None
 
 
 def metrics(alarm: dict) -> list[dict]:

@@ -6,13 +6,19 @@ and sources are in monitor/alarms/semantics.py). The replay starts in INSUFFICIE
 alarm does; a first period in ALARM counts as a firing. Approximations, stated: a percentile alarm
 that ignores low samples (EvaluateLowSampleCountPercentile `ignore`) is replayed as `evaluate`,
 since the sample counts are not read; anomaly-detection alarms are not replayed.
+
+History within the alarm's life: the replay of an alarm starts at its creation or last change
+(DescribeAlarms AlarmConfigurationUpdatedTimestamp, "the time stamp of the last update to the
+alarm configuration", PutMetricAlarm replacing the whole alarm), on its period grid, when that is
+later than the replayed days' start: data from before it was judged by another definition, or by none.
+The report says from when each alarm was replayed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from monitor.alarms import AlarmError, State, evaluate
 from monitor.aws.clients import Clients
@@ -46,6 +52,7 @@ class Replay:
     firings: int = 0   # transitions into ALARM
     periods_in_alarm: int = 0
     skipped: str | None = None   # why it was not replayed
+    since_change: bool = False   # `start` is the alarm's creation or last change, not the replayed days' start
 
     @property
     def seconds_in_alarm(self) -> int:
@@ -80,8 +87,13 @@ def history(clients: Clients, alarms: list[dict], days: int = DAYS, now: datetim
 
 
 def replay(alarm: dict, points: Points, start: datetime, end: datetime) -> Replay:
-    """One alarm over [start, end) of its series (period-start timestamp -> value): pure."""
+    """One alarm over [start, end) of its series (period-start timestamp -> value), from its creation or
+    last change when that is later than `start` (module docstring): pure."""
     group = live_metrics.group(alarm)
+    start, clipped = lifetime_start(alarm, start, group.period)
+    if start >= end:
+        return Replay(alarm["AlarmName"], start, group.period, skipped=f"created or changed at {_moment(start)}, "
+                      "less than a period ago", since_change=True)
     values = series(points, start, end, group.period)
     try:
         states = evaluate(values, definition(alarm))
@@ -90,7 +102,28 @@ def replay(alarm: dict, points: Points, start: datetime, end: datetime) -> Repla
     fired = sum(1 for before, after in zip([State.INSUFFICIENT_DATA, *states], states)
                 if after == State.ALARM and before != State.ALARM)
     return Replay(alarm["AlarmName"], start, group.period, len(values), sum(v is not None for v in values),
-                  fired, states.count(State.ALARM))
+                  fired, states.count(State.ALARM), since_change=clipped)
+
+
+def lifetime_start(alarm: dict, start: datetime, period: int) -> tuple[datetime, bool]:
+    """The first whole period on `start`'s grid at or after the alarm's last configuration change, and
+    whether that is later than `start`."""
+    updated = alarm.get("AlarmConfigurationUpdatedTimestamp")
+    if not isinstance(updated, datetime) or updated <= start:
+        return start, False
+    steps = -(-int((updated - start).total_seconds()) // period)   # ceiling
+    return start + timedelta(seconds=steps * period), True
+
+
+def _moment(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def window(item: Replay, days: int = DAYS) -> str:
+    """What was replayed: `in 14 days`, or `since it was created or changed (2026-12-07 10:00 UTC, 3.0 h)`."""
+    if item.since_change:
+        return f"since it was created or last changed ({_moment(item.start)}, {_hours(item.periods * item.period)})"
+    return f"in {days} days" if item.period >= 60 else "in the last 3 hours (high resolution)"
 
 
 def series(points: Points, start: datetime, end: datetime, period: int) -> list[float | None]:
@@ -114,17 +147,17 @@ def findings(replays: Iterable[Replay], noisy: int = NOISY, days: int = DAYS) ->
     """Noisy, dataless, silent and unreplayed alarms: pure."""
     found = []
     for item in replays:
-        window = f"in {days} days" if item.period >= 60 else "in the last 3 hours (high resolution)"
+        said = window(item, days)
         if item.skipped:
             found.append(NOT_REPLAYED.finding(item.alarm, f"not replayed: {item.skipped}"))
         elif item.firings >= noisy:
-            found.append(NOISY_RULE.finding(item.alarm, f"would have fired {item.firings} times {window}, "
+            found.append(NOISY_RULE.finding(item.alarm, f"would have fired {item.firings} times {said}, "
                                                         f"{_hours(item.seconds_in_alarm)} in ALARM"))
         elif not item.datapoints and not item.firings:
-            found.append(NO_DATA.finding(item.alarm, f"never had data and never fired {window}"))
+            found.append(NO_DATA.finding(item.alarm, f"never had data and never fired {said}"))
         elif not item.firings:
             found.append(SILENT.finding(item.alarm, f"had data in {item.datapoints} of {item.periods} periods "
-                                                    f"and never fired {window}"))
+                                                    f"and never fired {said}"))
     return found
 
 
