@@ -152,7 +152,7 @@ def judge(namespace: str | None, metric: str | None, dimensions: frozenset[str] 
     if not matching:
         return Verdict(NEVER, f"{namespace} {metric} is never published with {_names(names)}: AWS publishes it "
                               f"with {_choices(sets)} ({SOURCES[namespace]})",
-                       f"dimensions: {_names(_best(sets, fargate).names)}")
+                       f"dimensions: {_names(_best(sets, fargate, names).names)}")
     found = matching[0]
     if fargate and not found.fargate:
         usable = [s for s in sets if s.fargate]
@@ -176,10 +176,13 @@ def _elsewhere(namespace: str, metric: str) -> Verdict:
                    f"a metric of {namespace}: {', '.join(sorted(CATALOGUE[namespace])[:8])}, ...")
 
 
-def _best(sets: tuple[Dimensions, ...], fargate: bool) -> Dimensions:
-    """The set to suggest: a Fargate one when the cluster is Fargate, the richest standard one first."""
-    usable = [s for s in sets if (s.fargate or not fargate) and s.mode == STANDARD] or list(sets)
-    return max(usable, key=lambda s: len(s.names))
+def _best(sets: tuple[Dimensions, ...], fargate: bool, given: frozenset[str]) -> Dimensions:
+    """The set to suggest: a standard one published for Fargate too (ecs-monitor's clusters run on Fargate)
+    unless only EC2 ones exist, the smallest that holds the names given, else the richest."""
+    standard = [s for s in sets if s.mode == STANDARD] or list(sets)
+    usable = [s for s in standard if s.fargate] or ([] if fargate else standard) or list(sets)
+    holding = [s for s in usable if given <= s.names]
+    return min(holding, key=lambda s: len(s.names)) if holding else max(usable, key=lambda s: len(s.names))
 
 
 def _names(names: frozenset[str]) -> str:
