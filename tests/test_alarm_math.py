@@ -151,7 +151,7 @@ def test_a_query_read_without_return_data_or_dimensions_gets_aws_defaults():
     assert spec["Metrics"] == {"e1": {"ReturnData": True, "Expression": "m1"},
                                "m1": {"ReturnData": False, "MetricStat": {
                                    "Metric": {"Namespace": "N", "MetricName": "M", "Dimensions": []},
-                                   "Period": 60, "Stat": "Sum"}}}
+                                   "Period": 60, "Stat": "Sum", "Unit": "Count"}}}   # MetricStat.Unit is managed
     assert "Dimensions" not in spec and "Period" not in spec
     params = alarm_spec.put_parameters({**spec, "Tags": {}}, with_tags=True)
     assert [query["Id"] for query in params["Metrics"]] == ["e1", "m1"] and "Tags" not in params

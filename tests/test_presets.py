@@ -28,7 +28,7 @@ def minimal(write_config) -> str:
 
 
 def test_the_catalogues_carry_the_recommended_alarms():
-    assert sorted(PRESETS) == ["cpu-high", "memory-high", "tasks-below-desired", "tasks-down"]
+    assert sorted(PRESETS) == ["cpu-high", "ephemeral-storage-high", "memory-high", "tasks-below-desired", "tasks-down"]
     assert {"http-5xx-json", "http-5xx-nginx-combined", "log-error-json", "fatal-signal", "out-of-memory"} \
         <= set(CARRIERS)
 
@@ -54,14 +54,16 @@ def everything() -> dict:
 
 
 def test_every_preset_and_filter_alarm_round_trips_with_no_advice(aws, configure):
-    aws.ecs.register_task_definition(family="web-td", containerDefinitions=[
-        {"name": "app", "image": "app", "memory": 1024, "cpu": 256}])
+    aws.ecs.register_task_definition(family="web-td", requiresCompatibilities=["FARGATE"], cpu="1024", memory="2048",
+                                     networkMode="awsvpc", containerDefinitions=[
+                                         {"name": "app", "image": "app", "memory": 1024, "cpu": 256}])
     loaded = configure(document(everything()))
     assert [render(p) for p in loaded.problems if "treat_missing_data" in p.path or "alarms" in p.path] == []
     converge(loaded)
     name = f"monitor/{CLUSTER}/web/app/"
-    assert described(name + "memory-high")["Threshold"] == 819.2       # 80% of the 1024 MiB hard limit
-    assert described(name + "cpu-high")["Threshold"] == 204.8          # 80% of the 256-unit share
+    assert described(name + "memory-high")["Threshold"] == 921.6       # 90% of the 1024 MiB hard limit
+    assert described(name + "cpu-high")["Threshold"] == 921.6          # 90% of the task's 1024 units, all its own
+    assert described(name + "ephemeral-storage-high")["Threshold"] == 18.0   # 90% of Fargate's 20 GiB
     tasks = described(name + "tasks-down")
     assert (tasks["Namespace"], tasks["Statistic"], tasks["TreatMissingData"], tasks["Threshold"]) == \
         ("ECS/ContainerInsights", "Minimum", "breaching", 1.0)
@@ -129,4 +131,5 @@ def test_the_reference_lists_what_this_container_can_use(write_config):
     loaded = load(write_config(document(cluster([item]))))
     [problem] = loaded.problems
     assert problem.path[-1] == "use"
-    assert "known here: cpu-high, memory-high, tasks-below-desired, tasks-down, crashes:seen" in problem.message
+    assert ("known here: cpu-high, ephemeral-storage-high, memory-high, tasks-below-desired, tasks-down, crashes:seen"
+            in problem.message)

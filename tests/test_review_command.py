@@ -106,18 +106,30 @@ def test_fail_on_sets_the_exit_code(capsys, fail_on, expected):
     assert run(capsys, "-c", EXAMPLE, *(["--fail-on", fail_on] if fail_on else []))[0] == expected
 
 
-def test_task_definition_files_give_design_findings_and_make_shares_numbers(capsys, write_config, tmp_path):
+def test_what_review_calls_an_error_validate_refuses_first(capsys, write_config, tmp_path):
+    """One judge: a share past a hard limit and a threshold no count can cross are errors for
+    `validate` (the task definition beside the config) as for `review`, so review stops at them."""
     config = write_config(SHARED)
+    (tmp_path / "task-definitions").mkdir()
+    (tmp_path / "task-definitions" / "web.json").write_text(json.dumps(TASK))
+    assert main(["validate", "-c", str(config)]) == 1
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "alarms[0].threshold: threshold 120%: 120% of 512 MiB hard limit (web)" in text
+    assert "alarms[1].threshold: Sum < 0 on Panics, which is never below 0" in text
+
+
+def test_task_definition_files_give_design_findings_and_make_shares_numbers(capsys, write_config, tmp_path):
+    config = write_config(SHARED.replace("threshold: 120%", "threshold: 90%").replace('comparison: "<", threshold: 0',
+                                                                                       'comparison: ">", threshold: 0'))
     (tmp_path / "web.json").write_text(json.dumps(TASK))
     code, out = run(capsys, "-c", str(config), "--task-definitions", str(tmp_path / "web.json"), "--output", "json",
                     "--fail-on", "error")
     document = json.loads(out)
     validate(document)
-    assert code == 1
+    assert code == 1   # the task definition's plaintext secret
     memory = document["alarms"][0]
-    assert memory["threshold"] == 614.4 and memory["threshold_share"]["note"].startswith("614.4 MiB = 120% of the 512 MiB hard limit")
-    assert {f["code"] for f in document["findings"]} == {"ALARM-THRESHOLD-002"}
-    assert {f["subject"] for f in document["findings"]} == {"monitor/honban/web/app/memory-high", "monitor/honban/web/app/panics-any"}
+    assert memory["threshold"] == 460.8 and memory["threshold_share"]["note"].startswith("460.8 MiB = 90% of the 512 MiB hard limit")
     assert "ECS-SECRET-001" in {f["code"] for f in document["design"]["findings"]}
 
 
