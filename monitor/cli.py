@@ -119,6 +119,8 @@ def cmd_validate(args) -> int:
 
 def cmd_plan(args) -> int:
     loaded = load_valid(args)
+    if args.print_iam_policy:
+        return print_policy(args, loaded)
     with connect(target(args), loaded, args.local) as clients:
         result = flow.make_plan(loaded, clients, prune=args.prune)
         delta, whole = plan_cost(loaded, clients, result)
@@ -129,6 +131,15 @@ def cmd_plan(args) -> int:
     if result.errors:
         return FAILED
     return USAGE if args.detailed_exitcode and result.changes else OK
+
+
+def print_policy(args, loaded) -> int:
+    """The IAM policy the command needs for this config (apply's covers plan and destroy), with no AWS call."""
+    import json
+
+    from monitor.sync import iam
+    print(json.dumps(iam.policy(loaded.config, target(args).region, writes=args.command == "apply"), indent=2))
+    return OK
 
 
 def plan_cost(loaded, clients, result):
@@ -152,6 +163,8 @@ def show(args, result, loaded, outcomes=None) -> None:
 def cmd_apply(args, destroy: bool = False) -> int:
     from monitor.sync.apply import Interrupted, apply
     loaded = load_valid(args)
+    if getattr(args, "print_iam_policy", False):   # apply's: destroy has no such flag
+        return print_policy(args, loaded)
     with connect(target(args), loaded, args.local) as clients:
         result = flow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
         if result.errors or not result.changes:

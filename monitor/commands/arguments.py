@@ -21,6 +21,10 @@ FOR_AWS_CHECK = [(("--region",), {"help": "with --aws: the Region to call (defau
                  *[(names, {**options, "help": f"with --aws: {options['help']}"}) for names, options in CREDENTIALS]]
 YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
 PRUNE = (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"})
+PLAN_POLICY = (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy plan needs "
+                                                                          "for this config, and exit (no AWS call)"})
+APPLY_POLICY = (("--print-iam-policy",), {"action": "store_true", "help": "print the IAM policy plan, apply and destroy "
+                                                                           "need for this config, and exit (no AWS call)"})
 COMMAND_HELP = {
     "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
     "plan": "show what apply would change (read only)",
@@ -38,9 +42,11 @@ COMMAND_FLAGS = {
     "test": CONFIG + OUTPUT,
     "plan": CONFIG + OUTPUT + AWS + [
         (("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
-        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
+        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"}),
+        PLAN_POLICY],
     "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
-                                                                  "help": "allow a plan that deletes a large share"})],
+                                                                  "help": "allow a plan that deletes a large share"}),
+                                      APPLY_POLICY],
     "destroy": CONFIG + OUTPUT + AWS + [YES],
     "test-filter": OUTPUT + FOR_AWS_CHECK + [
         (("pattern",), {"metavar": "PATTERN"}),
