@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.problems import Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
@@ -31,6 +31,7 @@ def resources(config: Config, region: str | None) -> tuple[str, ...]:
     return tuple(iam.arn("ecs", region, f"cluster/{cluster.name}") for cluster in config.clusters)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
 from monitor.problems import Problem
@@ -42,6 +42,7 @@ def makes(config: Config) -> bool:
     return any(item.composite for p in containers(config) for item in p.container.alarms)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     found = []
     ranked = composite_spec.config_ranks(config)

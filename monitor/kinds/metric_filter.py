@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
@@ -22,6 +22,7 @@ PERMISSIONS = iam.Permissions("metric filters", read=("logs:DescribeMetricFilter
                               when="a container has `filters`, or a cluster `performance_metrics`")
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     return _app_filters(config) + _performance_filters(config)
 
