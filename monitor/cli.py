@@ -129,7 +129,7 @@ def cmd_plan(args) -> int:
     """Plan; with --out also save it for `apply FILE`; markdown for a pull request."""
     loaded = load_valid(args)
     manager = sync.Manager(loaded, target(args), args.local, sync.Hooks(target=_header(args)))
-    planned = manager.plan(prune=args.prune)
+    planned = manager.plan(prune=args.prune, destroy=args.destroy)
     result, where = planned.plan, planned.where
     if args.output == "json":
         print(render.plan_json(result, None, loaded.source, cost=costs.plan_cost_json(*planned.cost),
@@ -137,11 +137,12 @@ def cmd_plan(args) -> int:
     elif args.output == "markdown":
         print(markdown.plan_markdown(result, where.words(), loaded.source, planned.cost))
     else:
-        print(render.plan_text(result, loaded.source, compact=not args.verbose) + "\n" + costs.delta_text(*planned.cost))
+        print(render.plan_text(result, loaded.source, compact=not args.verbose) + "\n"
+              + costs.delta_text(*planned.cost))
     if result.errors:
         return _fail(f"the plan has errors: not saved to {args.out}") if args.out else FAILED
     if args.out:
-        manager.save(planned, args.out, prune=args.prune)
+        manager.save(planned, args.out, prune=args.prune, destroy=args.destroy)
         print(f"Saved the plan to {args.out}: `monitor apply {shlex.quote(args.out)}` applies exactly it.",
               file=sys.stderr if args.output != "text" else sys.stdout)
     return USAGE if args.detailed_exitcode and result.changes else OK
@@ -157,8 +158,8 @@ def cmd_apply(args, destroy: bool = False) -> int:
     loaded = load_valid(args)
     if getattr(args, "plan_file", None):
         return _apply_saved(args, loaded)
-    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source), confirm=lambda question: confirm(args, question),
-                       progress=_progress(args))
+    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source), progress=_progress(args),
+                       confirm=lambda question: confirm(args, question))
     manager = sync.Manager(loaded, target(args), args.local, hooks)
     return _applied(args, loaded, lambda: manager.apply(prune=getattr(args, "prune", False), destroy=destroy,
                                                         force=getattr(args, "force", False), ask=not args.yes))
@@ -172,7 +173,8 @@ def _apply_saved(args, loaded) -> int:
         plan = sync.load_saved(args.plan_file)
     except saved.SavedPlanError as error:
         raise UserError(f"{args.plan_file}: {error}") from None
-    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source, saved_plan=True), progress=_progress(args))
+    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source, saved_plan=True),
+                       progress=_progress(args))
     manager = sync.Manager(loaded, target(args), args.local, hooks)
     return _applied(args, loaded, lambda: manager.apply_saved(plan, force=args.force))
 

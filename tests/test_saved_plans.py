@@ -212,3 +212,14 @@ def test_apply_prints_the_plan_once(cli, aws, config):
     assert code == 0
     assert out.count(f"create alarm {ALARM}") == 2   # the plan's line, then its result; no second plan
     assert out.count("Plan: 2 to create") == 1
+
+
+def test_a_saved_destroy_plan_deletes_what_it_listed(cli, aws, config, tmp_path):
+    assert cli("apply", *remote(aws, config), "--yes")[0] == 0
+    saved = tmp_path / "destroy.json"
+    code, out, _ = cli("plan", *remote(aws, config), "--destroy", "--out", str(saved))
+    assert code == 0 and "Plan: 0 to create, 0 to update, 2 to delete" in out
+    assert json.loads(saved.read_text())["destroy"] is True
+    code, out, err = cli("apply", str(saved), *remote(aws, config))
+    assert code == 0, out + err
+    assert aws.alarm(ALARM) is None and aws.filters() == set()

@@ -44,7 +44,9 @@ COMMAND_FLAGS = {
                          "help": "markdown: a summary, a table of the changes and the diffs, for a pull request"}),
         (("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
         (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"}),
-        (("--out",), {"metavar": "FILE", "help": "also save the plan, for `monitor apply FILE`"}), VERBOSE],
+        (("--out",), {"metavar": "FILE", "help": "also save the plan, for `monitor apply FILE`"}),
+        (("--destroy",), {"action": "store_true", "help": "plan what `destroy` would delete (with --out: save it)"}),
+        VERBOSE],
     "apply": CONFIG + OUTPUT + AWS + [
         (("plan_file",), {"nargs": "?", "metavar": "FILE",
                           "help": "apply exactly this plan saved by `plan --out FILE`, if nothing it touches moved"}),
