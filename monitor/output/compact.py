@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from monitor.state.plan import Change
+
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 WIDTH = 100   # a key field longer than this is cut, with an ellipsis
 COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<",
@@ -17,7 +19,7 @@ COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=
                "LessThanLowerThreshold": "below band", "GreaterThanUpperThreshold": "above band"}
 
 
-def compact_line(change) -> str:
+def compact_line(change: Change) -> str:
     """`<symbol> <action> <kind> <id>`, and for a create the key fields of what it makes."""
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
     if change.action != "create" or not change.after:
