@@ -26,7 +26,7 @@ PREFIXES = {"resourcegroupstaggingapi": "tag"}   # botocore service name -> IAM 
 # "No permissions are required to perform this operation. If an administrator attaches a policy to your
 # identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this
 # operation" (STS API reference, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html):
-# called (for dashboards with alarm widgets, monitor/resolved/account.py), never granted.
+# called (the target's account, monitor/sync/where.py; alarm ARNs on dashboards, monitor/resolved/account.py), never granted.
 NEEDS_NO_PERMISSION = frozenset({"sts:GetCallerIdentity"})
 
 

@@ -49,8 +49,8 @@ def markdown() -> str:
     for wanted in declared():
         cells = (wanted.read, wanted.read_if, wanted.make, wanted.delete)
         rows.append(f"| {wanted.what} | " + " | ".join(_names(cell) for cell in cells) + f" | {wanted.when} |")
-    return "\n".join(rows) + (f"\n\n{_names(sorted(NEEDS_NO_PERMISSION))} is called too, for dashboards with alarm "
-                              "widgets: it needs no permission.")
+    return "\n".join(rows) + (f"\n\n{_names(sorted(NEEDS_NO_PERMISSION))} is called too (the target's account, and "
+                              "the ARNs of alarms on dashboards): it needs no permission.")
 
 
 def _names(actions) -> str:
