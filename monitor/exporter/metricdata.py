@@ -15,10 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.exporter.batches import Batch
 
 Points = tuple[tuple[int, float], ...]   # (epoch seconds at the period's start, value), oldest first
+# GetMetricData takes no resource-level permission: `*` (Service Authorization Reference, Amazon CloudWatch:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+PERMISSIONS = iam.Permissions("metric data", read_if=("cloudwatch:GetMetricData",), when="the exporter refreshes")
 
 
 @dataclass(frozen=True)

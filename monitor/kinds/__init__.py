@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor.aws.clients import Clients
+from monitor.aws.iam import Grant
 from monitor.config.model import Config
 from monitor.kinds import alarm, cluster_setting, composite_alarm, dashboard, log_group, metric_filter
 from monitor.problems import Problem
@@ -30,3 +31,20 @@ def read(clients: Clients, config: Config) -> Actual:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return [finding for kind in KINDS for finding in kind.check(config, wanted, actual, prune)]
+
+
+def grants(config: Config, region: str | None, writes: bool) -> list[Grant]:
+    """The IAM grants of every kind's reads for `config`, with `writes` its makes and deletes too.
+
+    Reads go under Sid `Read`, writes under `Write`, both on `*`, except for a kind that names
+    its resources (`resources(config, region)`, region None for any): `Read<SCOPE>` and `Write<SCOPE>` on those.
+    """
+    found = []
+    for kind in KINDS:
+        wanted, made = kind.PERMISSIONS, kind.makes(config)
+        reads = wanted.read + (wanted.read_if if made else ())
+        changes = ((wanted.make if made else ()) + wanted.delete) if writes else ()
+        scope = kind.resources(config, region) if hasattr(kind, "resources") else ("*",)
+        suffix = getattr(kind, "SCOPE", "")
+        found += [Grant(f"Read{suffix}", reads, scope), Grant(f"Write{suffix}", changes, scope)]
+    return found

@@ -18,6 +18,7 @@ This kind reads composite alarms too, from the same DescribeAlarms pages (monito
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
@@ -35,6 +36,13 @@ BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
 TYPES = ["MetricAlarm", "CompositeAlarm"]   # without AlarmTypes DescribeAlarms returns metric alarms only
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
+# PutMetricAlarm with Tags needs cloudwatch:TagResource too ("To use this field to set tags for an alarm
+# when you create it, you must be signed on with both the cloudwatch:PutMetricAlarm and
+# cloudwatch:TagResource permissions", PutMetricAlarm API reference). tag:GetResources reads the tags of
+# composite alarms as well, on the same pages.
+PERMISSIONS = iam.Permissions("metric alarms", read=("cloudwatch:DescribeAlarms", "tag:GetResources"),
+                              make=("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"),
+                              delete=("cloudwatch:DeleteAlarms",), when="a container has a metric or metric-math alarm")
 
 
 @once_per_config
@@ -52,6 +60,11 @@ def desired(config: Config) -> list[Resource]:
             found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region,
                                   origin=place.path + ("alarms", number)))
     return found
+
+
+def makes(config: Config) -> bool:
+    """Whether the config has a metric or metric-math alarm (one with an `N%` threshold is made once it resolves)."""
+    return any(not item.composite for p in containers(config) for item in p.container.alarms)
 
 
 def regions(clients: Clients, config: Config) -> list[str | None]:

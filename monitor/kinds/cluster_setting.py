@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.problems import Problem
@@ -12,6 +13,22 @@ from monitor.state.resources import Actual, Resource
 KIND = "cluster_setting"
 SETTING = "containerInsights"
 DESCRIBE_BATCH = quotas.DESCRIBE_CLUSTERS
+# Both take resource type `cluster` (Service Authorization Reference, Amazon ECS:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html),
+# so the policy names the config's clusters (`resources`, under the statement ids ReadClusters, WriteClusters).
+SCOPE = "Clusters"
+PERMISSIONS = iam.Permissions("Container Insights setting", read=("ecs:DescribeClusters",),
+                              make=("ecs:UpdateCluster",), when="a cluster sets `container_insights`")
+
+
+def makes(config: Config) -> bool:
+    """Whether the config sets the setting of any cluster (the IAM policy's make actions)."""
+    return any(cluster.container_insights for cluster in config.clusters)
+
+
+def resources(config: Config, region: str | None) -> tuple[str, ...]:
+    """The ARNs of the config's clusters, in `region` (None: any)."""
+    return tuple(iam.arn("ecs", region, f"cluster/{cluster.name}") for cluster in config.clusters)
 
 
 @once_per_config

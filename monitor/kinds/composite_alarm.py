@@ -17,6 +17,7 @@ one a call, highest rank first, and all before the metric alarms' deletes.
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
@@ -28,6 +29,17 @@ from monitor.state.resources import Actual, Resource, regional
 KIND = composite_spec.KIND
 BATCH = {"delete": quotas.DELETE_COMPOSITE_ALARMS}
 DELETE_LATE = True   # with the metric alarms, and before them (reverse kind order)
+# Read with the metric alarms (monitor/kinds/alarm.py). PutCompositeAlarm must be allowed on `*` ("You
+# can't create a composite alarms if your cloudwatch:PutCompositeAlarm permission has a narrower scope"),
+# and its Tags on create need cloudwatch:TagResource (PutCompositeAlarm API reference).
+PERMISSIONS = iam.Permissions("composite alarms", make=("cloudwatch:PutCompositeAlarm", "cloudwatch:TagResource",
+                                                        "cloudwatch:UntagResource"),
+                              delete=("cloudwatch:DeleteAlarms",), when="a container has an `alarm_rule` alarm")
+
+
+def makes(config: Config) -> bool:
+    """Whether the config has a composite alarm (the IAM policy's make actions)."""
+    return any(item.composite for p in containers(config) for item in p.container.alarms)
 
 
 @once_per_config

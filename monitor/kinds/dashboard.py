@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
 from monitor.config.model import Config, once_per_config
@@ -32,6 +33,18 @@ from monitor.state.resources import Actual, Resource
 KIND = checks.KIND
 DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
 BATCH = {"delete": DELETE_BATCH}
+# Every plan lists the dashboards under the prefix, `dashboards:` or not: one of ours left by an
+# earlier config is found for --prune and destroy. PutDashboard's Tags (on create) are granted
+# cloudwatch:TagResource, as the alarms' are: its API reference does not say, and AWS asks it of
+# every other CloudWatch create with tags.
+PERMISSIONS = iam.Permissions("dashboards", read=("cloudwatch:ListDashboards", "cloudwatch:GetDashboard"),
+                              make=("cloudwatch:PutDashboard", "cloudwatch:TagResource"),
+                              delete=("cloudwatch:DeleteDashboards",), when="the config has `dashboards:`")
+
+
+def makes(config: Config) -> bool:
+    """Whether the config has dashboards (the IAM policy's make actions)."""
+    return bool(config.dashboards)
 
 
 @once_per_config

@@ -17,6 +17,7 @@ A group may live in another Region than the config's (`log_region`): it is read 
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
@@ -28,6 +29,13 @@ from monitor.state.resources import Actual, Resource, regional
 
 KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
+# CreateLogGroup with tags needs logs:TagResource too ("To assign tags when you create a log group, you
+# must have either the logs:TagResource or logs:TagLogGroup permission", CreateLogGroup API reference,
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+PERMISSIONS = iam.Permissions("log groups", read=("logs:DescribeLogGroups",), read_if=("logs:ListTagsForResource",),
+                              make=("logs:CreateLogGroup", "logs:TagResource", "logs:UntagResource"),
+                              when="a cluster's performance filters, or a container's `create_log_group` "
+                                   "(also read from a task definition's `awslogs-create-group`)")
 
 
 @once_per_config
@@ -41,6 +49,11 @@ def desired(config: Config) -> list[Resource]:
     for resource in wanted:   # several containers may write to one group
         unique.setdefault(resource.key, resource)
     return list(unique.values())
+
+
+def makes(config: Config) -> bool:
+    """Whether the config may make a log group: its own, or one a task definition read at plan time creates."""
+    return bool(desired(config)) or any(p.container.filters and not p.container.log_group for p in containers(config))
 
 
 def _made(config: Config, region: str | None, name: str, cluster: str, origin: tuple) -> Resource:

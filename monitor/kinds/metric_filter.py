@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
@@ -16,11 +17,19 @@ from monitor.state.resources import Actual, Resource, regional
 
 KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE
+PERMISSIONS = iam.Permissions("metric filters", read=("logs:DescribeMetricFilters",), make=("logs:PutMetricFilter",),
+                              delete=("logs:DeleteMetricFilter",),
+                              when="a container has `filters`, or a cluster `performance_metrics`")
 
 
 @once_per_config
 def desired(config: Config) -> list[Resource]:
     return _app_filters(config) + _performance_filters(config)
+
+
+def makes(config: Config) -> bool:
+    """Whether the config may make a filter (a container's log group may come from its task definition)."""
+    return bool(_performance_filters(config)) or any(p.container.filters for p in containers(config))
 
 
 def _app_filters(config: Config) -> list[Resource]:

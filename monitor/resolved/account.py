@@ -10,7 +10,8 @@ from monitor.config.model import Config
 def gather(clients: Clients, config: Config, arns: bool = True) -> Config:
     """The config with its facts' Region, and, when something shows alarms by ARN (`arns`), the account
     and partition of their ARNs, from one sts:GetCallerIdentity (whose `Arn` is
-    arn:<partition>:...; STS API reference, GetCallerIdentity). Nothing else needs the account."""
+    arn:<partition>:...; STS API reference, GetCallerIdentity). Nothing else needs the account.
+    GetCallerIdentity needs no permission (monitor/aws/iam.py NEEDS_NO_PERMISSION), so no policy grants it."""
     config = facts.with_facts(config, region=clients.region)
     if not arns:
         return config

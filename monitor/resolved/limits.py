@@ -18,11 +18,15 @@ from monitor.resolved import services, taskdefs
 from monitor.taskdefs import sizing
 
 
+def paths(config: Config) -> list[tuple]:
+    """The paths of the services whose task definitions `read` reads: every one with a container."""
+    return sorted({place.path[:4] for place in containers(config)})
+
+
 def read(clients: Clients, config: Config) -> tuple[dict[Identity, sizing.Limits], list[str]]:
     """Identity -> limits for every container whose task definition could be read; notes for the rest."""
-    paths = sorted({place.path[:4] for place in containers(config)})
     try:
-        named, problems = services.named(clients, config, paths)
+        named, problems = services.named(clients, config, paths(config))
     except (bx.ClientError, bx.BotoCoreError) as error:
         return {}, [f"services could not be described, so no limits are known: {error}"]
     notes = [f"{_service(config, p.path)}: the service is not running and the config names no task_definition"

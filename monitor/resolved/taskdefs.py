@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts
 from monitor.config.model import Config, Service
@@ -27,6 +28,11 @@ from monitor.taskdefs.logconfig import LogTarget
 
 NOT_FOUND = "ClientException"   # what DescribeTaskDefinition answers for an unknown family or revision
 Definition = dict | str   # DescribeTaskDefinition's `taskDefinition`, or why there is none
+# DescribeTaskDefinition takes no resource-level permission: `*` (Service Authorization Reference, Amazon ECS:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+PERMISSIONS = iam.Permissions("task definitions", read_if=("ecs:DescribeTaskDefinition",),
+                              when="a service names a `task_definition`, or a container with `filters` has no "
+                                   "`log_group`")
 
 
 def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Config, list[Problem]]:
@@ -36,7 +42,7 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
     every task definition the config names is read; without (destroy), only what log groups need.
     """
     wanting = _wanting(config)
-    named, findings = services.named(clients, config, list(wanting) + (_naming(config, wanting) if sizes else []))
+    named, findings = services.named(clients, config, _paths(config, wanting, sizes))
     definitions = {reference: describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
     read: dict[Path, dict] = {}
@@ -50,6 +56,18 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
         findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
     resolved, made = thresholds.resolve(_with_targets(config, targets, clients.region), read if sizes else {})
     return _with_limits(resolved, read if sizes else {}), findings + (made if sizes else [])
+
+
+def reads(config: Config, sizes: bool = True) -> tuple[list[tuple[str, str]], bool]:
+    """What `resolve` may call AWS for, for the IAM policy: the (cluster, service) pairs it describes, and
+    whether it reads any task definition."""
+    paths = _paths(config, _wanting(config), sizes)
+    return services.described(config, paths), bool(paths)
+
+
+def _paths(config: Config, wanting: dict[Path, list[Place]], sizes: bool) -> list[Path]:
+    """The services whose task definitions are read: for log groups, and with `sizes` for sizing too."""
+    return list(wanting) + (_naming(config, wanting) if sizes else [])
 
 
 def _with_limits(config: Config, read: dict[Path, dict]) -> Config:
@@ -152,3 +170,18 @@ def _with_targets(config: Config, targets: dict[Path, LogTarget], home: str | No
                       "create_log_group": found.creates, "firelens_metadata": found.metadata}
         return place.container.model_copy(update=update)
     return map_containers(config, change)
+
+
+def offline_log_groups(config: Config, definitions: list[dict]) -> tuple[Config, list[Problem]]:
+    """The config with each missing `log_group` read from the task-definition files given (those of
+    task-definitions/ beside the config), matched by the family a service's `task_definition` names:
+    what `replay` and `validate` can know with no AWS. A service that names no task definition keeps
+    its containers without a group (only the plan can ask ECS which one it runs)."""
+    by_family = {definition.get("family"): _by_name(definition) for definition in definitions}
+    targets: dict[Path, LogTarget] = {}
+    findings: list[Problem] = []
+    for path, places in _wanting(config).items():
+        reference = _service(config, path).task_definition
+        if reference and (found := by_family.get(reference.split(":")[0])) is not None:
+            findings += _targets(found, places, reference, targets)
+    return _with_targets(config, targets, config.region), findings
