@@ -13,7 +13,7 @@ from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
-from monitor.resolved import Loaded, account, load, taskdefs
+from monitor.resolved import Loaded, account, edges, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual, Resource
 from monitor.taskdefs import files as taskfiles
@@ -70,6 +70,9 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     service already deleted say, is a warning there, not a stop.
     """
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    if not destroy and edges.needed(config):
+        config, found = edges.gather(clients, config)
+        findings += found
     config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
     if destroy:
         findings = [replace(p, severity="warning") for p in findings]
