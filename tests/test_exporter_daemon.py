@@ -29,6 +29,7 @@ clusters:
 exporter:
   interval: 1
   delay: 0
+  service_metrics: false   # the filters' queries alone, counted below
 """
 CONTAINER = """          - name: {name}
             log_group: /ecs/prod/{name}
@@ -160,8 +161,9 @@ clusters:
 def test_plan_prints_queries_calls_and_dollars(example_config, capsys):
     assert main(["exporter", "-c", str(example_config), "--plan", "--output", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert (found["queries"], found["calls"]) == (35, 2)   # filters, and Container Insights with its later delay
-    assert found["usd_per_month"] == pytest.approx(35 * 43_800 / 1000 * 0.01)
+    # filters, and Container Insights and AWS/ECS utilization (2 services x 2) with their later delay
+    assert (found["queries"], found["calls"]) == (39, 2)
+    assert found["usd_per_month"] == pytest.approx(39 * 43_800 / 1000 * 0.01)
 
 
 def test_shards_split_the_plan(example_config, capsys):
@@ -169,7 +171,7 @@ def test_shards_split_the_plan(example_config, capsys):
     for index in (1, 2):
         assert main(["exporter", "-c", str(example_config), "--plan", "--output", "json", "--shard", f"{index}/2"]) == 0
         counts.append(json.loads(capsys.readouterr().out)["queries"])
-    assert sum(counts) == 35
+    assert sum(counts) == 39
 
 
 @pytest.mark.parametrize("argv", [["--shard", "3/2"], ["--listen", "nowhere"]])
