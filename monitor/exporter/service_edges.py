@@ -22,7 +22,7 @@ ECS = "AWS/ECS"
 UTILIZATION = {"CPUUtilization": "CpuUtilization", "MemoryUtilization": "MemoryUtilization"}
 # CloudWatch name -> (name without prefix and unit, unit, statistic, counter)
 TARGET_GROUP = {"RequestCount": ("Requests", "Count", "Sum", True),
-                "HTTPCode_Target_5XX_Count": ("Target5xxResponses", "Count", "Sum", True),
+                "HTTPCode_Target_5XX_Count": ("Http5xxResponses", "Count", "Sum", True),
                 "TargetResponseTime": ("TargetResponseTime", "Seconds", "Average", False),
                 "HealthyHostCount": ("HealthyTargets", "None", "Average", False),
                 "UnHealthyHostCount": ("UnhealthyTargets", "None", "Average", False)}
