@@ -39,7 +39,7 @@ def desired(config: Config) -> list[Resource]:
     validation reports the rest."""
     tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}
     params = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
-    origins = dashboard_spec.alarm_origins(config) if config.dashboards else ()
+    origins = dashboard_spec.alarm_origins(config) if config.dashboards else None
     return [Resource(KIND, per_service.name(config.prefix, entry.name, only),
                      dashboard_spec.body(config, entry, only, origins), origin=("dashboards", n), params=params)
             for n, entry in enumerate(config.dashboards) if entry.widgets is not None

@@ -51,14 +51,15 @@ def clusters(config: Config, dashboard: Dashboard) -> list[str]:
     return list(dashboard.clusters) if dashboard.clusters is not None else [c.name for c in config.clusters]
 
 
-def body(config: Config, dashboard: Dashboard, only: tuple[str, str] | None = None, alarms: tuple = ()) -> dict:
+def body(config: Config, dashboard: Dashboard, only: tuple[str, str] | None = None,
+         alarms: tuple | None = None) -> dict:
     """The dashboard body: the owner's header, then the template's widgets, laid out on the grid.
 
     only: (cluster, service) for one of a `per: service` entry's dashboards; alarms: the (origin,
     name, Region) of every alarm, when the caller made them already (one dashboard a service).
     """
     found = live.of(config)
-    context = Context(config, found, dashboard, alarms or alarm_origins(config))
+    context = Context(config, found, dashboard, alarm_origins(config) if alarms is None else alarms)
     shown = [only[0]] if only else clusters(config, dashboard)
     name = per_service.name(config.prefix, dashboard.name, only)
     record = owner.Owner(config.prefix, found.region, tuple(shown), name)

@@ -109,9 +109,9 @@ def _missing(config: Config, found: dict[Key, edges.Edge]) -> list[Problem]:
         for n, alarm in enumerate(place.container.alarms):
             sources = [alarm] + list(alarm.metrics or [])
             if any(q.namespace == edges.ALB and q.dimensions is None and q.metric for q in sources):
-                what = "a load balancer" if edge.target_group else "a target group"
+                what = "target group is behind no load balancer" if edge.target_group else "has no target group"
                 problems.append(Problem(place.path + ("alarms", n), f"alarm '{alarm.name}' watches the service's target "
-                                        f"group, and service {place.cluster.name}/{place.service.name} has no {what} "
+                                        f"group, and service {place.cluster.name}/{place.service.name} {what} "
                                         "(DescribeServices, DescribeTargetGroups): give the service 'target_group_arn' "
                                         "(and 'load_balancer_arn'), or remove the alarm", "error"))
     return problems
