@@ -126,3 +126,9 @@ def test_the_grafana_dashboard_reads_only_metrics_the_exporter_serves(config):
     exprs += [v["query"]["query"] for v in board["templating"]["list"] if isinstance(v.get("query"), dict)]
     named = {name for expr in exprs for name in re.findall(r"\b(ecs_[a-z0-9_]+)", expr)} - LABELS
     assert named and named <= served(config), named - served(config)
+
+
+def test_the_examples_iam_policy_is_what_print_iam_policy_prints(example_config, capsys):
+    assert main(["exporter", "-c", str(example_config), "--print-iam-policy"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads((ROOT / "examples" / "exporter" / "iam-policy.json").read_text())

@@ -12,11 +12,11 @@ its log events are), and so said in `skipped`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from monitor.aws import assume
 from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter
 from monitor.config.walk import Place, containers
-from monitor.aws import assume
 from monitor.exporter import naming, service_edges
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.alarm_spec import INSIGHTS, Metric, resolve
@@ -82,7 +82,8 @@ def build(config: Config) -> Queries:
         found += [as_role(q, role) for q in performance_queries(config, place)]
     if settings.service_metrics:
         found += [as_role(q, cluster.role_arn or settings.role_arn) for cluster in config.clusters
-                  for q in service_queries(cluster) + service_edges.queries(config, cluster)]
+                  for q in service_queries(cluster) + [Query(source=SERVICES, **spec)
+                                                       for spec in service_edges.specs(config, cluster)]]
     return Queries(tuple(deduplicated(found)), tuple(skipped))
 
 
@@ -90,7 +91,6 @@ def as_role(query: Query, role: str | None) -> Query:
     """The query read as `role`, labelled with the role's account; as it is without one."""
     if role is None:
         return query
-    from dataclasses import replace
     return replace(query, role=role, labels=query.labels + ((naming.ACCOUNT, assume.account(role) or ""),))
 
 
@@ -105,7 +105,6 @@ def deduplicated(queries: Iterable[Query]) -> list[Query]:
 
 
 def _merged(first: Query, other: Query) -> Query:
-    from dataclasses import replace
     return replace(first, aliases=tuple(dict.fromkeys(first.aliases + other.aliases)))
 
 

@@ -28,22 +28,29 @@ TARGET_GROUP = {"RequestCount": ("Requests", "Count", "Sum", True),
                 "UnHealthyHostCount": ("UnhealthyTargets", "None", "Average", False)}
 
 
-def queries(config: Config, cluster: Cluster) -> list:
-    """Every service's AWS/ECS utilization, and its target group's metrics where its target group is known."""
-    from monitor.exporter.queries import SERVICES, Query, _help
+def specs(config: Config, cluster: Cluster) -> list[dict]:
+    """Every service's AWS/ECS utilization, and its target group's metrics where its target group is
+    known, each as the keys of an exporter Query (monitor/exporter/queries.py) but its source."""
     found = []
     for service in cluster.services:
         labels = ((naming.CLUSTER, cluster.name), (naming.SERVICE, service.name))
         dimensions = (("ClusterName", cluster.name), ("ServiceName", service.name))
-        found += [Query(ECS, metric, dimensions, "Average", SERVICES,
-                        naming.metric_name("service", name, "ratio"), "Percent", labels, aliases=(metric,),
-                        help=_help(metric, ECS, "Average", "Percent") + " As a ratio: 1 is all of what the tasks reserve.")
+        found += [_spec(ECS, metric, dimensions, "Average", naming.metric_name("service", name, "ratio"), "Percent",
+                        labels, False, " As a ratio: 1 is all of what the tasks reserve.")
                   for metric, name in UTILIZATION.items()]
         edge = edges.known(config, cluster.name, service)
         if edge.target_group and edge.load_balancer:
             group = (("LoadBalancer", edge.load_balancer), ("TargetGroup", edge.target_group))
-            found += [Query(edges.ALB, metric, group, stat, SERVICES,
+            found += [_spec(edges.ALB, metric, group, stat,
                             naming.metric_name("target_group", name, naming.unit(unit).suffix, counter), unit,
-                            labels, counter, (metric,), help=_help(metric, edges.ALB, stat, unit))
+                            labels, counter)
                       for metric, (name, unit, stat, counter) in TARGET_GROUP.items()]
     return found
+
+
+def _spec(namespace: str, metric: str, dimensions: tuple, stat: str, family: str, unit: str, labels: tuple,
+          counter: bool, more: str = "") -> dict:
+    what = "summed into a running total over complete periods" if counter else "in the last complete period"
+    return {"namespace": namespace, "metric": metric, "dimensions": dimensions, "stat": stat, "family": family,
+            "unit": unit, "labels": labels, "counter": counter, "aliases": (metric,),
+            "help": f"CloudWatch {namespace} {metric} of the service, {stat} {what}.{more}"}
