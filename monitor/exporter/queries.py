@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from monitor.aws import assume
-from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter
+from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter, once_per_config
 from monitor.config.walk import Place, containers
 from monitor.exporter import naming, service_edges
 from monitor.insights import PERFORMANCE_METRICS
@@ -70,6 +70,7 @@ class Queries:
     skipped: tuple[str, ...] = field(default=())
 
 
+@once_per_config
 def build(config: Config) -> Queries:
     """The deduplicated queries the config's `exporter:` asks for (its defaults when it has none)."""
     settings = config.exporter or Exporter()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config import log_groups as settings
-from monitor.config.model import Config, Container
+from monitor.config.model import Config, Container, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.names.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
@@ -37,6 +37,7 @@ KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Performance groups, then the groups tasks would create; one resource per group."""
     wanted = [_made(config, None, performance_log_group(cluster.name), cluster.name, ("clusters", number))
