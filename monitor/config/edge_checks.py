@@ -79,8 +79,8 @@ def _per_service(config: Config) -> list[tuple[Path, str]]:
     for n, dashboard in enumerate(config.dashboards):
         if dashboard.per != "service":
             continue
-        longest = max((len(f"{config.prefix}-{dashboard.name}-{c.name}-{s.name}"), c.name, s.name)
-                      for c in config.clusters for s in c.services) if config.clusters else None
+        longest = max(((len(f"{config.prefix}-{dashboard.name}-{c.name}-{s.name}"), c.name, s.name)
+                       for c in config.clusters for s in c.services), default=None)
         if longest and longest[0] > DASHBOARD_NAME:
             found.append((("dashboards", n, "name"), f"the dashboard of service {longest[1]}/{longest[2]} would be "
                           f"named with {longest[0]} characters; PutDashboard allows at most {DASHBOARD_NAME}: "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-import botocore.session
+import botocore.loaders
 
 from monitor.config.model import Config, Container, LogGroups
 
@@ -25,8 +25,8 @@ KMS_KEY = re.compile(r"arn:[\w-]+:kms:[\w-]+:\d{12}:key/[\w-]+")
 @functools.cache
 def retention_values() -> tuple[int, ...]:
     """The retention periods (days) PutRetentionPolicy accepts, as botocore's model documents them."""
-    shape = botocore.session.get_session().get_service_model("logs").shape_for("Days")
-    said = re.search(r"Possible values are:([\d,\sand]+)", shape.documentation or "")
+    model = botocore.loaders.create_loader().load_service_model("logs", "service-2")   # no profile, no credentials
+    said = re.search(r"Possible values are:([\d,\sand]+)", model["shapes"]["Days"].get("documentation", ""))
     found = tuple(int(n) for n in re.findall(r"\d+", said.group(1))) if said else ()
     return found or FALLBACK
 
