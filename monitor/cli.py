@@ -398,6 +398,10 @@ def cmd_exporter(args) -> int:
     if args.print_iam_policy:
         print(json.dumps(iam.policy(loaded.config, args.region), indent=2))
         return OK
+    if args.print_rules:
+        from monitor.output.exporter import rules_yaml
+        print(rules_yaml(loaded.config), end="")
+        return OK
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)
     with connect(target(args), loaded, args.local) as clients:

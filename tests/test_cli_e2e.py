@@ -521,7 +521,7 @@ def test_demo_runs_to_the_end(tmp_path):
     assert watched.startswith(": ALARM") and "Threshold Crossed: 3 out of the last 5 datapoints [" in watched
     served = demo_step(result.stdout, "Serve them to Prometheus")   # the exporter, after the samples were sent
     [ratio] = [line for line in served.splitlines() if line.startswith("slow_requests_ratio{")]
-    assert 'container="awesome-app",ecs_cluster="honban",ecs_service="awesome-app"' in ratio
+    assert 'ecs_cluster="honban",ecs_container="awesome-app",ecs_service="awesome-app"' in ratio
     assert 0 < float(ratio.rsplit(" ", 1)[1]) <= 1, ratio   # SlowRequests / Requests of the last complete minute
     assert "ecs_monitor_up 1.0" in served
     last_step = result.stdout.rsplit("== Step ", 1)[1]   # the tour ends with the review of the example

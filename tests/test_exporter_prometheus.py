@@ -88,7 +88,7 @@ def test_a_prometheus_server_scrapes_the_derived_series(exporter, tmp_path):
     server = subprocess.Popen([tool("prometheus"), f"--config.file={settings}", f"--storage.tsdb.path={tmp_path / 'data'}",
                                f"--web.listen-address=127.0.0.1:{web}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    query = urllib.parse.quote('web_slow_requests{ecs_cluster="prod",ecs_service="web",container="app"}')
+    query = urllib.parse.quote('web_slow_requests{ecs_cluster="prod",ecs_service="web",ecs_container="app"}')
     try:
         answer = wait_for(lambda: _results(f"http://127.0.0.1:{web}/api/v1/query?query={query}"),
                           "Prometheus to hold the derived series", seconds=60)
@@ -96,7 +96,7 @@ def test_a_prometheus_server_scrapes_the_derived_series(exporter, tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert len(answer) == 1
-    assert answer[0]["metric"]["job"] == "ecs-monitor" and answer[0]["metric"]["container"] == "app"
+    assert answer[0]["metric"]["job"] == "ecs-monitor" and answer[0]["metric"]["ecs_container"] == "app"
     assert float(answer[0]["value"][1]) == 7.0
 
 

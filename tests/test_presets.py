@@ -28,7 +28,8 @@ def minimal(write_config) -> str:
 
 
 def test_the_catalogues_carry_the_recommended_alarms():
-    assert sorted(PRESETS) == ["cpu-high", "memory-high", "tasks-below-desired", "tasks-down"]
+    assert sorted(PRESETS) == ["alb-5xx", "alb-latency", "alb-unhealthy-hosts", "cpu-high", "memory-high",
+                               "sqs-backlog", "sqs-message-age", "tasks-below-desired", "tasks-down"]
     assert {"http-5xx-json", "http-5xx-nginx-combined", "log-error-json", "fatal-signal", "out-of-memory"} \
         <= set(CARRIERS)
 
@@ -50,7 +51,14 @@ def everything() -> dict:
     carriers = [{"name": f"c-{name}", "log_group": "/ecs/honban/web", "filters": [{"use": name}, *needs.get(name, [])],
                  "alarms": [{"use": f"{name}:{alarm.name}"} for alarm in FILTERS[name].filter.alarms]}
                 for name in CARRIERS]
-    return cluster([app, *carriers], insights="enabled", task_definition="web-td")
+    found = cluster([app, *carriers], insights="enabled", task_definition="web-td")
+    found["services"][0] |= EDGES   # the load balancer and queue presets watch the service's edges
+    return found
+
+
+EDGES = {"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef",
+         "load_balancer_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/front/fedcba9876543210",
+         "queue": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}
 
 
 def test_every_preset_and_filter_alarm_round_trips_with_no_advice(aws, configure):
@@ -129,4 +137,5 @@ def test_the_reference_lists_what_this_container_can_use(write_config):
     loaded = load(write_config(document(cluster([item]))))
     [problem] = loaded.problems
     assert problem.path[-1] == "use"
-    assert "known here: cpu-high, memory-high, tasks-below-desired, tasks-down, crashes:seen" in problem.message
+    assert ("known here: alb-5xx, alb-latency, alb-unhealthy-hosts, cpu-high, memory-high, sqs-backlog, "
+            "sqs-message-age, tasks-below-desired, tasks-down, crashes:seen") in problem.message

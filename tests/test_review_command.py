@@ -64,7 +64,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-EXAMPLE_ALARMS = 12   # config.example.yaml: 11 metric and metric-math alarms, 1 composite
+EXAMPLE_ALARMS = 17   # config.example.yaml: 16 metric and metric-math alarms, 1 composite
 
 
 def test_text_shows_the_table_the_findings_at_their_lines_and_the_cost(capsys):

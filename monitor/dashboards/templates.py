@@ -21,7 +21,8 @@ from monitor.problems import Path, Problem, Source
 FOLDER = "dashboards"
 DEFAULT = "service"
 LEVELS = ("dashboard", "cluster", "service", "container")   # each scope knows the names of those before it
-NEEDS = {"cpu": "container", "memory": "container", "filters": "container"}   # the scope a widget type needs
+NEEDS = {"cpu": "container", "memory": "container", "filters": "container",   # the scope a widget type needs
+         **{kind: "service" for kind in ("tasks", "utilization", "network", "storage", "target_group", "queue")}}
 TEXT_KEYS = ("title", "markdown", "query")
 WIDGET_KEYS = ("type", "title", "markdown", "query", "metrics", "stat", "period")
 COLUMNS, MAX_HEIGHT = 24, 1000

@@ -79,4 +79,4 @@ def _derived(config: Config, source: Source) -> list[Problem]:
 def _own_names() -> set[str]:
     """The ratio and limit families the exporter makes beside those of its queries."""
     return {f"{naming.PREFIX}_container_{resource}_{what}" for resource in ("cpu", "memory")
-            for what in ("utilization_ratio", "limit_vcpus", "limit_bytes")}
+            for what in ("utilization_ratio", "limit_cores", "limit_bytes")}

@@ -13,7 +13,7 @@ from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
-from monitor.resolved import Loaded, account, load, taskdefs
+from monitor.resolved import Loaded, account, edges, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual
 from monitor.taskdefs import files as taskfiles
@@ -84,6 +84,9 @@ def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Conf
     """The config as the plan sees it: log groups read from task definitions, the home Region and,
     when something shows alarms by ARN, the account; and what reading the task definitions found."""
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    if not destroy and edges.needed(config):
+        config, found = edges.gather(clients, config)
+        findings += found
     config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
     if destroy:
         findings = [replace(p, severity="warning") for p in findings]

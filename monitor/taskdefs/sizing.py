@@ -65,6 +65,7 @@ class Limits:
 
     cpu: Limit | None
     memory: Limit | None
+    reservation: Limit | None = None   # the memory soft limit when a hard limit is also set: drawn beside it
 
 
 def limits(task_definition: dict, container: str) -> Limits:
@@ -74,7 +75,9 @@ def limits(task_definition: dict, container: str) -> Limits:
         raise KeyError(f"task definition '{label(task_definition)}' has no container '{container}'")
     memory = [(found.get("memory"), HARD), (found.get("memoryReservation"), SOFT), (task_memory(task_definition), TASK)]
     cpu = [(found.get("cpu"), SHARE), (task_cpu(task_definition), TASK)]
-    return Limits(cpu=_first(task_definition, CPU_UNITS, cpu), memory=_first(task_definition, MIB, memory))
+    reserved = _first(task_definition, MIB, [(found.get("memoryReservation"), SOFT)]) if found.get("memory") else None
+    return Limits(cpu=_first(task_definition, CPU_UNITS, cpu), memory=_first(task_definition, MIB, memory),
+                  reservation=reserved)
 
 
 def _first(task_definition: dict, unit: str, candidates: list[tuple[int | None, str]]) -> Limit | None:
