@@ -132,20 +132,22 @@ def counted():
     return made
 
 
-# One day replayed, not 14: the same calls (one window of 1,440 points a query), a 14th of the
-# evaluator's work (1,202 alarms x 20,160 minutes was two minutes of the suite).
+# Hourly alarms: the same calls as minutely ones (one window a query either way), and the replay
+# evaluates 336 periods an alarm instead of 20,160 (1,202 alarms x 20,160 minutes took two minutes).
 def test_1200_distinct_metrics_take_3_calls_and_duplicates_are_fetched_once(counted):
-    alarms = [alarm_on(f"M{n}") for n in range(1200)] + [alarm_on("M7", name="again"), alarm_on("M8", name="twice")]
+    alarms = [alarm_on(f"M{n}", Period=3600) for n in range(1200)] + [
+        alarm_on("M7", name="again", Period=3600), alarm_on("M8", name="twice", Period=3600)]
     made = counted
-    found = live_history.history(made, alarms, days=1, now=NOW)
+    found = live_history.history(made, alarms, now=NOW)
     assert found.calls == 3 == made.calls["GetMetricData"]
     assert len(found.replays) == 1202
 
 
 def test_alarms_on_the_same_series_share_one_query(counted):
-    alarms = [alarm_on(f"M{n}") for n in range(1000)] + [alarm_on("M0", name="copy", Threshold=9.0)]
+    alarms = [alarm_on(f"M{n}", Period=3600) for n in range(1000)] + [
+        alarm_on("M0", name="copy", Threshold=9.0, Period=3600)]
     made = counted
-    found = live_history.history(made, alarms, days=1, now=NOW)
+    found = live_history.history(made, alarms, now=NOW)
     assert found.calls == 2   # 1,001 queries would take 3
     assert {r.alarm for r in found.replays} >= {"M0", "copy"}
 
