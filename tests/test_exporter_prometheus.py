@@ -1,6 +1,6 @@
 """End to end with real Prometheus tools: `promtool check metrics` finds nothing to say about the
 exposition, and a Prometheus server scraping the exporter (on the embedded emulator) answers a
-query for a derived series. Debian's `prometheus` package provides both; .ci/run installs it, and
+query for a derived series. Debian's `prometheus` package provides both; `make test` installs it, and
 a machine without it fails here rather than skipping."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ exporter:
 def tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not installed: apt-get install prometheus (Debian's package; .ci/run installs it)")
+        pytest.fail(f"{name} is not installed: apt-get install prometheus (Debian's package; `make test` installs it)")
     return found
 
 
