@@ -20,6 +20,7 @@ import botocore.exceptions as bx
 from monitor import config as configs
 from monitor.aws.clients import Target, endpoint_problem
 from monitor.aws.errors import UNREADABLE, explain
+from monitor.commands import codes
 from monitor.commands.arguments import dashed_pattern, parser
 from monitor.commands.connect import MissingExtra, connect
 from monitor.config.references import REGION
@@ -86,7 +87,7 @@ def config_path(args) -> str:
 
 def load_valid(args, offline: bool = False) -> Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -107,7 +108,7 @@ def target(args) -> Target:
 
 
 def cmd_validate(args) -> int:
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if args.output == "json":
         print(render.problems_json(loaded.problems))
     elif loaded.problems:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
-from monitor.problems import Problem
+from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
 
 KIND = "cluster_setting"
 SETTING = "containerInsights"
 DESCRIBE_BATCH = quotas.DESCRIBE_CLUSTERS
+MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not found in the Region",
+                source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html")
+CHECKS = (MISSING,)
 
 
 def desired(config: Config) -> list[Resource]:
@@ -45,7 +48,8 @@ def _setting(cluster: dict) -> str:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """A cluster the config manages must exist in the Region we talk to."""
-    return [Problem(("clusters", number, "name"), f"cluster '{cluster.name}' was not found: check the name and --region", "error")
+    return [MISSING.problem(("clusters", number, "name"),
+                            f"cluster '{cluster.name}' was not found: check the name and --region")
             for number, cluster in enumerate(config.clusters)
             if ("cluster", cluster.name) in actual.missing
             and (cluster.container_insights or cluster.wants_performance_metrics)]

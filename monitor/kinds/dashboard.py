@@ -25,13 +25,15 @@ from monitor.config.model import Config
 from monitor.dashboards import checks, owner
 from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
-from monitor.problems import Problem
+from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
 
 KIND = checks.KIND
 DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
 BATCH = {"delete": DELETE_BATCH}
+NOT_JSON = Check("PLN-004", WARNING, "a dashboard in AWS whose body is not JSON (left alone)")
+CHECKS = (NOT_JSON,)
 
 
 def desired(config: Config) -> list[Resource]:
@@ -79,8 +81,7 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
     try:
         found = json.loads(text)
     except ValueError:
-        actual.problems.append(Problem((), f"dashboard {name} has a body that is not JSON; it is left alone",
-                                       "warning"))
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON; it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 
