@@ -1,7 +1,7 @@
 """CloudWatch metric alarms: each container's `alarms:` on a metric or on metric math, named and
 owned like its filters.
 
-A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/sync/ownership.py), so
+A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/names/ownership.py), so
 ownership is read from the name, as for metric filters. Tags (ours and the config's) go with
 PutMetricAlarm on create; PutMetricAlarm ignores Tags on update ("If you are using this
 operation to update an existing alarm, any tags you specify in this parameter are ignored",
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm_spec, composite_spec, log_group
 from monitor.kinds import composite_rule as alarm_rule
@@ -39,6 +39,7 @@ OTHER_KIND = Check("PLN-005", WARNING, "an alarm named like ours of a kind ecs-m
 CHECKS = (OTHER_KIND,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []

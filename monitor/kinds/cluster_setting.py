@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
@@ -17,6 +17,7 @@ MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not foun
 CHECKS = (MISSING,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
 from monitor.problems import ERROR, Check, Problem
@@ -33,6 +33,7 @@ TYPE_CHANGE = Check("PLN-002", ERROR, "an alarm whose type (metric or composite)
 CHECKS = (TYPE_CHANGE,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     found = []
     ranked = composite_spec.config_ranks(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
@@ -20,6 +20,7 @@ LISTED_TWICE = Check("PLN-003", ERROR, "an endpoint that lists one metric filter
 CHECKS = (LISTED_TWICE,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     return _app_filters(config) + _performance_filters(config)
 
