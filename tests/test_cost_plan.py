@@ -60,7 +60,7 @@ def with_task_definitions(config):
                                                                      .read_text())
                    for number, family in enumerate(("awesome-app", "worker"))}
     resolved, notes = thresholds.resolve(config, definitions)
-    assert len(notes) == 4 and all(note.severity == "note" for note in notes), notes
+    assert len(notes) == 4 and all(note.severity == "info" for note in notes), notes
     return resolved
 
 

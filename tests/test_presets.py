@@ -106,7 +106,7 @@ def test_a_preset_beside_the_config_comes_first_and_says_what_it_replaces(write_
     loaded = load(write_config(document(cluster([{**container(), "alarms": [{"use": "tasks-down"}]}]))))
     [warning] = [render(p) for p in loaded.problems]
     assert warning.startswith(f"{tmp_path}/alarms/tasks-down.yaml:")
-    assert ": warning: name: 'tasks-down' replaces the built-in definition" in warning
+    assert ": warning: CAT-004 name: 'tasks-down' replaces the built-in definition" in warning
     assert loaded.ok and loaded.config.clusters[0].services[0].containers[0].alarms[0].threshold == 2
 
 
@@ -121,13 +121,13 @@ def test_bad_catalogue_alarms_are_reported_at_their_line(write_config, tmp_path)
     loaded = load(write_config(document()))
     found = sorted(render(p).split(str(tmp_path) + "/")[1] for p in loaded.problems)
     assert found == [
-        "alarms/slow.yaml:1:1: error: (top level): required key 'metric' is missing",
-        "alarms/slow.yaml:1:7: error: name: alarm name 'slow/p99' contains '/'; it becomes the last part of "
+        "alarms/slow.yaml:1:1: error: CAT-001 (top level): required key 'metric' is missing",
+        "alarms/slow.yaml:1:7: error: ALM-001 name: alarm name 'slow/p99' contains '/'; it becomes the last part of "
         "<prefix>/<cluster>/<service>/<container>/<alarm>, so '/' and ':' cannot be in it",
-        "alarms/slow.yaml:1:7: error: name: name 'slow/p99' must match the file name 'slow'",
-        "alarms/slow.yaml:6:5: error: tests[0]: a catalogue alarm's tests give a `series:`; log samples belong "
+        "alarms/slow.yaml:1:7: error: CAT-003 name: name 'slow/p99' must match the file name 'slow'",
+        "alarms/slow.yaml:6:5: error: CAT-006 tests[0]: a catalogue alarm's tests give a `series:`; log samples belong "
         "to a config's alarms",
-        "filters/boom.yaml:6:13: error: alarms[0].metric: a filter's alarm watches the filter's own metric; "
+        "filters/boom.yaml:6:13: error: CAT-005 alarms[0].metric: a filter's alarm watches the filter's own metric; "
         "remove 'metric'"]
     assert not loaded.ok
 

@@ -11,17 +11,29 @@ import re
 from monitor.config import edges, log_groups
 from monitor.config.model import Config
 from monitor.config.walk import containers
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, Check, Path, Problem, Source
 
 # arn:<partition>:iam::<account>:role/<path/name> (IAM identifiers, "IAM ARNs")
 ROLE = re.compile(r"arn:[\w-]+:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 DASHBOARD_NAME = 255   # PutDashboard DashboardName: at most 255 characters
 
+EDGE_ARN = Check("CFG-040", ERROR, "a target group ARN, load balancer ARN or SQS queue not in its form",
+                 source="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html")
+LOG_GROUP_SETTING = Check("CFG-041", ERROR, "a log group retention that AWS does not offer, or a KMS key that is not an ARN",
+                          source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html")
+ROLE_ARN = Check("CFG-042", ERROR, "a `role_arn` that is not an IAM role ARN",
+                 source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html")
+QUEUE_NEEDED = Check("ALM-060", ERROR, "an alarm on the service's SQS queue where the service names no `queue`")
+SERVICE_DASHBOARD_NAME = Check("DSH-030", ERROR, "a per-service dashboard name longer than PutDashboard allows",
+                               source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html")
+CHECKS = (EDGE_ARN, LOG_GROUP_SETTING, ROLE_ARN, QUEUE_NEEDED, SERVICE_DASHBOARD_NAME)
+
 
 def check(config: Config, source: Source) -> list[Problem]:
     """Every problem of the edges, log groups, roles and per-service dashboard names."""
-    found = _services(config) + _log_groups(config) + _roles(config) + _queues_needed(config) + _per_service(config)
-    return [Problem(path, message, source=source) for path, message in found]
+    found = [(EDGE_ARN, _services), (LOG_GROUP_SETTING, _log_groups), (ROLE_ARN, _roles),
+             (QUEUE_NEEDED, _queues_needed), (SERVICE_DASHBOARD_NAME, _per_service)]
+    return [check.problem(path, message, source=source) for check, finder in found for path, message in finder(config)]
 
 
 def _services(config: Config) -> list[tuple[Path, str]]:

@@ -270,6 +270,7 @@ class Config(Model):
     clusters: list[Cluster] = []
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
+    ignore: list[str] = []   # problem and finding codes to silence (monitor/commands/codes.py says which may be)
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
 
     @property

@@ -26,7 +26,7 @@ from monitor.config.model import Config, once_per_config
 from monitor.dashboards import checks, owner, per_service
 from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
-from monitor.problems import Problem
+from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
 
@@ -45,6 +45,9 @@ PERMISSIONS = iam.Permissions("dashboards", read=("cloudwatch:ListDashboards", "
 def makes(config: Config) -> bool:
     """Whether the config has dashboards (the IAM policy's make actions)."""
     return bool(config.dashboards)
+
+NOT_JSON = Check("PLN-004", WARNING, "a dashboard in AWS whose body is not JSON (left alone)")
+CHECKS = (NOT_JSON,)
 
 
 @once_per_config
@@ -97,8 +100,7 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
     try:
         found = json.loads(text)
     except ValueError:
-        actual.problems.append(Problem((), f"dashboard {name} has a body that is not JSON; it is left alone",
-                                       "warning"))
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON; it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 

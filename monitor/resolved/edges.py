@@ -19,10 +19,14 @@ from monitor.aws.clients import Clients
 from monitor.config import edges, facts
 from monitor.config.model import Config, Service
 from monitor.config.walk import containers
-from monitor.problems import Problem
+from monitor.problems import ERROR, INFO, Check, Problem
 from monitor.resolved.services import DESCRIBE_BATCH, LIVE
 
 TARGET_GROUP_BATCH = 20
+SEVERAL = Check("PLN-012", INFO, "a service with several target groups: its alarms and widgets watch the first")
+NO_TARGET_GROUP = Check("PLN-013", ERROR, "an alarm on the target group of a service that has none, or none behind "
+                        "a load balancer", source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html")
+CHECKS = (SEVERAL, NO_TARGET_GROUP)
 # DescribeTargetGroups takes no resource-level permission ("Actions defined by Elastic Load Balancing V2",
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html).
 PERMISSIONS = iam.Permissions("target groups", read_if=("ecs:DescribeServices", "elasticloadbalancing:DescribeTargetGroups"),
@@ -58,9 +62,9 @@ def _target_groups(clients: Clients, config: Config, notes: list[Problem]) -> di
                 found[(cluster.name, service["serviceName"])] = arns[0] if arns else None
                 if len(arns) > 1:
                     s = next(n for n, item in enumerate(cluster.services) if item.name == service["serviceName"])
-                    notes.append(Problem(("clusters", c, "services", s, "name"), f"service {service['serviceName']} "
-                                         f"has {len(arns)} target groups; its alarms and widgets watch the first, "
-                                         f"{arns[0]}: give 'target_group_arn' to choose", "note"))
+                    notes.append(SEVERAL.problem(("clusters", c, "services", s, "name"), f"service "
+                                                 f"{service['serviceName']} has {len(arns)} target groups; its alarms "
+                                                 f"and widgets watch the first, {arns[0]}: give 'target_group_arn' to choose"))
     return found
 
 
@@ -114,10 +118,10 @@ def _missing(config: Config, found: dict[Key, edges.Edge]) -> list[Problem]:
             sources = [alarm] + list(alarm.metrics or [])
             if any(q.namespace == edges.ALB and q.dimensions is None and q.metric for q in sources):
                 what = "target group is behind no load balancer" if edge.target_group else "has no target group"
-                problems.append(Problem(place.path + ("alarms", n), f"alarm '{alarm.name}' watches the service's target "
-                                        f"group, and service {place.cluster.name}/{place.service.name} {what} "
-                                        "(DescribeServices, DescribeTargetGroups): give the service 'target_group_arn' "
-                                        "(and 'load_balancer_arn'), or remove the alarm", "error"))
+                problems.append(NO_TARGET_GROUP.problem(
+                    place.path + ("alarms", n), f"alarm '{alarm.name}' watches the service's target group, and service "
+                    f"{place.cluster.name}/{place.service.name} {what} (DescribeServices, DescribeTargetGroups): give the "
+                    "service 'target_group_arn' (and 'load_balancer_arn'), or remove the alarm"))
     return problems
 
 
