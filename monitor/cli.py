@@ -21,7 +21,7 @@ import botocore.exceptions as bx
 from monitor import config as configs
 from monitor.aws.clients import Target, endpoint_problem
 from monitor.aws.errors import UNREADABLE, explain
-from monitor.commands import sync
+from monitor.commands import codes, sync
 from monitor.commands.arguments import dashed_pattern, parser
 from monitor.commands.connect import MissingExtra, connect
 from monitor.config.references import REGION
@@ -89,7 +89,7 @@ def config_path(args) -> str:
 
 def load_valid(args, offline: bool = False) -> Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -115,7 +115,7 @@ def region(args) -> str | None:
 
 
 def cmd_validate(args) -> int:
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if args.output == "json":
         print(render.problems_json(loaded.problems))
     elif loaded.problems:
@@ -397,6 +397,10 @@ def cmd_exporter(args) -> int:
         raise UserError(str(error), USAGE) from None
     if args.print_iam_policy:
         print(json.dumps(iam.policy(loaded.config, args.region), indent=2))
+        return OK
+    if args.print_rules:
+        from monitor.output.exporter import rules_yaml
+        print(rules_yaml(loaded.config), end="")
         return OK
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)

@@ -198,7 +198,7 @@ def test_a_percent_threshold_is_a_share_of_the_task_definitions_limit(aws, confi
         {**MEMORY, "threshold": "90%"}, {**MEMORY, "name": "cpu-high", "metric": "CpuUtilized", "threshold": "150%"}]}
     loaded = configure(document(cluster([item], task_definition="web-td")))
     result = converge(loaded)
-    notes = [p.message for p in result.findings if p.severity == "note"]
+    notes = [p.message for p in result.findings if p.severity == "info"]
     assert "alarm memory-high: threshold 921.6 MiB = 90% of the 1024 MiB hard limit (web-td:1)" in notes
     assert any("384 CPU units = 150% of the 256 CPU units share" in note for note in notes)
     assert described(NAME + "memory-high")["Threshold"] == 921.6

@@ -89,7 +89,8 @@ def test_a_hand_edit_is_an_update_shown_widget_by_widget(aws, configure):
     converge(loaded)
     edited = body()
     edited["widgets"] = [w for w in edited["widgets"] if w["type"] != "log"]
-    edited["widgets"][3]["properties"]["stat"] = "Maximum"
+    cpu = next(w for w in edited["widgets"] if w["properties"].get("title") == "app CPU (CPU units)")
+    cpu["properties"]["stat"] = "Maximum"
     boto3.client("cloudwatch", region_name=REGION).put_dashboard(DashboardName=BOARD, DashboardBody=json.dumps(edited))
     result = plan_of(loaded)
     assert actions(result) == [("update", "dashboard", BOARD)]

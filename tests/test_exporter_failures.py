@@ -83,7 +83,7 @@ def running(emulator, fast_failures):
     seed.cloudwatch.put_metric_data(Namespace="Custom/ECS/c/s/app", MetricData=[
         {"MetricName": "Latency", "Value": 250.0, "Unit": "Milliseconds"}])
     query = queries.Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
-                          "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app")))
+                          "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("ecs_container", "app")))
     made = Clients(Target(REGION, endpoint_url=proxy.url, local=True))
     refresher = Refresher(made, QueryPlan(Exporter(delay=0), (query,)), clock=lambda: __import__("time").time() + 60)
     server = make_server("127.0.0.1:0", registry(lambda: refresher.current), lambda: refresher.ready)

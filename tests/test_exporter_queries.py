@@ -17,7 +17,7 @@ from monitor.resolved import load
     ("filter", "LatencySeconds", "Seconds", False, "ecs_filter_latency_seconds"),
     ("filter", "DiskUsed", "Percent", False, "ecs_filter_disk_used_ratio"),
     ("filter", "ErrorCount", "None", False, "ecs_filter_error_counts"),
-    ("container", "CpuUtilized", naming.CPU_UNITS, False, "ecs_container_cpu_utilized_vcpus"),
+    ("container", "CpuUtilized", naming.CPU_UNITS, False, "ecs_container_cpu_utilized_cores"),
     ("container", "MemoryUtilized", naming.MIB, False, "ecs_container_memory_utilized_bytes"),
     ("container", "NetworkRxBytes", "Bytes/Second", False, "ecs_container_network_rx_bytes_per_second"),
 ])
@@ -45,11 +45,11 @@ def test_the_example_config_becomes_deduplicated_labelled_queries(example_config
     keys = [q.key for q in built.items]
     assert len(keys) == len(set(keys))
     requests = next(q for q in built.items if q.metric == "Requests")
-    assert requests.labels == (("ecs_cluster", "honban"), ("ecs_service", "awesome-app"), ("container", "awesome-app"))
+    assert requests.labels == (("ecs_cluster", "honban"), ("ecs_service", "awesome-app"), ("ecs_container", "awesome-app"))
     assert (requests.stat, requests.counter, requests.family) == ("Sum", True, "ecs_filter_requests_total")
     latency = next(q for q in built.items if q.metric == "RequestLatency")
     assert (latency.stat, latency.counter) == ("Average", False)
-    cpu = next(q for q in built.items if q.metric == "ContainerCpuUtilized" and ("container", "nginx") in q.labels)
+    cpu = next(q for q in built.items if q.metric == "ContainerCpuUtilized" and ("ecs_container", "nginx") in q.labels)
     assert cpu.namespace == "Custom/ECS" and ("ContainerName", "nginx") in cpu.dimensions
     tasks = [q for q in built.items if q.metric == "RunningTaskCount"]
     assert [q.family for q in tasks] == ["ecs_service_running_tasks"] * 2
@@ -69,7 +69,8 @@ clusters:
           - {name: b, log_group: /b, filters: [{name: e, pattern: ERROR, metric: Errors, shared: true}]}
 """)
     built = queries.build(load(path).config).items
-    assert [(q.metric, q.labels) for q in built] == [("Errors", (("cloudwatch_namespace", "Shared/App"),))]
+    assert [(q.metric, q.labels) for q in built if q.source == "filters"] == \
+        [("Errors", (("cloudwatch_namespace", "Shared/App"),))]
 
 
 def test_an_enhanced_cluster_reads_the_native_container_metrics(write_config):
@@ -88,7 +89,7 @@ clusters:
 
 def _queries(count: int, services: int = 40) -> list[Query]:
     return [Query("Custom/ECS", f"M{i}", (), "Sum", queries.FILTERS, f"ecs_filter_m{i}_total", "Count",
-                  (("ecs_cluster", "c"), ("ecs_service", f"s{i % services}"), ("container", "x")), True)
+                  (("ecs_cluster", "c"), ("ecs_service", f"s{i % services}"), ("ecs_container", "x")), True)
             for i in range(count)]
 
 

@@ -14,14 +14,14 @@ from monitor.exporter.snapshot import Reading, DerivedRule, build
 from monitor.names.identity import Identity
 from monitor.taskdefs.sizing import Limit, Limits
 
-LABELS = (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app"))
+LABELS = (("ecs_cluster", "c"), ("ecs_service", "s"), ("ecs_container", "app"))
 WINDOW = Window(600, 900, 60)   # periods starting 600, 660, ..., 840
 REQUESTS = Query("Custom/ECS/c/s/app", "Requests", (), "Sum", queries.FILTERS, "ecs_filter_requests_total",
                  "Count", LABELS, True, ("Requests",))
 LATENCY = Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
                 "Milliseconds", LABELS, aliases=("Latency",))
 CPU = Query("Custom/ECS", "ContainerCpuUtilized", (), "Average", queries.PERFORMANCE,
-            "ecs_container_cpu_utilized_vcpus", CPU_UNITS, LABELS, aliases=("CpuUtilized",))
+            "ecs_container_cpu_utilized_cores", CPU_UNITS, LABELS, aliases=("CpuUtilized",))
 MEMORY = Query("Custom/ECS", "ContainerMemoryUtilized", (), "Average", queries.PERFORMANCE,
                "ecs_container_memory_utilized_bytes", MIB, LABELS, aliases=("MemoryUtilized",))
 TASKS = Query("ECS/ContainerInsights", "RunningTaskCount", (), "Average", queries.SERVICES,
@@ -74,10 +74,10 @@ def test_utilization_ratios_against_the_task_definition_limits():
     found = samples(snapshot)
     assert found[key("ecs_container_cpu_utilization_ratio")] == 0.5
     assert found[key("ecs_container_memory_utilization_ratio")] == 0.75
-    assert found[key("ecs_container_cpu_utilized_vcpus")] == 0.25
+    assert found[key("ecs_container_cpu_utilized_cores")] == 0.25
     assert found[key("ecs_container_memory_utilized_bytes")] == 768 * 1024 * 1024
     assert found[key("ecs_container_memory_limit_bytes", LABELS + (("limit_kind", "hard"),))] == 1024 * 1024 * 1024
-    assert found[key("ecs_container_cpu_limit_vcpus", LABELS + (("limit_kind", "share"),))] == 0.5
+    assert found[key("ecs_container_cpu_limit_cores", LABELS + (("limit_kind", "share"),))] == 0.5
 
 
 def rule(expr: str, name: str = "derived_value", **options) -> DerivedRule:

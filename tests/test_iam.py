@@ -201,7 +201,8 @@ def test_the_exporter_calls_only_what_its_printed_policy_allows(tmp_path, aws, c
     code, out, err = run(capsys, "exporter", "-c", str(config), "--endpoint-url", aws.url, "--region", aws.region,
                          "--once")
     assert code == 0, err
-    assert assert_covered(policy, calls, aws.region) == {"cloudwatch:GetMetricData", "ecs:DescribeTaskDefinition"}
+    assert assert_covered(policy, calls, aws.region) == {"cloudwatch:GetMetricData", "ecs:DescribeServices",
+                                                         "ecs:DescribeTaskDefinition"}   # services: their target groups
 
 
 # --- the policies themselves ---

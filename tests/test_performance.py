@@ -272,7 +272,7 @@ def test_an_enhanced_cluster_gets_no_performance_filters_but_a_note():
     assert [r.kind for r in wanted] == ["cluster_setting"]
     findings = kinds.check(cfg, wanted, Actual())
     [note] = findings
-    assert note.severity == "note"
+    assert note.severity == "info"
     assert "enhanced" in note.message and "honban" in note.message
     assert note.path == ("clusters", 0)
 
@@ -282,7 +282,7 @@ def test_a_cluster_enhanced_in_aws_but_unset_in_config_keeps_its_filters_with_a_
     actual = Actual(settings={"honban": "enhanced"})
     wanted = kinds.desired(cfg)
     assert len([r for r in wanted if r.kind == "metric_filter"]) == 2
-    [note] = [f for f in kinds.check(cfg, wanted, actual) if f.severity == "note"]
+    [note] = [f for f in kinds.check(cfg, wanted, actual) if f.severity == "info"]
     assert "container_insights: enhanced" in note.message
 
 

@@ -64,7 +64,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-EXAMPLE_ALARMS = 12   # config.example.yaml: 11 metric and metric-math alarms, 1 composite
+EXAMPLE_ALARMS = 17   # config.example.yaml: 16 metric and metric-math alarms, 1 composite
 
 
 def test_text_shows_the_table_the_findings_at_their_lines_and_the_cost(capsys):
@@ -72,7 +72,7 @@ def test_text_shows_the_table_the_findings_at_their_lines_and_the_cost(capsys):
     assert code == 0
     header = next(line for line in out.splitlines() if line.startswith("Alarm "))
     assert re.findall(r"\S+(?: \S+)*", header)[:4] == ["Alarm", "Container", "Metric", "Source"]
-    assert re.search(r"config\.example\.yaml:\d+:\d+: warning: .*alarms\[0\]\.actions: ALARM-ACTION-001 "
+    assert re.search(r"config\.example\.yaml:\d+:\d+: warning: ALARM-ACTION-001 .*alarms\[0\]\.actions: "
                      r"monitor/honban/awesome-app/awesome-app/http-5xx-high", out)
     assert "filter http-5xx-json" in out and "2/2 passed" in out and "Monthly cost of what the config makes" in out
 

@@ -380,7 +380,7 @@ def test_validate_checks_the_task_definitions_beside_the_config(write_config, tm
                         "        task_definition: web\n        containers:\n          - name: app\n")
     assert main(["validate", "-c", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "monitor.yaml:6:26: error: clusters[0].services[0].task_definition:" in out and "4096" in out
+    assert "monitor.yaml:6:26: error: ECS-SIZE-001 clusters[0].services[0].task_definition:" in out and "4096" in out
 
 
 def test_validate_reads_task_sizes_written_in_vcpu_and_gb(write_config, tmp_path, capsys):

@@ -22,7 +22,7 @@ import botocore.session
 
 VERSION = "2012-10-17"
 READ_VERBS = ("Describe", "Get", "List", "Test")   # every other verb (Put, Create, Delete, Tag, Update, ...) writes
-PREFIXES = {"resourcegroupstaggingapi": "tag"}   # botocore service name -> IAM prefix, where they differ
+PREFIXES = {"resourcegroupstaggingapi": "tag", "elbv2": "elasticloadbalancing"}   # botocore name -> IAM prefix, where they differ
 # "No permissions are required to perform this operation. If an administrator attaches a policy to your
 # identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform this
 # operation" (STS API reference, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html):

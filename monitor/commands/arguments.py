@@ -73,6 +73,8 @@ COMMAND_FLAGS = {
         (("--plan",), {"action": "store_true",
                        "help": "print queries, calls and data points per refresh and the cost a month (no AWS)"}),
         (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy it needs"}),
+        (("--print-rules",), {"action": "store_true",
+                              "help": "print Prometheus alerting rules for the exporter's health and ratios"}),
         (("--shard",), {"metavar": "I/N", "default": "1/1", "help": "serve shard I of N (split by service)"}),
         (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"})],
     "review": CONFIG + AWS + [

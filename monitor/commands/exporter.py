@@ -19,6 +19,7 @@ from monitor.exporter.collector import registry
 from monitor.exporter.refresh import QueryPlan, Refresher
 from monitor.exporter.snapshot import DerivedRule
 from monitor.output.plan import problems_text
+from monitor.resolved import edges as service_edges
 from monitor.resolved import limits as container_limits
 from monitor.sync.flow import validate
 
@@ -55,6 +56,8 @@ def selected(config: Config, shard: Shard) -> list[queries.Query]:
 def make_plan(config: Config, clients: Clients | None, shard: Shard) -> QueryPlan:
     """Queries, compiled derived rules and, with clients, the containers' limits read from ECS."""
     rules = tuple(DerivedRule(entry, derive.compile_expression(entry.expr)) for entry in settings(config).derived)
+    if clients is not None and settings(config).service_metrics:
+        config, _ = service_edges.gather(clients, config)   # each service's target group, for its metrics
     limits, notes = container_limits.read(clients, config) if clients is not None else ({}, [])
     for note in notes:
         log.warning("no utilization ratio: %s", note)

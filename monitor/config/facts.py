@@ -24,6 +24,8 @@ class Facts:
     account: str | None = None
     partition: str = "aws"
     limits: dict[Names, Limits] = field(default_factory=dict)
+    edges: dict[tuple[str, str], object] = field(default_factory=dict)   # (cluster, service) -> edges.Edge
+    edges_read: bool = False   # plan time read the services' edges: no placeholder stands for one
 
 
 def of(config: Config) -> Facts:

@@ -143,6 +143,22 @@ class Alarm(Model):
 Filter.model_rebuild()   # its `alarms` are Alarms, defined after it
 
 
+class Defaults(Model):
+    """Actions every alarm under this level takes unless it sets its own (`defaults:` at the top level,
+    on a cluster or on a service; the nearest level wins, key by key; monitor/config/defaults.py)."""
+
+    actions: list[str] | None = None
+    ok_actions: list[str] | None = None
+    insufficient_data_actions: list[str] | None = None
+
+
+class LogGroups(Model):
+    """Retention and encryption of the log groups ecs-monitor creates (monitor/config/log_groups.py)."""
+
+    retention_days: StrictInt | None = None   # None: kept forever (no retention policy)
+    kms_key_id: str | None = None             # a KMS key ARN; None: CloudWatch Logs' own encryption
+
+
 class Container(Model):
     """A container; the `log_*` keys say where its logs go, as its task definition's log driver does."""
 
@@ -154,18 +170,26 @@ class Container(Model):
     performance_metrics: list[str] = []
     filters: list[Filter] = []
     alarms: list[Alarm] = []
+    log_groups: LogGroups | None = None   # for the group this container's tasks would create
 
 
 class Service(Model):
     name: str
     task_definition: str | None = None
     apm: Apm | None = None
+    # The service's edges (monitor/config/edges.py): its load balancer's target group and its queue.
+    target_group_arn: str | None = None     # else read from DescribeServices at plan time
+    load_balancer_arn: str | None = None    # else read from DescribeTargetGroups at plan time
+    queue: str | None = None                # SQS queue name, URL or ARN
+    defaults: Defaults | None = None
     containers: list[Container] = []
 
 
 class Cluster(Model):
     name: str
     container_insights: InsightsMode | None = None
+    role_arn: str | None = None   # the exporter reads this cluster's metrics as this role (another account)
+    defaults: Defaults | None = None
     services: list[Service] = []
 
     @property
@@ -174,7 +198,8 @@ class Cluster(Model):
 
 
 Scope = Literal["cluster", "service", "container"]
-WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric"]
+WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric",
+                     "tasks", "utilization", "network", "storage", "target_group", "queue"]
 
 
 class Item(Model):
@@ -201,6 +226,7 @@ class Dashboard(Model):
     template: str | None = None               # default: service (or the inline `widgets`)
     widgets: list[Item] | None = None         # an inline template; filled from `template` when loading
     clusters: list[str] | None = None         # default: every cluster of the config
+    per: Literal["service"] | None = None     # `service`: one dashboard a service, <prefix>-<name>-<cluster>-<service>
     period: StrictInt = 300
     start: str = "-PT3H"
 
@@ -242,7 +268,8 @@ class Exporter(Model):
     period: StrictInt = Field(60, ge=60)    # the CloudWatch period each datapoint covers
     window: StrictInt = Field(5, ge=1)      # complete periods read per refresh
     delay: Annotated[Delay, BeforeValidator(_delay_for_all)] = Delay()
-    service_metrics: bool = True            # the ECS/ContainerInsights metrics of each configured service
+    service_metrics: bool = True            # each configured service's ECS/ContainerInsights, AWS/ECS and target group metrics
+    role_arn: str | None = None             # read CloudWatch as this role (sts:AssumeRole); a cluster's own wins
     derived: list[Derived] = []
 
 
@@ -255,9 +282,12 @@ class Config(Model):
     namespace: str = "Custom/ECS"
     tags: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
+    defaults: Defaults | None = None
+    log_groups: LogGroups | None = None   # for the groups ecs-monitor creates; a container's own wins
     clusters: list[Cluster] = []
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
+    ignore: list[str] = []   # problem and finding codes to silence (monitor/commands/codes.py says which may be)
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
 
     @property

@@ -6,7 +6,18 @@ from pathlib import Path as FilePath
 
 import yaml
 
-from monitor.problems import Mark, Path, Problem, Source
+from monitor.problems import ERROR, Check, Mark, Path, Problem, Source
+
+YAML_SPEC = "https://yaml.org/spec/1.2.2/"
+SYNTAX = Check("CFG-001", ERROR, "invalid YAML", source=YAML_SPEC)
+UNREADABLE = Check("CFG-002", ERROR, "the file cannot be read")
+NOT_UTF8 = Check("CFG-003", ERROR, "the file is not UTF-8")
+TOO_DEEP = Check("CFG-004", ERROR, "the document nests too deep")
+TOO_LARGE = Check("CFG-005", ERROR, "the document expands to too many nodes (aliases inside aliases)")
+SELF_ALIAS = Check("CFG-006", ERROR, "an alias refers to a node that contains it")
+KEY_NOT_TEXT = Check("CFG-007", ERROR, "a key YAML does not read as text", source=YAML_SPEC)
+DUPLICATE_KEY = Check("CFG-008", ERROR, "a key given twice in one mapping", source=YAML_SPEC)
+CHECKS = (SYNTAX, UNREADABLE, NOT_UTF8, TOO_DEEP, TOO_LARGE, SELF_ALIAS, KEY_NOT_TEXT, DUPLICATE_KEY)
 
 STRING = "tag:yaml.org,2002:str"
 MAX_NODES = 100_000   # far beyond any real config
@@ -51,9 +62,9 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
         node, source.data = _compose(text)
     except TooDeep as error:
         message = f"the document nests more than {MAX_DEPTH} levels deep"
-        return source, [Problem((), message, source=source, mark=Mark(error.mark.line + 1, error.mark.column + 1))]
+        return source, [TOO_DEEP.problem((), message, source=source, mark=Mark(error.mark.line + 1, error.mark.column + 1))]
     except OSError as error:
-        return source, [Problem((), f"cannot read file: {error.strerror}", source=source)]
+        return source, [UNREADABLE.problem((), f"cannot read file: {error.strerror}", source=source)]
     except UnicodeDecodeError as error:
         return source, [_encoding_problem(error, source)]
     except yaml.YAMLError as error:
@@ -64,7 +75,7 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
             _index(node, source, problems)
     except TooLarge:
         message = f"the document expands to more than {MAX_NODES} nodes (aliases inside aliases?)"
-        return source, [Problem((), message, source=source, mark=Mark(1, 1))]
+        return source, [TOO_LARGE.problem((), message, source=source, mark=Mark(1, 1))]
     return source, problems
 
 
@@ -85,7 +96,7 @@ def _encoding_problem(error: UnicodeDecodeError, source: Source) -> Problem:
     before = error.object[:error.start]
     where = Mark(before.count(b"\n") + 1, error.start - (before.rfind(b"\n") + 1) + 1)
     message = f"the file is not UTF-8: byte 0x{error.object[error.start]:02x} cannot be decoded; save it as UTF-8"
-    return Problem((), message, source=source, mark=where)
+    return NOT_UTF8.problem((), message, source=source, mark=where)
 
 
 def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
@@ -98,7 +109,7 @@ def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
-    return Problem((), message, source=source, mark=where)
+    return SYNTAX.problem((), message, source=source, mark=where)
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -116,7 +127,7 @@ def _index(root: yaml.Node, source: Source, problems: list[Problem]) -> None:
     while stack:
         node, path, inside = stack.pop()
         if id(node) in inside:
-            problems.append(Problem(path, "this alias refers to a node that contains it", source=source,
+            problems.append(SELF_ALIAS.problem(path, "this alias refers to a node that contains it", source=source,
                                     mark=_mark(node)))
             continue
         if len(source.values) >= MAX_NODES:
@@ -139,10 +150,10 @@ def _children(node: yaml.Node, path: Path, source: Source, problems: list[Proble
         child = path + (key,)
         if key_node.tag != STRING:
             message = f"key '{key}' is not read as text by YAML ({key_node.tag.rsplit(':', 1)[-1]}); quote it"
-            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+            problems.append(KEY_NOT_TEXT.problem(child, message, source=source, mark=_mark(key_node)))
         elif key in seen:
             message = f"duplicate key '{key}' (first given on line {seen[key]})"
-            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+            problems.append(DUPLICATE_KEY.problem(child, message, source=source, mark=_mark(key_node)))
         else:
             seen[key] = key_node.start_mark.line + 1
             source.keys[child] = _mark(key_node)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from monitor.aws import iam
+from monitor.aws import assume, iam
 from monitor.aws.clients import Clients
 from monitor.exporter.batches import Batch
 
@@ -35,7 +35,7 @@ class Fetched:
 
 def fetch(clients: Clients, batch: Batch) -> Fetched:
     """Read one batch; raises botocore's errors as they come."""
-    cloudwatch = clients.in_region(batch.region).cloudwatch
+    cloudwatch = assume.assumed(clients, batch.role).in_region(batch.region).cloudwatch
     found: dict[int, list[tuple[int, float]]] = defaultdict(list)
     pages = cloudwatch.get_paginator("get_metric_data").paginate(
         MetricDataQueries=[_query(i, q, batch.window.period) for i, q in enumerate(batch.queries)],

@@ -13,10 +13,20 @@ from collections import Counter
 from monitor import expressions
 from monitor.config.model import Config
 from monitor.exporter import naming, queries
-from monitor.problems import Problem, Source
+from monitor.problems import ERROR, WARNING, Check, Problem, Source
 
 MINUTE = 60
 MAX_WINDOW = 1440   # periods a refresh reads: a day of minutes
+GET_METRIC_DATA_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html"
+
+LISTEN = Check("EXP-001", ERROR, "an exporter address that is not host:port")
+PERIOD = Check("EXP-002", ERROR, "an exporter period that is not whole minutes", source=GET_METRIC_DATA_DOC)
+WINDOW = Check("EXP-003", ERROR, "an exporter window of more than a day of periods")
+INTERVAL = Check("EXP-004", WARNING, "an exporter refresh that reads (and pays for) the same periods again",
+                 source=GET_METRIC_DATA_DOC)
+OWN_NAME = Check("EXP-005", ERROR, "a derived name in the exporter's own namespace")
+DUPLICATE = Check("EXP-006", ERROR, "a derived name declared twice")
+CHECKS = (LISTEN, PERIOD, WINDOW, INTERVAL, OWN_NAME, DUPLICATE)
 
 
 # Series Prometheus adds to every scrape itself (https://prometheus.io/docs/concepts/jobs_instances/):
@@ -39,20 +49,20 @@ def check(config: Config, source: Source) -> list[Problem]:
     settings = config.exporter
     if settings is None:
         return []
-    found: list[tuple[tuple, str, str]] = []
+    found: list[tuple[Check, tuple, str]] = []
     try:
         parse_listen(settings.listen)
     except ValueError as error:
-        found.append((("listen",), str(error), "error"))
+        found.append((LISTEN, ("listen",), str(error)))
     if settings.period % MINUTE:
-        found.append((("period",), f"{settings.period} is not a multiple of 60: CloudWatch keeps standard-resolution "
-                                   "data in periods of whole minutes", "error"))
+        found.append((PERIOD, ("period",), f"{settings.period} is not a multiple of 60: CloudWatch keeps standard-resolution "
+                                   "data in periods of whole minutes"))
     if settings.window > MAX_WINDOW:
-        found.append((("window",), f"{settings.window} periods per refresh; at most {MAX_WINDOW}", "error"))
+        found.append((WINDOW, ("window",), f"{settings.window} periods per refresh; at most {MAX_WINDOW}"))
     if settings.interval < settings.period:
-        found.append((("interval",), f"a refresh every {settings.interval} s reads the same {settings.period}-second "
-                                     "periods several times, and GetMetricData bills each read", "warning"))
-    return ([Problem(("exporter",) + path, message, severity, source=source) for path, message, severity in found]
+        found.append((INTERVAL, ("interval",), f"a refresh every {settings.interval} s reads the same {settings.period}-second "
+                                     "periods several times, and GetMetricData bills each read"))
+    return ([check.problem(("exporter",) + path, message, source=source) for check, path, message in found]
             + _derived(config, source))
 
 
@@ -68,10 +78,10 @@ def _derived(config: Config, source: Source) -> list[Problem]:
         at = ("exporter", "derived", number)
         found += expressions.derived_problems(entry.name, entry.expr, known, at, source, taken)
         if entry.name.startswith(naming.SELF + "_"):
-            found.append(Problem(at + ("name",), f"'{entry.name}': names starting with '{naming.SELF}_' are the "
+            found.append(OWN_NAME.problem(at + ("name",), f"'{entry.name}': names starting with '{naming.SELF}_' are the "
                                  "exporter's own metrics", source=source))
         elif counts[entry.name] > 1:
-            found.append(Problem(at + ("name",), f"'{entry.name}' is declared {counts[entry.name]} times",
+            found.append(DUPLICATE.problem(at + ("name",), f"'{entry.name}' is declared {counts[entry.name]} times",
                                  source=source))
     return found
 
@@ -79,4 +89,4 @@ def _derived(config: Config, source: Source) -> list[Problem]:
 def _own_names() -> set[str]:
     """The ratio and limit families the exporter makes beside those of its queries."""
     return {f"{naming.PREFIX}_container_{resource}_{what}" for resource in ("cpu", "memory")
-            for what in ("utilization_ratio", "limit_vcpus", "limit_bytes")}
+            for what in ("utilization_ratio", "limit_cores", "limit_bytes")}

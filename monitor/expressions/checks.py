@@ -8,9 +8,11 @@ from collections.abc import Collection
 from monitor.expressions.names import LABEL_NAMES, name_issues
 from monitor.expressions.parser import parse
 from monitor.expressions.syntax import Expr, ExpressionError, Issue, names
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, Check, Path, Problem, Source
 
 MAX_LISTED = 12   # known names listed in a message when no close match exists
+UNKNOWN = Check("EXP-011", ERROR, "a derived metric's expression naming a metric the config does not produce")
+CHECKS = (UNKNOWN,)
 
 
 def unknown_names(expr: Expr, known: Collection[str]) -> list[Issue]:
@@ -19,7 +21,7 @@ def unknown_names(expr: Expr, known: Collection[str]) -> list[Issue]:
     first = {}
     for name in names(expr):
         first.setdefault(name.name, name.column)
-    return [Issue(f"unknown metric '{name}'; {_hint(name, known)}", column)
+    return [Issue(f"unknown metric '{name}'; {_hint(name, known)}", column, UNKNOWN)
             for name, column in first.items() if name not in known]
 
 
@@ -52,4 +54,4 @@ def derived_problems(name: str, text: str, known: Collection[str], path: Path, s
 
 
 def _problem(issue: Issue, path: Path, source: Source | None) -> Problem:
-    return Problem(path, issue.message, severity=issue.severity, source=source, offset=issue.column)
+    return issue.check.problem(path, issue.message, source=source, offset=issue.column)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from monitor.problems import ERROR, Check
+
 PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_TOKENS = 128   # far beyond a real derived metric; keeps parsing and evaluation off Python's recursion limit
+
+SYNTAX = Check("EXP-010", ERROR, "a derived metric's expression that does not parse")
+CHECKS = (SYNTAX,)
 
 
 @dataclass(frozen=True)
@@ -15,7 +20,11 @@ class Issue:
 
     message: str
     column: int | None = None
-    severity: str = "error"   # "error" or "warning"
+    check: Check = SYNTAX
+
+    @property
+    def severity(self) -> str:
+        return self.check.severity
 
 
 class ExpressionError(ValueError):

@@ -26,7 +26,7 @@ from monitor.kinds import alarm_spec, composite_spec, log_group
 from monitor.kinds import composite_rule as alarm_rule
 from monitor.names import ownership
 from monitor.names.ownership import PREFIX_TAG
-from monitor.problems import Problem
+from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource, regional
 
@@ -43,6 +43,9 @@ DELETE_LATE = True   # after composite alarms' updates: one may stop naming an a
 PERMISSIONS = iam.Permissions("metric alarms", read=("cloudwatch:DescribeAlarms", "tag:GetResources"),
                               make=("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"),
                               delete=("cloudwatch:DeleteAlarms",), when="a container has a metric or metric-math alarm")
+
+OTHER_KIND = Check("PLN-005", WARNING, "an alarm named like ours of a kind ecs-monitor does not make (left alone)")
+CHECKS = (OTHER_KIND,)
 
 
 @once_per_config
@@ -121,9 +124,9 @@ def ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
     made = [item for item in items if ("Threshold" in item and "ThresholdMetricId" not in item
                                        and ("MetricName" in item or item.get("Metrics")))
             or ("ThresholdMetricId" in item and item.get("Metrics"))]
-    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is of a kind ecs-monitor "
-                                    "does not make; it is left alone: rename it",
-                                "warning") for item in items if item not in made]
+    actual.problems += [OTHER_KIND.problem((), f"alarm {item['AlarmName']} is named like ours but is of a kind "
+                                               "ecs-monitor does not make; it is left alone: rename it")
+                        for item in items if item not in made]
     return made
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from monitor.config import edges
 from monitor.config.model import BAND_COMPARISONS, Alarm, Config, Filter, MetricQuery
 from monitor.config.walk import Place
 from monitor.insights import PERFORMANCE_METRICS
@@ -127,7 +128,7 @@ def _resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     if source.metric is None:
         return NoMetric("metric", "it watches no metric of its own (metric math, or a composite alarm)")
     if source.namespace is not None:
-        return Metric(source.namespace, source.metric, _sorted(_aws_dimensions(place, source)))
+        return Metric(source.namespace, source.metric, _sorted(_aws_dimensions(config, place, source)))
     for item in place.container.filters:
         if item.metric == source.metric:
             return _filter_metric(config, place, item, source)
@@ -172,12 +173,13 @@ def _filter_metric(config: Config, place: Place, item: Filter, source: Source) -
     return replace(metric, dimensions=_sorted(given or {}))
 
 
-def _aws_dimensions(place: Place, source: Source) -> dict[str, str]:
+def _aws_dimensions(config: Config, place: Place, source: Source) -> dict[str, str]:
+    """Given ones; else the service's own: per service in ECS, its target group or queue (monitor/config/edges.py)."""
     if source.dimensions is not None:
         return source.dimensions
     if source.namespace in SERVICE_NAMESPACES:
         return {"ClusterName": place.cluster.name, "ServiceName": place.service.name}
-    return {}
+    return edges.dimensions(config, place.cluster.name, place.service, source.namespace) or {}
 
 
 def _container_dimensions(place: Place) -> dict[str, str]:

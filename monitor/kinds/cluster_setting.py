@@ -6,7 +6,7 @@ from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
-from monitor.problems import Problem
+from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
 
@@ -29,6 +29,10 @@ def makes(config: Config) -> bool:
 def resources(config: Config, region: str | None) -> tuple[str, ...]:
     """The ARNs of the config's clusters, in `region` (None: any)."""
     return tuple(iam.arn("ecs", region, f"cluster/{cluster.name}") for cluster in config.clusters)
+
+MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not found in the Region",
+                source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html")
+CHECKS = (MISSING,)
 
 
 @once_per_config
@@ -63,7 +67,8 @@ def _setting(cluster: dict) -> str:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """A cluster the config manages must exist in the Region we talk to."""
-    return [Problem(("clusters", number, "name"), f"cluster '{cluster.name}' was not found: check the name and --region", "error")
+    return [MISSING.problem(("clusters", number, "name"),
+                            f"cluster '{cluster.name}' was not found: check the name and --region")
             for number, cluster in enumerate(config.clusters)
             if ("cluster", cluster.name) in actual.missing
             and (cluster.container_insights or cluster.wants_performance_metrics)]

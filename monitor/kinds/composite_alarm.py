@@ -22,7 +22,7 @@ from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
-from monitor.problems import Problem
+from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource, regional
 
@@ -40,6 +40,10 @@ PERMISSIONS = iam.Permissions("composite alarms", make=("cloudwatch:PutComposite
 def makes(config: Config) -> bool:
     """Whether the config has a composite alarm (the IAM policy's make actions)."""
     return any(item.composite for p in containers(config) for item in p.container.alarms)
+
+TYPE_CHANGE = Check("PLN-002", ERROR, "an alarm whose type (metric or composite) differs in AWS",
+                    source=quotas.PUT_COMPOSITE_ALARM_DOC)
+CHECKS = (TYPE_CHANGE,)
 
 
 @once_per_config
@@ -71,10 +75,9 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
         other = alarm.KIND if resource.kind == KIND else KIND
         if (other, resource.id) in actual.resources:
             now, then = ("composite", "metric") if resource.kind == KIND else ("metric", "composite")
-            found.append(Problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
+            found.append(TYPE_CHANGE.problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
                                                   "the config; CloudWatch has one alarm a name: give this one "
-                                                  "another name, or remove it, apply with --prune, and add it back",
-                                 "error"))
+                                                  "another name, or remove it, apply with --prune, and add it back"))
     return found
 
 

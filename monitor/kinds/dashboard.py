@@ -23,10 +23,10 @@ from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
 from monitor.config.model import Config, once_per_config
-from monitor.dashboards import checks, owner
+from monitor.dashboards import checks, owner, per_service
 from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
-from monitor.problems import Problem
+from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
 
@@ -46,21 +46,28 @@ def makes(config: Config) -> bool:
     """Whether the config has dashboards (the IAM policy's make actions)."""
     return bool(config.dashboards)
 
+NOT_JSON = Check("PLN-004", WARNING, "a dashboard in AWS whose body is not JSON (left alone)")
+CHECKS = (NOT_JSON,)
+
 
 @once_per_config
 def desired(config: Config) -> list[Resource]:
-    """One dashboard per `dashboards:` entry whose template resolved; validation reports the rest."""
+    """One dashboard per `dashboards:` entry whose template resolved, or one a service with `per: service`;
+    validation reports the rest."""
     tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}
-    return [Resource(KIND, owner.dashboard_name(config.prefix, entry.name), dashboard_spec.body(config, entry),
-                     origin=("dashboards", n), params={"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
-            for n, entry in enumerate(config.dashboards) if entry.widgets is not None]
+    params = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+    origins = dashboard_spec.alarm_origins(config) if config.dashboards else None
+    return [Resource(KIND, per_service.name(config.prefix, entry.name, only),
+                     dashboard_spec.body(config, entry, only, origins), origin=("dashboards", n), params=params)
+            for n, entry in enumerate(config.dashboards) if entry.widgets is not None
+            for only in per_service.instances(config, entry)]
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
     """Every dashboard listed under our prefix, read once; ours only by its header's record."""
     clusters = frozenset(cluster.name for cluster in config.clusters)
     region = live.of(config).region
-    wanted = {owner.dashboard_name(config.prefix, entry.name) for entry in config.dashboards}
+    wanted = per_service.names(config)
     for name in _listed(clients, config.prefix):
         spec = _body(clients, name, actual)
         if spec is None:
@@ -93,8 +100,7 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
     try:
         found = json.loads(text)
     except ValueError:
-        actual.problems.append(Problem((), f"dashboard {name} has a body that is not JSON; it is left alone",
-                                       "warning"))
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON; it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 

@@ -128,7 +128,7 @@ def plan_json(plan: Plan, outcomes: list[Outcome] | None = None, source: Source 
 
 def _finding_json(finding: Problem) -> dict:
     if finding.source is None:
-        return {"severity": finding.severity, "message": finding.message,
+        return {"code": finding.code, "severity": finding.severity, "message": finding.message,
                 **({"path": dotted(finding.path)} if finding.path else {})}
     return _problem_json(finding)
 
@@ -157,5 +157,5 @@ def problems_json(problems: list[Problem]) -> str:
 def _problem_json(problem: Problem) -> dict:
     line, column = _line(problem)
     return {"file": problem.source.name if problem.source else None, "line": line, "column": column,
-            "severity": problem.severity, "path": dotted(problem.path), "message": problem.message,
+            "code": problem.code, "severity": problem.severity, "path": dotted(problem.path), "message": problem.message,
             "text": render_problem(problem)}

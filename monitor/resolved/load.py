@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from monitor.config import alarm_uses, catalogue, presets, references, structure, yamlfile
+from monitor.config import alarm_uses, catalogue, defaults, edge_checks, presets, references, structure, yamlfile
 from monitor.config.model import Config
 from monitor.dashboards import checks as dashboard_checks
 from monitor.dashboards import templates
@@ -53,5 +53,6 @@ def load(path: str | FilePath) -> Loaded:
     problems += more + references.check(model, source, found) + boarding
     filtered = references.resolve(model, found)
     problems += alarm_uses.check(model, filtered, source, alarms)
-    config = dashboard_checks.resolve(alarm_uses.resolve(filtered, alarms), boards)
+    config = dashboard_checks.resolve(defaults.resolve(alarm_uses.resolve(filtered, alarms)), boards)
+    problems += edge_checks.check(config, source)
     return Loaded(source, config, found, alarms, problems, boarding)

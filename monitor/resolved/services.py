@@ -9,10 +9,13 @@ import botocore.exceptions as bx
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, Service
-from monitor.problems import Path, Problem
+from monitor.problems import ERROR, Check, Path, Problem
 
 DESCRIBE_BATCH = 10   # DescribeServices: at most 10 services a call (ECS API reference)
 LIVE = ("ACTIVE", "DRAINING")   # an INACTIVE service was deleted (DescribeServices `status`)
+MISSING = Check("PLN-009", ERROR, "a service whose task definition is needed, not found in its cluster",
+                source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html")
+CHECKS = (MISSING,)
 
 Named = dict[Path, tuple[str, Path]]   # service path -> (task definition, the config line it comes from)
 # DescribeServices takes resource type `service` (Service Authorization Reference, Amazon ECS:
@@ -66,9 +69,9 @@ def _from_cluster(clients: Clients, cluster: str, services: list[tuple[Path, Ser
         if service.name in live:
             found[path] = (live[service.name], path + ("name",))
         else:
-            findings.append(Problem(path + ("name",), f"service '{service.name}' was not found in cluster '{cluster}', "
+            findings.append(MISSING.problem(path + ("name",), f"service '{service.name}' was not found in cluster '{cluster}', "
                                     "so its task definition cannot say where its containers log: give the "
-                                    "containers a 'log_group' or the service a 'task_definition'", "error"))
+                                    "containers a 'log_group' or the service a 'task_definition'"))
     return findings
 
 

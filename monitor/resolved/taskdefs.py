@@ -21,12 +21,21 @@ from monitor.aws.clients import Clients
 from monitor.config import facts
 from monitor.config.model import Config, Service
 from monitor.config.walk import Place, containers, map_containers
-from monitor.problems import Path, Problem
+from monitor import quotas
+from monitor.problems import ERROR, WARNING, Check, Path, Problem
 from monitor.resolved import services, thresholds
 from monitor.taskdefs import logconfig, sizing
 from monitor.taskdefs.logconfig import LogTarget
 
 NOT_FOUND = "ClientException"   # what DescribeTaskDefinition answers for an unknown family or revision
+_DESCRIBE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html"
+UNREADABLE = Check("TSK-002", ERROR, "a task definition that cannot be read, where a log group depends on it",
+                   source=_DESCRIBE)
+UNCHECKED = Check("TSK-003", WARNING, "a task definition that cannot be read: its sizes go unchecked", source=_DESCRIBE)
+NO_CONTAINER = Check("TSK-004", ERROR, "a container the task definition does not have", source=_DESCRIBE)
+NO_LOG_TARGET = Check("TSK-005", ERROR, "a container whose log group the task definition does not give",
+                      source=quotas.TASK_DEFINITION_DOC)
+CHECKS = (UNREADABLE, UNCHECKED, NO_CONTAINER, NO_LOG_TARGET)
 Definition = dict | str   # DescribeTaskDefinition's `taskDefinition`, or why there is none
 # DescribeTaskDefinition takes no resource-level permission: `*` (Service Authorization Reference, Amazon ECS:
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
@@ -117,9 +126,9 @@ def _by_name(definition: dict) -> dict[str, dict]:
 def _unreadable(reference: str, why: str, origin: Path, needed: bool) -> Problem:
     """An error where a container's log group depends on it; else only its sizing goes unchecked."""
     if needed:
-        return Problem(origin, f"task definition '{reference}' could not be read: {why}", "error")
-    return Problem(origin, f"task definition '{reference}' could not be read, so its container sizes are not "
-                   f"checked: {why}", "warning")
+        return UNREADABLE.problem(origin, f"task definition '{reference}' could not be read: {why}")
+    return UNCHECKED.problem(origin, f"task definition '{reference}' could not be read, so its container sizes are "
+                             f"not checked: {why}")
 
 
 def offline(config: Config, definitions: list[dict]) -> list[Problem]:
@@ -153,10 +162,10 @@ def _targets(definition: dict[str, dict], places: list[Place], reference: str,
         if isinstance(found, LogTarget):
             targets[place.path] = found
         elif found is None:
-            findings.append(Problem(place.path + ("name",), f"task definition '{reference}' has no container "
-                                    f"'{name}'; known: {', '.join(definition)}", "error"))
+            findings.append(NO_CONTAINER.problem(place.path + ("name",), f"task definition '{reference}' has no "
+                                                 f"container '{name}'; known: {', '.join(definition)}"))
         else:
-            findings.append(Problem(place.path, found, "error"))
+            findings.append(NO_LOG_TARGET.problem(place.path, found))
     return findings
 
 

@@ -19,12 +19,17 @@ import re
 from monitor.alarms import ranges
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers, map_containers
-from monitor.problems import Path, Problem
+from monitor.problems import ERROR, INFO, Check, Path, Problem
 from monitor.taskdefs import sizing
 
 PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
 LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory",   # performance field -> the limit it is a share of
            "EphemeralStorageUtilized": "storage"}
+NO_LIMIT = Check("ALM-040", ERROR, "an N% threshold whose limit the task definition does not give")
+RESOLVED = Check("ALM-041", INFO, "an N% threshold, and the number it stands for")
+CEILING = Check("ALM-042", ERROR, "an N% threshold of a ceiling that usage cannot pass (100% or more)",
+                ignorable=True)
+CHECKS = (NO_LIMIT, RESOLVED, CEILING)
 
 
 def percent(threshold: float | str) -> float | None:
@@ -62,15 +67,15 @@ def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, 
     where = place.path + ("alarms", number, "threshold")
     limit = limit_of(place, alarm, definition)
     if isinstance(limit, str):
-        findings.append(Problem(where, f"threshold {alarm.threshold}: {limit}", "error"))
+        findings.append(NO_LIMIT.problem(where, f"threshold {alarm.threshold}: {limit}"))
         return alarm
     refused = ranges.share(alarm.comparison, share, limit.source) if limit.kind in sizing.CEILINGS else None
     if refused is not None:
-        findings.append(Problem(where, f"threshold {alarm.threshold}: {refused[1]}; give a share below 100%", "error"))
+        findings.append(CEILING.problem(where, f"threshold {alarm.threshold}: {refused[1]}; give a share below 100%"))
         return alarm
     value = round(share / 100 * limit.value, 6)
-    findings.append(Problem(where, f"alarm {alarm.name}: threshold {value:g} {limit.unit} = {share:g}% of the "
-                                   f"{limit.source}", "note"))
+    findings.append(RESOLVED.problem(where, f"alarm {alarm.name}: threshold {value:g} {limit.unit} = {share:g}% of the "
+                                   f"{limit.source}"))
     return alarm.model_copy(update={"threshold": value})
 
 

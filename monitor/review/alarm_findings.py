@@ -43,9 +43,9 @@ NO_ACTION = Rule("ALARM-ACTION-001", WARNING, "no action for ALARM",
 DISABLED = Rule("ALARM-ACTION-002", WARNING, "actions disabled",
                 "enable its actions (ActionsEnabled true: `aws cloudwatch enable-alarm-actions`)")
 ALWAYS = Rule("ALARM-THRESHOLD-001", ERROR, "threshold crossed by every datapoint",
-              "compare with a threshold inside the metric's range")
+              "compare with a threshold inside the metric's range", ignorable=True)
 NEVER = Rule("ALARM-THRESHOLD-002", ERROR, "threshold no datapoint can cross",
-             "compare with a threshold inside the metric's range")
+             "compare with a threshold inside the metric's range", ignorable=True)
 SPARSE = Rule("ALARM-MISSING-001", WARNING, "sparse filter metric whose missing data is not handled",
               "set treat_missing_data to what a minute without a match means")
 SILENCED = Rule("ALARM-MISSING-002", WARNING, "task-count alarm that missing data silences",
@@ -68,7 +68,8 @@ HIGH_RESOLUTION = Rule("ALARM-PERIOD-002", INFO, "high-resolution period where s
 NOISY = Rule("ALARM-NOISE-001", WARNING, "single-datapoint alarm on a noisy metric (a spike or a dip of one period)",
              "evaluation_periods: 5 with datapoints_to_alarm: 3 or more (M of N), as AWS's recommended ECS alarms do")
 DUPLICATE = Rule("ALARM-DUP-001", WARNING, "duplicate alarm", "delete one of the two, or make them differ")
-FAILING = Rule("ALARM-TEST-001", ERROR, "alarm test fails", "fix the alarm or the test case; run `monitor test`")
+FAILING = Rule("ALARM-TEST-001", ERROR, "alarm test fails", "fix the alarm or the test case; run `monitor test`",
+               ignorable=True)
 RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, SPARSE, SILENCED, UNPUBLISHED, NEVER_PUBLISHED, NOT_FARGATE,
          NEEDS_ENHANCED, INSIGHTS_OFF, TOO_SHORT,
          HIGH_RESOLUTION, NOISY, DUPLICATE, FAILING)

@@ -16,8 +16,8 @@ def rules() -> dict[str, Rule]:
 
 
 def markdown_table() -> str:
-    """| Code | Severity | Finding | Usual fix | Security Hub |, one line a code in code order."""
-    lines = ["| Code | Severity | Finding | Usual fix | Security Hub |", "|---|---|---|---|---|"]
-    lines += [f"| `{r.code}` | {r.severity} | {r.title} | {r.fix.replace('|', '/')} | {r.control or ''} |"
-              for r in sorted(rules().values(), key=lambda r: r.code)]
+    """| Code | Severity | Finding | Usual fix | Security Hub | Ignorable |, one line a code in code order."""
+    lines = ["| Code | Severity | Finding | Usual fix | Security Hub | Ignorable |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.severity} | {r.title} | {r.fix.replace('|', '/')} | {r.control or ''} | "
+              f"{'yes' if r.silenceable else 'no'} |" for r in sorted(rules().values(), key=lambda r: r.code)]
     return "\n".join(lines)

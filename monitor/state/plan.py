@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monitor.problems import Problem
+from monitor.problems import ERROR, INFO, Check, Problem
 from monitor.state.resources import Actual, Resource
 
 ACTIONS = ("create", "update", "delete")
@@ -43,6 +43,12 @@ class Outcome:
         return self.result != "ok"
 
 
+KEPT = Check("PLN-010", INFO, "owned resources not in the config, kept without --prune")
+TWICE = Check("CFG-026", ERROR, "two entries of the config that make one AWS resource")
+NOT_OURS = Check("PLN-011", ERROR, "a resource of the config's name that exists but is not ours (left alone)")
+CHECKS = (KEPT, TWICE, NOT_OURS)
+
+
 @dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
@@ -61,7 +67,7 @@ class Plan:
 
     @property
     def errors(self) -> list[Problem]:
-        return [f for f in self.findings if f.severity == "error"]
+        return [f for f in self.findings if f.severity == ERROR]
 
     def unsafe(self) -> str | None:
         """Why this plan deletes too much to run without --force, if it does."""
@@ -94,10 +100,9 @@ def plan(desired: list[Resource], actual: Actual, kinds: tuple[str, ...], prune:
     result.changes += [_delete(r) for r in parts + (stale if prune else [])]
     if stale and not prune:
         shown = ", ".join(r.id for r in stale[:5]) + (" ..." if len(stale) > 5 else "")
-        result.findings.append(Problem((), f"{len(stale)} owned resource(s) are not in the config and are kept; "
+        result.findings.append(KEPT.problem((), f"{len(stale)} owned resource(s) are not in the config and are kept; "
                                            "--prune deletes them. If another config uses this prefix for the "
-                                           f"same cluster, they are its own: give each config its prefix. {shown}",
-                                       "note"))
+                                           f"same cluster, they are its own: give each config its prefix. {shown}"))
     result.changes.sort(key=lambda change: _order(change, kinds, late))
     return result
 
@@ -127,8 +132,8 @@ def duplicates(desired: list[Resource]) -> list[Problem]:
     found = []
     for resource in desired:
         if resource.key in first:
-            found.append(Problem(resource.origin, f"this makes {resource.kind} {resource.id} a second time; "
-                                                  "each resource can come from one place only", "error",
+            found.append(TWICE.problem(resource.origin, f"this makes {resource.kind} {resource.id} a second time; "
+                                                  "each resource can come from one place only",
                                  related=(first[resource.key].origin,)))
         first.setdefault(resource.key, resource)
     return found
@@ -145,8 +150,8 @@ def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:
         result.unchanged += 1   # e.g. a log group Container Insights made: it serves as it is
     elif not live.owned:
         why = live.note or "does not carry our ownership marker"
-        result.findings.append(Problem(resource.origin, f"{resource.kind} {resource.id} exists but {why}; "
-                                                        "it is left alone", "error"))
+        result.findings.append(NOT_OURS.problem(resource.origin, f"{resource.kind} {resource.id} exists but {why}; "
+                                                                 "it is left alone"))
     elif live.spec != resource.spec:
         fields = tuple(changed_fields(live.spec, resource.spec))
         result.changes.append(Change(resource.kind, resource.id, "update", live.spec, resource.spec, fields,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from monitor import kinds
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
@@ -12,11 +10,15 @@ from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
 from monitor.offline import alarm_logs
-from monitor.problems import Problem, errors, placed
-from monitor.resolved import Loaded, account, load, taskdefs
+from monitor.problems import ERROR, WARNING, Check, Problem, demoted, errors, placed, silence
+from monitor.resolved import Loaded, account, edges, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual
 from monitor.taskdefs import files as taskfiles
+
+TASK_FILE = Check("TSK-006", ERROR, "a file in task-definitions/ that is not a task definition",
+                  source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html")
+CHECKS = (TASK_FILE,)
 
 
 def validate(path: str) -> Loaded:
@@ -32,7 +34,13 @@ def validate(path: str) -> Loaded:
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         found += _task_definition_files(loaded, config)
         loaded.problems += [placed(p, loaded.source) for p in found]
+    loaded.problems = silence(loaded.problems, ignored(loaded.config))
     return loaded
+
+
+def ignored(config: Config | None) -> list[str]:
+    """The codes the config's `ignore:` silences (none before the config has loaded)."""
+    return config.ignore if config is not None else []
 
 
 def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
@@ -41,7 +49,7 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     try:
         return taskdefs.offline(config, taskfiles.of_families(loaded.source.name, task_families(config)))
     except taskfiles.TaskFileError as error:
-        return [Problem((), str(error), "error")]
+        return [TASK_FILE.problem((), str(error))]
 
 
 @once_per_config
@@ -77,16 +85,21 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
         findings += _added_by_task_definitions(loaded.config, config) + kinds.check(config, wanted, actual, prune)
-    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    result = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    result.findings = silence(result.findings, ignored(loaded.config))
+    return result
 
 
 def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Config, list[Problem]]:
     """The config as the plan sees it: log groups read from task definitions, the home Region and,
     when something shows alarms by ARN, the account; and what reading the task definitions found."""
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    if not destroy and edges.needed(config):
+        config, found = edges.gather(clients, config)
+        findings += found
     config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
     if destroy:
-        findings = [replace(p, severity="warning") for p in findings]
+        findings = [demoted(p, WARNING) for p in findings]
     return config, findings
 
 

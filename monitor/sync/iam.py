@@ -15,9 +15,9 @@ from __future__ import annotations
 from monitor import kinds
 from monitor.aws.iam import NEEDS_NO_PERMISSION, Grant, Permissions, document
 from monitor.config.model import Config
-from monitor.resolved import services, taskdefs
+from monitor.resolved import edges, services, taskdefs
 
-READERS = (taskdefs.PERMISSIONS, services.PERMISSIONS)   # the plan-time readers, beside the kinds
+READERS = (taskdefs.PERMISSIONS, services.PERMISSIONS, edges.PERMISSIONS)   # the plan-time readers, beside the kinds
 
 
 def policy(config: Config, region: str | None = None, writes: bool = False) -> dict:
@@ -34,7 +34,17 @@ def grants(config: Config, region: str | None, writes: bool) -> list[Grant]:
     asked = described + services.counted(config)
     return [Grant("Read", taskdefs.PERMISSIONS.read_if if definitions else ()),
             Grant("ReadServices", services.PERMISSIONS.read_if if asked else (), services.arns(asked, region)),
+            *edge_grants(config, region),
             *kinds.grants(config, region, writes)]
+
+
+def edge_grants(config: Config, region: str | None) -> list[Grant]:
+    """The services' target groups and load balancers, when an alarm or a dashboard shows them."""
+    if not edges.needed(config):
+        return []
+    asked = [(cluster.name, service.name) for cluster in config.clusters for service in cluster.services]
+    return [Grant("ReadServices", ("ecs:DescribeServices",), services.arns(asked, region)),
+            Grant("ReadTargetGroups", ("elasticloadbalancing:DescribeTargetGroups",))]
 
 
 def declared() -> list[Permissions]:

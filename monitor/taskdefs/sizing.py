@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor.problems import Problem
+from monitor import quotas
+from monitor.problems import ERROR, WARNING, Check, Problem
 
 GIB = 1024   # MiB
 
@@ -67,6 +68,7 @@ class Limits:
 
     cpu: Limit | None
     memory: Limit | None
+    reservation: Limit | None = None   # the memory soft limit when a hard limit is also set: drawn beside it
 
 
 def limits(task_definition: dict, container: str) -> Limits:
@@ -90,7 +92,9 @@ def limits(task_definition: dict, container: str) -> Limits:
               (found.get("memoryReservation"), SOFT, "")]
     cpu = [*_left(task_cpu(task_definition), {name: c.get("cpu") or 0 for name, c in others.items()}, CPU_UNITS),
            (found.get("cpu"), SHARE, "")]
-    return Limits(cpu=_first(task_definition, CPU_UNITS, cpu), memory=_first(task_definition, MIB, memory))
+    reserved = _first(task_definition, MIB, [(found.get("memoryReservation"), SOFT, "")]) if found.get("memory") else None
+    return Limits(cpu=_first(task_definition, CPU_UNITS, cpu), memory=_first(task_definition, MIB, memory),
+                  reservation=reserved)
 
 
 def _left(total: int | None, held: dict[str, int], unit: str) -> list[tuple[int | None, str, str]]:
@@ -164,19 +168,30 @@ def _containers(task_definition: dict) -> dict[str, dict]:
     return {c["name"]: c for c in task_definition.get("containerDefinitions", [])}
 
 
-# Each rule's stable key: monitor/review names its finding codes after these.
-FARGATE_SIZE, CPU_SUM, RESERVATION_OVER_HARD, OVER_TASK, RESERVED_SUM = (
-    "fargate-size", "cpu-sum", "reservation-over-hard", "over-task", "reserved-sum")
-HARD_SUM, LIMITLESS, NO_HEADROOM = "hard-sum", "limitless", "no-headroom"
+# Each rule, under the code `monitor validate` and `monitor review` both report it with.
+_SIZES, _REGISTER = quotas.FARGATE_SIZES_DOC, quotas.TASK_DEFINITION_DOC
+FARGATE_SIZE = Check("ECS-SIZE-001", ERROR, "task CPU/memory outside Fargate's table", source=_SIZES)
+OVER_TASK = Check("ECS-SIZE-002", ERROR, "container memory limit above the task's memory", source=_REGISTER)
+CPU_SUM = Check("ECS-SIZE-003", ERROR, "containers' cpu above the task's cpu", source=_REGISTER)
+RESERVATION_OVER_HARD = Check("ECS-SIZE-004", ERROR, "soft limit above the container's hard limit", source=_REGISTER)
+RESERVED_SUM = Check("ECS-SIZE-005", ERROR, "containers reserve more memory than the task has", source=_REGISTER)
+HARD_SUM = Check("ECS-SIZE-006", WARNING, "containers' hard limits add up past the task's memory", source=_REGISTER)
+LIMITLESS = Check("ECS-SIZE-007", WARNING, "main container with neither a hard nor a soft memory limit",
+                  source=_REGISTER)
+NO_HEADROOM = Check("ECS-SIZE-009", WARNING, "soft limit with no headroom left in the task", source=_REGISTER)
+CHECKS = (FARGATE_SIZE, OVER_TASK, CPU_SUM, RESERVATION_OVER_HARD, RESERVED_SUM, HARD_SUM, LIMITLESS, NO_HEADROOM)
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One sizing rule broken: its key (above), "error" or "warning", and what is wrong."""
+    """One sizing rule broken: its check (above) and what is wrong."""
 
-    rule: str
-    severity: str
+    rule: Check
     message: str
+
+    @property
+    def severity(self) -> str:
+        return self.rule.severity
 
 
 def problems(task_definition: dict, main: Iterable[str] | None = None) -> list[Problem]:
@@ -185,7 +200,7 @@ def problems(task_definition: dict, main: Iterable[str] | None = None) -> list[P
     `main` names the containers that matter (those the config monitors); by default every
     essential container that is not a FireLens log router. The problems carry no path yet.
     """
-    return [Problem((), f"task definition '{label(task_definition)}': {f.message}", f.severity)
+    return [f.rule.problem((), f"task definition '{label(task_definition)}': {f.message}")
             for f in faults(task_definition, main)]
 
 
@@ -193,13 +208,13 @@ def faults(task_definition: dict, main: Iterable[str] | None = None) -> list[Fau
     """`problems`, each with the key of its rule; only what AWS refuses when it refuses anything."""
     refused = [(FARGATE_SIZE, _fargate_size), (CPU_SUM, _cpu_sum), (RESERVATION_OVER_HARD, _reservation_over_hard),
                (OVER_TASK, _over_task), (RESERVED_SUM, _reserved_sum)]
-    errors = [Fault(rule, "error", m) for rule, check in refused for m in check(task_definition)]
+    errors = [Fault(rule, m) for rule, check in refused for m in check(task_definition)]
     if errors:
         return errors
     main = list(main) if main is not None else _main(task_definition)
     warned = [(HARD_SUM, _hard_sum(task_definition)), (LIMITLESS, _limitless(task_definition, main)),
               (NO_HEADROOM, _no_headroom(task_definition))]
-    return [Fault(rule, "warning", m) for rule, messages in warned for m in messages]
+    return [Fault(rule, m) for rule, messages in warned for m in messages]
 
 
 def _fargate_size(task_definition: dict) -> list[str]:
