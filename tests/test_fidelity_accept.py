@@ -87,6 +87,14 @@ def test_every_action_form_the_reference_lists_is_accepted(write_config, arn):
 def test_an_action_aws_refuses_is_an_error(write_config, arn, message):
     [(severity, said)] = problems(write_config, simple(actions=[arn]))
     assert severity == "error" and message in said
+    [problem] = validate(str(write_config(with_alarms(simple(actions=[arn]))))).problems
+    assert problem.code == "ALM-023"
+
+
+def test_an_action_of_a_service_the_reference_does_not_list_is_a_warning(write_config):
+    [problem] = validate(str(write_config(with_alarms(simple(
+        actions=["arn:aws:sqs:us-east-1:123456789012:pages"]))))).problems
+    assert (problem.code, problem.severity) == ("ALM-028", "warning") and "AWS may refuse it" in problem.message
 
 
 @pytest.mark.parametrize("comparison", ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
@@ -128,6 +136,8 @@ def test_what_aws_refuses_of_anomaly_detection_is_an_error(write_config, change,
     alarm = {key: value for key, value in {**ANOMALY, **change}.items() if value is not None}
     found = problems(write_config, alarm)
     assert any(severity == "error" and message in said for severity, said in found), found
+    loaded = validate(str(write_config(with_alarms(alarm))))
+    assert "ALM-027" in {problem.code for problem in loaded.problems if message in problem.message}
 
 
 def test_an_anomaly_alarm_named_like_ours_is_ours_once_we_make_it(aws, configure):

@@ -100,6 +100,7 @@ def test_validate_warns_of_an_unpublished_metric_with_the_fix(write_config):
     loaded = validate(str(write_config(config_text(wrong))))
     [problem] = loaded.problems
     assert problem.severity == "warning" and "fix: namespace: ECS/ContainerInsights" in problem.message
+    assert problem.code == "ALM-029"
 
 
 def test_sound_config_alarms_pass_review_fail_on_warning(write_config, capsys):
@@ -131,7 +132,7 @@ def test_validate_refuses_a_share_past_a_hard_limit(write_config):
     loaded = with_task_definition(write_config, "185%", memory=1024)
     [problem] = [p for p in loaded.problems if p.severity == "error"]
     assert "185% of 1024 MiB hard limit (web)" in problem.message and "never true" in problem.message
-    assert problem.path[-1] == "threshold"
+    assert problem.path[-1] == "threshold" and problem.code == "ALM-042"
 
 
 def test_validate_refuses_a_number_threshold_past_a_percentage(write_config):
@@ -139,7 +140,7 @@ def test_validate_refuses_a_number_threshold_past_a_percentage(write_config):
                                                     "comparison": ">", "threshold": 100, "evaluation_periods": 5,
                                                     "actions": [OPS]}))))
     [problem] = [p for p in loaded.problems if p.severity == "error"]
-    assert "no datapoint can breach" in problem.message
+    assert "no datapoint can breach" in problem.message and problem.code == "ALM-026"
 
 
 def test_a_share_of_a_soft_limit_is_no_ceiling_and_passes(write_config):
