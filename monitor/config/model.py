@@ -234,9 +234,15 @@ class Config(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
     clusters: list[Cluster] = []
+    retired_clusters: list[str] = []   # clusters this config made resources for: --prune and destroy delete them
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
+
+    @property
+    def owned_clusters(self) -> frozenset[str]:
+        """The clusters whose resources are this config's: its own and its retired ones."""
+        return frozenset(cluster.name for cluster in self.clusters) | frozenset(self.retired_clusters)
 
     @property
     def facts(self) -> object:

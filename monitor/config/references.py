@@ -48,7 +48,7 @@ def _top_level(config: Config, source: Source) -> list[Problem]:
                    "(e.g. awesome-app or awesome-app:12) or its ARN")
                   for s, service in enumerate(cluster.services)
                   if service.task_definition is not None and not TASK_DEFINITION.fullmatch(service.task_definition)]
-    found += _ecs_names(config)
+    found += _ecs_names(config) + _retired(config)
     return [Problem(path, message, source=source) for path, message in found] + _tags(config, source)
 
 
@@ -68,6 +68,24 @@ def _ecs_names(config: Config) -> list[tuple[Path, str]]:
         found += [(path + ("name",), f"'{name}' is not a valid ECS {noun} name: 1-255 characters of "
                                      "A-Z a-z 0-9 _ -") for path, noun, name in places
                   if not ownership.ECS_NAME.fullmatch(name)]
+    return found
+
+
+def _retired(config: Config) -> list[tuple[Path, str]]:
+    """`retired_clusters`: ECS cluster names, each once, none of them a cluster the config still has."""
+    active = {cluster.name for cluster in config.clusters}
+    found, seen = [], set()
+    for n, name in enumerate(config.retired_clusters):
+        if not ownership.ECS_NAME.fullmatch(name):
+            found.append((("retired_clusters", n), f"'{name}' is not a valid ECS cluster name: 1-255 characters "
+                                                    "of A-Z a-z 0-9 _ -"))
+        elif name in active:
+            found.append((("retired_clusters", n), f"cluster '{name}' is both in 'clusters' and retired: a retired "
+                                                    "cluster's resources are deleted by --prune and destroy; remove "
+                                                    "it from one of the two"))
+        elif name in seen:
+            found.append((("retired_clusters", n), f"duplicate retired cluster '{name}'"))
+        seen.add(name)
     return found
 
 

@@ -21,8 +21,9 @@ from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.problems import Problem
-from monitor.state.plan import Change
+from monitor.state.plan import Change, Plan
 from monitor.state.resources import Actual, Resource, regional
 
 KIND = composite_spec.KIND
@@ -63,6 +64,40 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
                                                   "another name, or remove it, apply with --prune, and add it back",
                                  "error"))
     return found
+
+
+def blocked(plan: Plan, actual: Actual) -> list[Problem]:
+    """The plan's alarm deletes that AWS would refuse, each an error naming the composite in the way.
+
+    DeleteAlarms fails with "ValidationError: Cannot delete X as there are composite alarm(s)
+    depending on them" while any composite alarm's rule names X, and then deletes nothing of that
+    call (DeleteAlarms API reference; field reports of cloud-custodian and aws-nuke). So in each
+    Region every composite there (actual.composites, read whole) that outlives the plan is taken
+    with its rule as the plan leaves it: deleted ones drop out, created and updated ones count
+    with their new rule, since the plan makes those before its alarm deletes (DELETE_LATE).
+    """
+    found = []
+    for region, composites in actual.composites.items():
+        here = [change for change in plan.changes
+                if change.region == region and change.kind in (alarm.KIND, KIND)]
+        going = {change.before["AlarmName"] for change in here if change.action == "delete"}
+        after = dict(composites)
+        after |= {change.after["AlarmName"]: frozenset(alarm_rule.names(change.after["AlarmRule"]))
+                  for change in here if change.kind == KIND and change.action != "delete"}
+        for name, names in sorted(after.items()):
+            if name in going:
+                continue
+            for child in sorted({_name(named) for named in names} & going):
+                found.append(Problem((), f"alarm {regional(region, child)} cannot be deleted: composite alarm {name} "
+                                         "names it in its rule, and AWS deletes no alarm a composite names "
+                                         f"(DeleteAlarms: ValidationError). Change {name}'s rule or delete it "
+                                         "first; nothing is deleted until then", "error"))
+    return found
+
+
+def _name(named: str) -> str:
+    """A rule names an alarm by name or ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`)."""
+    return named.split(":alarm:", 1)[1] if named.startswith("arn:") and ":alarm:" in named else named
 
 
 def apply(clients: Clients, changes: list[Change]) -> None:

@@ -10,7 +10,7 @@ from monitor.config.model import Config
 from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
-from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
+from monitor.kinds import alarm, alarm_advice, alarm_checks, composite_alarm, dashboard_spec, filter_checks, strays
 from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
 from monitor.resolved import Loaded, account, load, taskdefs
@@ -78,4 +78,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
         findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
-    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    findings += strays.warnings(config, actual.strays) + alarm.unowned(wanted, actual)
+    made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    made.findings += composite_alarm.blocked(made, actual)
+    return made
