@@ -56,7 +56,7 @@ def _ecs_names(config: Config) -> list[tuple[Path, str]]:
     """Cluster, service and container names as ECS allows them: 1-255 of A-Z a-z 0-9 _ -.
 
     ECS API reference: CreateCluster clusterName, CreateService serviceName and
-    ContainerDefinition name. Our resource names rely on it (monitor/sync/ownership.py).
+    ContainerDefinition name. Our resource names rely on it (monitor/names/ownership.py).
     """
     found = []
     for c, cluster in enumerate(config.clusters):

@@ -34,8 +34,9 @@ KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
 BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
-UNOWNED = ("is named like ours but carries none of our tags (managed-by=ecs-monitor, ecs-monitor:prefix={prefix}), "
-           "so someone made it by hand")
+UNTAGGED = "carries none of our tags (managed-by=ecs-monitor, ecs-monitor:prefix={prefix}), so someone else made it"
+TAKEN = (UNTAGGED + ", and the plan cannot create this alarm while the name is taken: rename the alarm in the config, "
+                    "or rename or delete that one")
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
 
 
@@ -118,7 +119,7 @@ def _sorted_out(config: Config, items: list[dict], tags: dict[str, dict[str, str
             mine.append(item)
         else:
             actual.add(Resource(kind, regional(region, name), {}, owned=False, prunable=False, region=region,
-                                note=UNOWNED.format(prefix=config.prefix)))
+                                note=TAKEN.format(prefix=config.prefix)))
     return mine
 
 
@@ -127,12 +128,13 @@ def paging(item: dict) -> bool:
     return item.get("ActionsEnabled", True) and any(item.get(key) for key in alarm_spec.ACTION_KEYS.values())
 
 
-def unowned(wanted: list[Resource], actual: Actual) -> list[Problem]:
+def unowned(prefix: str, wanted: list[Resource], actual: Actual) -> list[Problem]:
     """Alarms in our name shape without our tags that the config does not want: reported, left alone.
     (One the config wants is the plan's conflict: the name is taken.)"""
     keys = {resource.key for resource in wanted}
-    return [Problem((), f"alarm {resource.id} {resource.note}; it is not ours and is never changed or deleted",
-                    "warning")
+    said = UNTAGGED.format(prefix=prefix)
+    return [Problem((), f"alarm {resource.id} is named like ours but {said}; it is not ours and is never changed "
+                        "or deleted", "warning")
             for resource in actual.resources.values()
             if resource.kind in (KIND, composite_spec.KIND) and not resource.owned and resource.key not in keys]
 

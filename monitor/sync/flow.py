@@ -78,7 +78,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
         findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
-    findings += strays.warnings(config, actual.strays) + alarm.unowned(wanted, actual)
+    findings += strays.warnings(config, actual.strays) + alarm.unowned(config.prefix, wanted, actual)
     made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
     made.findings += composite_alarm.blocked(made, actual)
     return made
