@@ -213,7 +213,7 @@ def test_a_rule_of_more_than_500_elements_is_refused(write_config):
         "alarm_rule: it has 502 elements (alarms, TRUE, FALSE, parentheses); AWS allows at most 500"]
 
 
-# --- on the corrected emulator (monitor/aws/emulator.py wires PutCompositeAlarm into moto) ---
+# --- on the corrected emulator (monitor/emulator/server.py wires PutCompositeAlarm into moto) ---
 
 def test_composites_round_trip_on_the_emulator(aws, configure):
     import boto3

@@ -15,7 +15,7 @@ from monitor.commands import exporter as command
 from monitor.config.model import Exporter
 from monitor.exporter import batches, metricdata, queries
 from monitor.exporter.batches import Batch, Window
-from monitor.exporter.refresh import Plan, Refresher, read
+from monitor.exporter.refresh import QueryPlan, Refresher, read
 
 REGION = "eu-north-1"   # moto keeps one state per process: this file's own Region
 NOW = (int(datetime.now(timezone.utc).timestamp()) // 60) * 60   # a period boundary: windows end here
@@ -113,7 +113,7 @@ def test_1200_queries_make_exactly_three_get_metric_data_calls(emulator):
     made = clients(emulator.url)
     many = [queries.Query("Custom/Many", f"M{i}", (), "Sum", queries.FILTERS, f"ecs_filter_m{i}_total", "Count",
                           (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "x")), True) for i in range(1200)]
-    readings, requested = read(made, Plan(Exporter(delay=0), tuple(many)), NOW)
+    readings, requested = read(made, QueryPlan(Exporter(delay=0), tuple(many)), NOW)
     assert made.calls["GetMetricData"] == 3
     assert requested == 1200 and len(readings) == 1200
 

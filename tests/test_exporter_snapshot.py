@@ -10,7 +10,7 @@ from monitor.exporter import derive, queries
 from monitor.exporter.batches import Window
 from monitor.exporter.naming import CPU_UNITS, MIB
 from monitor.exporter.queries import Query
-from monitor.exporter.snapshot import Reading, Rule, build
+from monitor.exporter.snapshot import Reading, DerivedRule, build
 from monitor.names.identity import Identity
 from monitor.taskdefs.sizing import Limit, Limits
 
@@ -80,8 +80,8 @@ def test_utilization_ratios_against_the_task_definition_limits():
     assert found[key("ecs_container_cpu_limit_vcpus", LABELS + (("limit_kind", "share"),))] == 0.5
 
 
-def rule(expr: str, name: str = "derived_value", **options) -> Rule:
-    return Rule(Derived(name=name, expr=expr, **options), derive.compile_expression(expr))
+def rule(expr: str, name: str = "derived_value", **options) -> DerivedRule:
+    return DerivedRule(Derived(name=name, expr=expr, **options), derive.compile_expression(expr))
 
 
 def test_derived_values_per_label_set_with_the_service_metrics_in_reach():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import functools
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, model_validator
 
@@ -18,6 +21,8 @@ MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
 InsightsMode = Literal["disabled", "enabled", "enhanced"]
 Apm = Literal["xray", "datadog"]   # the tracing sidecar a service should run (reviewed, info only)
 EXTENSION = "x-"   # top-level keys for anchors only
+T = TypeVar("T")
+_DERIVED: dict[int, dict] = {}   # id(config) -> what Config.once derived from it, while it lives
 
 
 class Model(BaseModel):
@@ -248,6 +253,19 @@ class Config(Model):
     def facts(self) -> object:
         return self._facts
 
+    def once(self, key: Hashable, derive: Callable[[], T]) -> T:
+        """`derive()`, computed once for this config and kept with it: the resolved model's parts
+        (its containers, each alarm's metric, the resources each kind renders) are derived from a
+        config once per command, however many steps use them. A copy (model_copy keeps private
+        attributes) derives its own: what was kept goes with the config it was derived from."""
+        kept = _DERIVED.get(id(self))
+        if kept is None:   # kept apart from the fields, so that two equal configs stay equal
+            kept = _DERIVED[id(self)] = {}
+            weakref.finalize(self, _DERIVED.pop, id(self), None)
+        if key not in kept:
+            kept[key] = derive()
+        return kept[key]
+
     def with_facts(self, facts: object) -> Config:
         """A copy carrying `facts`; models are frozen, private attributes are not fields."""
         copy = self.model_copy()
@@ -264,3 +282,13 @@ class Config(Model):
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
 PLANNED_KEYS: tuple[str, ...] = ()
+
+
+def once_per_config(derive: Callable[[Config], T]) -> Callable[[Config], T]:
+    """`derive(config)`, computed once per config (Config.once): for the parts of the resolved model."""
+    key = (derive.__module__, derive.__qualname__)
+
+    @functools.wraps(derive)
+    def derived(config: Config) -> T:
+        return config.once(key, lambda: derive(config))
+    return derived

@@ -19,7 +19,12 @@ class Place:
     path: Path
 
 
-def containers(config: Config) -> Iterator[Place]:
+def containers(config: Config) -> tuple[Place, ...]:
+    """Every container with its place, in file order; walked once per config (Config.once)."""
+    return config.once("containers", lambda: tuple(_walk(config)))
+
+
+def _walk(config: Config) -> Iterator[Place]:
     for c, cluster in enumerate(config.clusters):
         for s, service in enumerate(cluster.services):
             for k, container in enumerate(service.containers):

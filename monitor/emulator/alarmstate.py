@@ -3,7 +3,7 @@
 moto stores alarms in state OK forever. Here each metric alarm is evaluated with
 monitor.alarms.decide (the evaluator `monitor test` runs alarm tests with) over its metric's
 datapoints in moto's CloudWatch backend, and its state is set with a StateReason worded like
-CloudWatch's. When and over what it evaluates is named in monitor/aws/flow_semantics.py.
+CloudWatch's. When and over what it evaluates is named in monitor/emulator/flow_semantics.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from moto.cloudwatch.models import CloudWatchBackend, MetricAggregatedDatum, Met
 from moto.cloudwatch.responses import CloudWatchResponse
 
 from monitor.alarms import AlarmError, State
-from monitor.alarms.definition import Alarm, percentile
+from monitor.alarms.definition import MetricAlarm, percentile
 from monitor.alarms.evaluation import decide
 from monitor.alarms.semantics import INITIAL_STATE
 
@@ -112,7 +112,7 @@ def evaluate_one(data: list, alarm: MotoAlarm, now: float) -> None:
         alarm.update_state(reason, _reason_data(alarm, window, starts, now), str(state))
 
 
-def _definition(alarm: MotoAlarm) -> Alarm | None:
+def _definition(alarm: MotoAlarm) -> MetricAlarm | None:
     """The alarm in the evaluator's terms; None when the emulator does not evaluate it."""
     statistic = alarm.statistic or alarm.extended_statistic
     if alarm.metric_data_queries or not (statistic in SIMPLE or percentile(statistic) is not None):
@@ -123,7 +123,7 @@ def _definition(alarm: MotoAlarm) -> Alarm | None:
             "EvaluateLowSampleCountPercentile": alarm.evaluate_low_sample_count_percentile or None,
             "Namespace": alarm.namespace}
     try:
-        return Alarm.from_mapping({k: v for k, v in spec.items() if v is not None})
+        return MetricAlarm.from_mapping({k: v for k, v in spec.items() if v is not None})
     except AlarmError:
         return None
 
@@ -161,7 +161,7 @@ def _nearest_rank(values: list[float], fraction: float) -> float | None:
     return values[max(0, math.ceil(fraction * len(values)) - 1)]
 
 
-def _reason(alarm: MotoAlarm, definition: Alarm, window: list, starts: list[int], state: State) -> str:
+def _reason(alarm: MotoAlarm, definition: MetricAlarm, window: list, starts: list[int], state: State) -> str:
     """StateReason in CloudWatch's words (flow_semantics.REASON_ONLY_ON_A_CHANGE)."""
     n, m = definition.evaluation_periods, definition.datapoints_to_alarm
     recent = [(v, s) for v, s in zip(window, starts) if v is not None][-n:]

@@ -3,8 +3,8 @@ leaves open, decided once and named here.
 
 Each constant is either DOCUMENTED (with its source) or a CHOICE (what AWS does is not written
 down, or cannot be shown by an emulator that is not a clock-driven service). The code reading
-them: monitor/offline/replay.py (what a filter publishes), monitor/aws/logmetrics.py (the
-emulator's PutLogEvents) and monitor/aws/alarmstate.py (the emulator's alarm states).
+them: monitor/offline/replay.py (what a filter publishes), monitor/emulator/logmetrics.py (the
+emulator's PutLogEvents) and monitor/emulator/alarmstate.py (the emulator's alarm states).
 
 SOURCES
 [F1] CloudWatch Logs User Guide, "Creating metrics from log events using filters", Concepts:

@@ -4,7 +4,7 @@ moto stores metric filters but never applies them. Here the accepted events of a
 through the group's filters with our engine (monitor.offline.replay.publish, the same evaluation
 `monitor replay` and `monitor test` use) and become datapoints in moto's CloudWatch backend of the
 same account and Region, as CloudWatch Logs does [F1]. The open choices are named in
-monitor/aws/flow_semantics.py.
+monitor/emulator/flow_semantics.py.
 """
 
 from __future__ import annotations

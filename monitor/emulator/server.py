@@ -4,8 +4,8 @@
 (a 101st filter, a filter on a missing log group, ...) is refused here too.
 
 It also makes data flow as in AWS: log events put into a log group become metric data through
-the group's metric filters (monitor/aws/logmetrics.py), and metric alarms change state as their
-data says (monitor/aws/alarmstate.py).
+the group's metric filters (monitor/emulator/logmetrics.py), and metric alarms change state as their
+data says (monitor/emulator/alarmstate.py).
 
 The corrections patch moto's internals (LogsBackend, MetricFilters, LogsResponse, the logs
 PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse, ResourceGroupsTaggingAPIResponse), which

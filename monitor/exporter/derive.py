@@ -1,4 +1,4 @@
-"""The one seam between the exporter and the `derived:` expression language (monitor/exporter/expressions).
+"""The one seam between the exporter and the `derived:` expression language (monitor/expressions).
 
 The exporter calls `compile_expression` (at load, for the plan) and `evaluate_all` (per refresh);
 the language itself tokenizes, parses to frozen dataclasses and walks the tree, with no `eval`.

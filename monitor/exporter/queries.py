@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter
+from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter, once_per_config
 from monitor.config.walk import Place, containers
 from monitor.exporter import naming
 from monitor.insights import PERFORMANCE_METRICS
@@ -68,6 +68,7 @@ class Queries:
     skipped: tuple[str, ...] = field(default=())
 
 
+@once_per_config
 def build(config: Config) -> Queries:
     """The deduplicated queries the config's `exporter:` asks for (its defaults when it has none)."""
     settings = config.exporter or Exporter()

@@ -3,7 +3,7 @@
 Derived metric names follow Prometheus's rules (https://prometheus.io/docs/practices/naming/)
 and must not take a name the exporter gives a metric or label of its own; each expression must
 parse (its column is reported) and name only metrics this config produces. Both checks are the
-expression language's (monitor/exporter/expressions).
+expression language's (monitor/expressions).
 """
 
 from __future__ import annotations

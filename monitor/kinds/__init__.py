@@ -10,12 +10,13 @@ from monitor.state.resources import Actual, Resource
 
 KINDS = (cluster_setting, log_group, metric_filter, alarm, composite_alarm, dashboard)
 NAMES = tuple(kind.KIND for kind in KINDS)
-# Kinds deleted after every create and update (monitor/sync/plan.py): alarms a composite alarm may stop naming.
+# Kinds deleted after every create and update (monitor/state/plan.py): alarms a composite alarm may stop naming.
 LATE = tuple(kind.KIND for kind in KINDS if getattr(kind, "DELETE_LATE", False))
 BY_NAME = {kind.KIND: kind for kind in KINDS}
 
 
 def desired(config: Config) -> list[Resource]:
+    """What the config wants; each kind renders its part once per config."""
     return [resource for kind in KINDS for resource in kind.desired(config)]
 
 

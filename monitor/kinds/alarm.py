@@ -3,9 +3,10 @@ owned like its filters.
 
 A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/names/ownership.py); an
 alarm is ours only with that name *and* our `managed-by` and prefix tags, since alarms take tags
-and anyone can type such a name in the console (filters, which take none, are ours by name). Tags (ours and the config's) go with
-PutMetricAlarm on create; PutMetricAlarm ignores Tags on update ("If you are using this
-operation to update an existing alarm, any tags you specify in this parameter are ignored",
+and anyone can type such a name in the console (filters, which take none, are ours by name).
+Tags (ours and the config's) go with PutMetricAlarm on create; PutMetricAlarm ignores Tags on
+update ("If you are using this operation to update an existing alarm, any tags you specify in
+this parameter are ignored",
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), so later tag
 changes are made with TagResource and UntagResource, and a change of tags alone makes no
 PutMetricAlarm call. PutMetricAlarm replaces the whole alarm, so every managed key is sent.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm_spec, composite_spec, log_group
 from monitor.kinds import composite_rule as alarm_rule
@@ -40,6 +41,7 @@ TAKEN = (UNTAGGED + ", and the plan cannot create this alarm while the name is t
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []

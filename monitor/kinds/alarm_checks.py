@@ -225,7 +225,7 @@ def _m_of_n(alarm: Alarm) -> list[Found]:
 
 def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
-    from the service's task definition (monitor/aws/thresholds.py)."""
+    from the service's task definition (monitor/resolved/thresholds.py)."""
     if alarm.threshold is None:
         return []   # _required says so
     if not isinstance(alarm.threshold, str):   # PutMetricAlarm's Threshold is a double; NaN never settles

@@ -89,7 +89,13 @@ def performance_field(metric: str) -> str | None:
 def resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     """The metric an alarm or a `metrics:` entry names, or why there is none: a filter's, a
     performance metric, or one named by `namespace` (AWS's, or any other). A metric-math or
-    composite alarm names none of its own."""
+    composite alarm names none of its own. Resolved once per config and place (Config.once)."""
+    given = None if source.dimensions is None else tuple(sorted(source.dimensions.items()))
+    key = ("metric", place.path, place.container.name, source.metric, source.namespace, given)
+    return config.once(key, lambda: _resolve(config, place, source))
+
+
+def _resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     if source.metric is None:
         return NoMetric("metric", "it watches no metric of its own (metric math, or a composite alarm)")
     if source.namespace is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.problems import Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource
@@ -14,6 +14,7 @@ SETTING = "containerInsights"
 DESCRIBE_BATCH = quotas.DESCRIBE_CLUSTERS
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
 from monitor.kinds import composite_rule as alarm_rule
@@ -31,6 +31,7 @@ BATCH = {"delete": quotas.DELETE_COMPOSITE_ALARMS}
 DELETE_LATE = True   # with the metric alarms, and before them (reverse kind order)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     found = []
     ranked = composite_spec.config_ranks(config)

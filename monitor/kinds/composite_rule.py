@@ -62,7 +62,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Rule:
+class AlarmRule:
     text: str
     references: tuple[Reference, ...]
     elements: int   # child alarms, TRUE and FALSE, and pairs of grouping parentheses
@@ -73,7 +73,7 @@ class Rule:
         return list(dict.fromkeys(reference.name for reference in self.references))
 
 
-def parse(text: str) -> Rule:
+def parse(text: str) -> AlarmRule:
     """The rule, or RuleError at the first thing AWS would refuse."""
     parser = _Parser(text)
     parser.expression()
@@ -81,7 +81,7 @@ def parse(text: str) -> Rule:
     if parser.pos < len(text):
         raise RuleError(parser.pos, f"unexpected '{text[parser.pos:parser.pos + 20].split()[0]}' after a complete "
                                     "condition: join conditions with AND or OR")
-    return Rule(text, tuple(parser.references), parser.elements)
+    return AlarmRule(text, tuple(parser.references), parser.elements)
 
 
 def names(text: str) -> list[str]:
@@ -92,7 +92,7 @@ def names(text: str) -> list[str]:
         return []
 
 
-def rewrite(rule: Rule, full: Callable[[str], str | None]) -> str:
+def rewrite(rule: AlarmRule, full: Callable[[str], str | None]) -> str:
     """The rule with each name replaced by `"<full(name)>"`, the rest as written; a name `full`
     gives None for (a quoted full name, say) stays as written."""
     text = rule.text

@@ -22,7 +22,7 @@ import botocore.exceptions as bx
 
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.dashboards import checks, owner
 from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
@@ -35,6 +35,7 @@ DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
 BATCH = {"delete": DELETE_BATCH}
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """One dashboard per `dashboards:` entry whose template resolved; validation reports the rest."""
     tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}

@@ -22,7 +22,9 @@ from monitor.config.model import Config, Dashboard, Item
 from monitor.config.walk import Place, containers
 from monitor.dashboards import owner, templates
 from monitor.dashboards.layout import NEWROW, layout
-from monitor.kinds import alarm as alarm_kind, alarm_spec, composite_alarm as composite_alarm_kind
+from monitor.kinds import alarm as alarm_kind
+from monitor.kinds import alarm_spec
+from monitor.kinds import composite_alarm as composite_alarm_kind
 from monitor.kinds.filter_spec import metric_namespace
 
 LIMITED = {"cpu": ("CpuUtilized", "cpu", "CPU units"), "memory": ("MemoryUtilized", "memory", "MiB")}

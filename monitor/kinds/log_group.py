@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.names import ownership
@@ -35,6 +35,7 @@ KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Performance groups, then the groups tasks would create; one resource per group."""
     wanted = [_made(config, None, performance_log_group(cluster.name), cluster.name, ("clusters", number))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
@@ -18,6 +18,7 @@ KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     return _app_filters(config) + _performance_filters(config)
 

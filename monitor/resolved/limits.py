@@ -1,8 +1,8 @@
 """Each configured container's CPU and memory limit, from the task definition its service runs.
 
 The task definition is the config's `task_definition`, else the one DescribeServices names
-(monitor/aws/services.py); each is read once with DescribeTaskDefinition and turned into limits
-by monitor/aws/sizing.py. What cannot be read is a note, not a failure: the container then has
+(monitor/resolved/services.py); each is read once with DescribeTaskDefinition and turned into limits
+by monitor/taskdefs/sizing.py. What cannot be read is a note, not a failure: the container then has
 no utilization ratio.
 """
 

@@ -1,6 +1,6 @@
 """Alarm thresholds written as a share of a container's limit (`90%`), made concrete. Pure: no AWS.
 
-The limit is the one monitor/aws/sizing.py reads from the service's task definition: for memory
+The limit is the one monitor/taskdefs/sizing.py reads from the service's task definition: for memory
 the hard limit, else the soft limit (reservation), else the task's memory; for CPU the
 container's share (CpuShares, the figure Container Insights reports as CpuReserved), else the
 task's CPU. CpuUtilized is in CPU units and MemoryUtilized in MiB ("Container Insights

@@ -1,6 +1,6 @@
 """The service design checks over one task definition and its service's config entry. Pure.
 
-Sizing reuses monitor/aws/sizing.py's rules (the Fargate table, what RegisterTaskDefinition
+Sizing reuses monitor/taskdefs/sizing.py's rules (the Fargate table, what RegisterTaskDefinition
 refuses, what makes a limit mislead), each given a code here; its sources are cited there.
 The other checks and their sources:
 - a sidecar without a hard limit (`memory`): a container's memory past its soft limit comes from

@@ -2,7 +2,7 @@
 
 A code names a rule for good: `AREA-TOPIC-NNN` (`ECS-SIZE-001`, `ECR-SCAN-001`, ...). A code is
 never reused or renumbered; a retired rule keeps its code unused. Alarm findings are the
-`ALARM-<TOPIC>-NNN` family (monitor/review/alarm_rules.py). Severity is `error` (AWS refuses it,
+`ALARM-<TOPIC>-NNN` family (monitor/review/alarm_findings.py). Severity is `error` (AWS refuses it,
 it exposes a secret, or an alarm can never do its job), `warning` (AWS accepts it, but the monitoring or the service
 suffers) or `info` (worth knowing; nothing to fix unless you want to). `control` is the AWS
 Security Hub CSPM control covering the same point, where there is one, so that findings map onto

@@ -4,7 +4,7 @@ Rows of the config come from the desired resources of every alarm kind (any spec
 `AlarmName`: metric, metric-math and composite alarms alike), so a kind added later is
 reviewed without a change here; an alarm whose `N%` threshold has no known limit still gets its
 row, with no number. Rows of the account come from DescribeAlarms items; an alarm is ours by
-the ownership rule (monitor/sync/ownership.py), and then linked to its place in the config.
+the ownership rule (monitor/names/ownership.py), and then linked to its place in the config.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Alarm thresholds written as `N%` of a container's limit, as the review shows and checks them.
 
-The number and its note come from monitor/aws/thresholds.py (the same the plan prints); here each
+The number and its note come from monitor/resolved/thresholds.py (the same the plan prints); here each
 also keeps the limit it is a share of, because whether a share above 100% can ever be reached
 depends on it: a hard memory limit, the task's memory and the task's CPU are ceilings (the
 container is killed past its hard limit; the task-level cpu and memory are hard upper bounds,

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from monitor import kinds
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
@@ -15,7 +15,7 @@ from monitor.offline import alarm_logs
 from monitor.problems import Problem, errors, placed
 from monitor.resolved import Loaded, account, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
-from monitor.state.resources import Actual, Resource
+from monitor.state.resources import Actual
 from monitor.taskdefs import files as taskfiles
 
 
@@ -28,8 +28,7 @@ def validate(path: str) -> Loaded:
     if loaded.config is not None and not blocking:
         # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
         config = loaded.config if loaded.ok else loaded.config.model_copy(update={"dashboards": []})
-        wanted = kinds.desired(config)
-        found = offline_checks(config, wanted) + filter_checks.limits(wanted, Actual())
+        found = offline_checks(config) + filter_checks.limits(kinds.desired(config), Actual())
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         found += _task_definition_files(loaded, config)
         loaded.problems += [placed(p, loaded.source) for p in found]
@@ -45,19 +44,22 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
         return [Problem((), str(error), "error")]
 
 
-def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
+@once_per_config
+def offline_checks(config: Config) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
+    wanted = kinds.desired(config)
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
             + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
             + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
 
 
-def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
-    """The offline checks' findings that only the log groups read from task definitions cause."""
+def _added_by_task_definitions(given: Config, resolved: Config) -> list[Problem]:
+    """The offline checks' findings that only what the task definitions resolved causes; validate
+    reported the rest (each config's checks run once: offline_checks is kept with its config)."""
     if resolved == given:
         return []
-    known = set(offline_checks(given, kinds.desired(given)))
-    return [p for p in offline_checks(resolved, wanted) if p not in known]
+    known = set(offline_checks(given))
+    return [p for p in offline_checks(resolved) if p not in known]
 
 
 def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
@@ -77,7 +79,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     actual = kinds.read(clients, config)
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
-        findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
+        findings += _added_by_task_definitions(loaded.config, config) + kinds.check(config, wanted, actual, prune)
     findings += strays.warnings(config, actual.strays) + alarm.unowned(config.prefix, wanted, actual)
     made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
     made.findings += composite_alarm.blocked(made, actual)
