@@ -260,3 +260,27 @@ def test_the_emulator_refuses_what_aws_refuses_about_composites(aws):
     cw.delete_alarms(AlarmNames=["c"])
     cw.delete_alarms(AlarmNames=["other", "child"])
     assert alarms(aws) == {}
+
+
+def test_the_plan_refuses_a_delete_a_surviving_composite_names_by_name_or_arn():
+    """Pure: composites read (by name or ARN in their rules), the plan's changes, what AWS would refuse."""
+    from monitor.kinds import composite_alarm
+    from monitor.state.plan import Change, Plan
+    from monitor.state.resources import Actual
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+    actual = Actual(composites={None: {"hand": frozenset({"a"}), "ours": frozenset({"b"})},
+                                "eu-west-1": {"far": composite_rule_names(f'ALARM("{arn}c")')}})
+    gone = [Change("alarm", name, "delete", {"AlarmName": name}, None) for name in ("a", "b")]
+    gone.append(Change("alarm", "eu-west-1:c", "delete", {"AlarmName": "c"}, None, region="eu-west-1"))
+    rewritten = Change("composite_alarm", "ours", "update", {"AlarmName": "ours"},
+                       {"AlarmName": "ours", "AlarmRule": "ALARM(x)"})
+    errors = composite_alarm.blocked(Plan(changes=[*gone, rewritten]), actual)
+    assert [e.message.split(":")[0] for e in errors] == ["alarm a cannot be deleted", "alarm eu-west-1"]
+    assert "composite alarm hand" in errors[0].message and "composite alarm far" in errors[1].message
+    dropped = Change("composite_alarm", "hand", "delete", {"AlarmName": "hand"}, None)
+    assert len(composite_alarm.blocked(Plan(changes=[*gone, rewritten, dropped]), actual)) == 1
+
+
+def composite_rule_names(rule: str) -> frozenset[str]:
+    from monitor.kinds import composite_rule
+    return composite_rule.alarm_names(rule)

@@ -34,19 +34,13 @@ def install() -> None:
     CloudWatchResponse.put_composite_alarm = _requiring_children(CloudWatchResponse.put_composite_alarm)
 
 
-def named(rule: str | None) -> set[str]:
-    """The alarm names a rule gives, an ARN read as the name it ends with; none for an unreadable rule."""
-    return {name.split(":alarm:", 1)[1] if name.startswith("arn:") and ":alarm:" in name else name
-            for name in composite_rule.names(rule or "")}
-
-
 def _refusing_dependents(delete: Wrapped) -> Wrapped:
     @functools.wraps(delete)
     def checked(self: CloudWatchBackend, alarm_names: list[str]) -> None:
         going = set(alarm_names)
         held = sorted({name for alarm in self.alarms.values()
                        if alarm.rule is not None and alarm.name not in going
-                       for name in named(alarm.rule) & going})
+                       for name in composite_rule.alarm_names(alarm.rule or "") & going})
         if held:
             raise ValidationError(f"Cannot delete {', '.join(held)} as there are composite alarm(s) "
                                   "depending on them")
@@ -59,7 +53,7 @@ def _requiring_children(put: Wrapped) -> Wrapped:
     @functools.wraps(put)
     def checked(self: CloudWatchResponse) -> Any:
         name = self._get_param("AlarmName")
-        missing = sorted(child for child in named(self._get_param("AlarmRule"))
+        missing = sorted(child for child in composite_rule.alarm_names(self._get_param("AlarmRule") or "")
                          if child != name and child not in self.cloudwatch_backend.alarms)
         if missing:
             raise ValidationError(f"Could not save the composite alarm as alarms [{', '.join(missing)}] in the "

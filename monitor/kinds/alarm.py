@@ -81,7 +81,7 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
         metric = [item for item in _described(here, "MetricAlarm", config.prefix + ownership.SEPARATOR)
                   if _shaped(config.prefix, item)]
         composites = _described(here, "CompositeAlarm")
-        actual.composites[region] = {item["AlarmName"]: frozenset(alarm_rule.names(item.get("AlarmRule", "")))
+        actual.composites[region] = {item["AlarmName"]: alarm_rule.alarm_names(item.get("AlarmRule", ""))
                                      for item in composites}
         composites = [item for item in composites if _shaped(config.prefix, item)]
         tags = tags_by_arn(here, config.prefix) if metric or composites else {}

@@ -83,22 +83,17 @@ def blocked(plan: Plan, actual: Actual) -> list[Problem]:
                 if change.region == region and change.kind in (alarm.KIND, KIND)]
         going = {change.before["AlarmName"] for change in here if change.action == "delete"}
         after = dict(composites)
-        after |= {change.after["AlarmName"]: frozenset(alarm_rule.names(change.after["AlarmRule"]))
+        after |= {change.after["AlarmName"]: alarm_rule.alarm_names(change.after["AlarmRule"])
                   for change in here if change.kind == KIND and change.action != "delete"}
         for name, names in sorted(after.items()):
             if name in going:
                 continue
-            for child in sorted({_name(named) for named in names} & going):
+            for child in sorted(names & going):
                 found.append(Problem((), f"alarm {regional(region, child)} cannot be deleted: composite alarm {name} "
                                          "names it in its rule, and AWS deletes no alarm a composite names "
                                          f"(DeleteAlarms: ValidationError). Change {name}'s rule or delete it "
                                          "first; nothing is deleted until then", "error"))
     return found
-
-
-def _name(named: str) -> str:
-    """A rule names an alarm by name or ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`)."""
-    return named.split(":alarm:", 1)[1] if named.startswith("arn:") and ":alarm:" in named else named
 
 
 def apply(clients: Clients, changes: list[Change]) -> None:
