@@ -147,3 +147,18 @@ def _with_targets(config: Config, targets: dict[Path, LogTarget], home: str | No
                       "create_log_group": found.creates, "firelens_metadata": found.metadata}
         return place.container.model_copy(update=update)
     return map_containers(config, change)
+
+
+def offline_log_groups(config: Config, definitions: list[dict]) -> tuple[Config, list[Problem]]:
+    """The config with each missing `log_group` read from the task-definition files given (those of
+    task-definitions/ beside the config), matched by the family a service's `task_definition` names:
+    what `replay` and `validate` can know with no AWS. A service that names no task definition keeps
+    its containers without a group (only the plan can ask ECS which one it runs)."""
+    by_family = {definition.get("family"): _by_name(definition) for definition in definitions}
+    targets: dict[Path, LogTarget] = {}
+    findings: list[Problem] = []
+    for path, places in _wanting(config).items():
+        reference = _service(config, path).task_definition
+        if reference and (found := by_family.get(reference.split(":")[0])) is not None:
+            findings += _targets(found, places, reference, targets)
+    return _with_targets(config, targets, config.region), findings

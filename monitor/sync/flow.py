@@ -71,10 +71,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     name, in every Region read), so it reads none for sizing, and one it cannot read, of a
     service already deleted say, is a warning there, not a stop.
     """
-    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
-    config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
-    if destroy:
-        findings = [replace(p, severity="warning") for p in findings]
+    config, findings = scope(loaded, clients, destroy)
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
@@ -84,3 +81,18 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
     made.findings += composite_alarm.blocked(made, actual)
     return made
+
+
+def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Config, list[Problem]]:
+    """The config as the plan sees it: log groups read from task definitions, the home Region and,
+    when something shows alarms by ARN, the account; and what reading the task definitions found."""
+    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
+    if destroy:
+        findings = [replace(p, severity="warning") for p in findings]
+    return config, findings
+
+
+def reread(loaded: Loaded, clients: Clients, destroy: bool = False) -> Actual:
+    """What AWS has now in the scope a plan of this config reads: a saved plan's check before it is applied."""
+    return kinds.read(clients, scope(loaded, clients, destroy)[0])
