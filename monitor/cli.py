@@ -29,7 +29,7 @@ from monitor.output import cost as costs
 from monitor.output import markdown
 from monitor.output import plan as render
 from monitor.resolved import Loaded
-from monitor.sync import flow, saved
+from monitor.sync import saved
 
 OK, FAILED, USAGE = 0, 1, 2
 BROKEN_PIPE = 128 + 13   # what a shell reports for a tool ended by SIGPIPE
@@ -361,10 +361,10 @@ def _lines(files: list[str]):
 
 
 def cmd_replay(args) -> int:
+    from monitor.config.walk import task_families
     from monitor.kinds import metric_filter
     from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
-    from monitor.config.walk import task_families
     from monitor.resolved.taskdefs import offline_log_groups
     from monitor.taskdefs.files import TaskFileError, of_families
     loaded = load_valid(args, offline=True)

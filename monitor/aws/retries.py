@@ -14,7 +14,8 @@ the handler `register_retry_handler` put on the client's `needs-retry.<service>`
 
 from __future__ import annotations
 
-from botocore.exceptions import ConnectionError as NoConnection, ReadTimeoutError
+from botocore.exceptions import ConnectionError as NoConnection
+from botocore.exceptions import ReadTimeoutError
 from botocore.retries import quota, standard
 from botocore.retries.base import BaseRetryableChecker
 

@@ -15,11 +15,21 @@ from monitor.config import alarm_uses, edge_checks, presets, references, rules, 
 from monitor.dashboards import checks as dashboard_checks
 from monitor.dashboards import templates
 from monitor.exporter import rules as exporter_rules
-from monitor.kinds import alarm, alarm_advice, alarm_checks, cluster_setting, composite_alarm, dashboard
 from monitor.expressions.checks import CHECKS as EXPRESSIONS
 from monitor.expressions.names import CHECKS as DERIVED_NAMES
 from monitor.expressions.syntax import CHECKS as EXPRESSION_SYNTAX
-from monitor.kinds import filter_checks, metric_filter
+from monitor.kinds import (
+    alarm,
+    alarm_advice,
+    alarm_checks,
+    cluster_setting,
+    composite_alarm,
+    dashboard,
+    filter_checks,
+    log_group,
+    metric_filter,
+    strays,
+)
 from monitor.offline import alarm_logs
 from monitor.problems import WARNING, Check, Problem
 from monitor.resolved import Loaded, edges, services, taskdefs, thresholds
@@ -36,7 +46,7 @@ TABLES = (yamlfile.CHECKS, structure.CHECKS, references.CHECKS, rules.CHECKS, pr
           exporter_rules.CHECKS, alarm_checks.CHECKS, alarm_advice.CHECKS, composite_alarm.CHECKS,
           metric_filter.CHECKS, cluster_setting.CHECKS, dashboard.CHECKS, alarm.CHECKS, filter_checks.CHECKS,
           services.CHECKS, thresholds.CHECKS, taskdefs.CHECKS, plan.CHECKS, alarm_logs.CHECKS, sizing.CHECKS,
-          flow.CHECKS, edge_checks.CHECKS, edges.CHECKS, CHECKS)
+          flow.CHECKS, edge_checks.CHECKS, edges.CHECKS, strays.CHECKS, log_group.CHECKS, CHECKS)
 
 
 def checks() -> dict[str, Check]:

@@ -268,10 +268,16 @@ class Config(Model):
     defaults: Defaults | None = None
     log_groups: LogGroups | None = None   # for the groups ecs-monitor creates; a container's own wins
     clusters: list[Cluster] = []
+    retired_clusters: list[str] = []   # clusters this config made resources for: --prune and destroy delete them
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
     ignore: list[str] = []   # problem and finding codes to silence (monitor/commands/codes.py says which may be)
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
+
+    @property
+    def owned_clusters(self) -> frozenset[str]:
+        """The clusters whose resources are this config's: its own and its retired ones."""
+        return frozenset(cluster.name for cluster in self.clusters) | frozenset(self.retired_clusters)
 
     @property
     def facts(self) -> object:

@@ -20,7 +20,7 @@ from monitor.config.model import Exporter
 from monitor.exporter import batches as packing
 from monitor.exporter import metricdata
 from monitor.exporter.queries import Query
-from monitor.exporter.snapshot import EMPTY, Reading, DerivedRule, Snapshot, build
+from monitor.exporter.snapshot import EMPTY, DerivedRule, Reading, Snapshot, build
 from monitor.names.identity import Identity
 from monitor.taskdefs.sizing import Limits
 

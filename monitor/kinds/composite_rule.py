@@ -92,6 +92,13 @@ def names(text: str) -> list[str]:
         return []
 
 
+def alarm_names(text: str) -> frozenset[str]:
+    """The alarms a rule read from AWS names, by name: an ARN (`arn:aws:cloudwatch:<region>:<account>:
+    alarm:<name>`, which AlarmRule takes too) is read as the name it ends with. Empty when it does not parse."""
+    return frozenset(name.split(":alarm:", 1)[1] if name.startswith("arn:") and ":alarm:" in name else name
+                     for name in names(text))
+
+
 def rewrite(rule: AlarmRule, full: Callable[[str], str | None]) -> str:
     """The rule with each name replaced by `"<full(name)>"`, the rest as written; a name `full`
     gives None for (a quoted full name, say) stays as written."""
