@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_TOKENS = 128   # far beyond a real derived metric; keeps parsing and evaluation off Python's recursion limit
+MAX_NESTING = 32   # parentheses, calls and unary minus open at once; the parser and the tree's walks recurse per level
 
 
 @dataclass(frozen=True)
