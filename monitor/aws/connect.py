@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path as FilePath
@@ -12,6 +11,7 @@ from monitor.aws.clients import Clients, Target
 from monitor.config import Loaded
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
+from monitor.review import taskfiles
 from monitor.sync.resources import regional
 
 LOCAL_REGION = "us-east-1"
@@ -55,16 +55,14 @@ def task_definitions(loaded: Loaded) -> list[dict]:
     input, as `aws ecs register-task-definition --cli-input-json` takes it), of the families the
     config's services name: the embedded emulator registers them, as a deploy pipeline would have.
 
-    Raises ValueError for a file that is not JSON.
+    Raises taskfiles.TaskFileError (a ValueError) for a file that is not JSON, or is too large or too
+    deeply nested to be a task definition, with its line and column.
     """
     named = {service.task_definition.split(":")[0] for cluster in loaded.config.clusters
              for service in cluster.services if service.task_definition}
     found = []
     for path in task_definition_files(loaded.source.name) if named else ():
-        try:
-            document = json.loads(path.read_text())
-        except ValueError as error:
-            raise ValueError(f"{path}: not a task definition in JSON: {error}") from None
+        document = taskfiles.read(path)
         if isinstance(document, dict) and document.get("family") in named:
             found.append(document)
     return found

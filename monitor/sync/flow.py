@@ -12,7 +12,7 @@ from monitor.config.model import Config
 from monitor.dashboards import checks as dashboard_checks
 from monitor.kinds import alarm_advice, alarm_checks, filter_checks
 from monitor.offline import alarm_logs
-from monitor.problems import Problem, errors, placed
+from monitor.problems import Mark, Problem, Source, errors, placed
 from monitor.review import taskfiles
 from monitor.sync.plan import Plan, duplicates, plan
 from monitor.sync.resources import Actual, Resource
@@ -39,8 +39,17 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     try:
         files = connect.task_definitions(loaded)
         return taskdefs.offline(config, [taskfiles.task_definition(d, d["family"]) for d in files])   # "1 vCPU" -> "1024"
-    except (ValueError, taskfiles.TaskFileError) as error:
+    except taskfiles.TaskFileError as error:
+        return [_in_file(error)]
+    except ValueError as error:
         return [Problem((), str(error), "error")]
+
+
+def _in_file(error: taskfiles.TaskFileError) -> Problem:
+    """A task-definitions file's problem at its own line and column, as a config's problems are placed."""
+    if error.line is None:
+        return Problem((), str(error), "error")
+    return Problem((), error.reason, "error", source=Source(name=error.path), mark=Mark(error.line, error.column))
 
 
 def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
