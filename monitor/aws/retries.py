@@ -10,11 +10,20 @@ botocore/retries/standard.py), but waiting never frees a quota.
 
 The policy is built from botocore's own classes (botocore/retries/standard.py) and replaces
 the handler `register_retry_handler` put on the client's `needs-retry.<service>` event.
+
+A 5xx answer is a server's failure whatever its body: a proxy or load balancer in front of the
+endpoint answers `502 Bad Gateway` in plain text or HTML, which botocore's XML parsers cannot read
+and raise on at once, untried again. Such a body is set aside before parsing (botocore then makes
+its generic `Code: "502"` error, as it does for an empty 5xx), and what the endpoint answered is
+kept in the error's response under ANSWER for the message after the last try.
 """
 
 from __future__ import annotations
 
+import http.client
+
 from botocore.exceptions import ConnectionError as NoConnection, ReadTimeoutError
+from botocore.parsers import ResponseParserError, ResponseParserFactory
 from botocore.retries import quota, standard
 from botocore.retries.base import BaseRetryableChecker
 
@@ -27,6 +36,8 @@ SILENT_ATTEMPTS = 2      # no connection, or no answer within READ_TIMEOUT
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
 FINAL_CODES = frozenset({"LimitExceededException"})
 BOTOCORE_HANDLER_ID = "retry-config-{service}"   # the unique_id register_retry_handler uses
+ANSWER = "EcsMonitorAnswer"   # the key of what a 5xx answer said, in the error's response
+SHOWN = 120   # characters of an answer's body a message quotes
 
 
 class Budgeted(BaseRetryableChecker):
@@ -40,7 +51,9 @@ class Budgeted(BaseRetryableChecker):
         self._silent = standard.MaxAttemptsChecker(SILENT_ATTEMPTS)
 
     def is_retryable(self, context: standard.RetryContext) -> bool:
-        if context.get_error_code() in FINAL_CODES or not self._retryable.is_retryable(context):
+        if context.get_error_code() in FINAL_CODES:
+            return False
+        if not (self._retryable.is_retryable(context) or _status(context) >= 500):
             return False
         return self._budget(context).is_retryable(context)
 
@@ -50,6 +63,11 @@ class Budgeted(BaseRetryableChecker):
         if self._throttling.is_throttling_error_from_context(context):
             return self._throttled
         return self._server
+
+
+def _status(context: standard.RetryContext) -> int:
+    """The HTTP status of the attempt's answer, 0 when there was none (no connection, a timeout)."""
+    return getattr(context.http_response, "status_code", 0) or 0
 
 
 def install(client) -> None:
@@ -65,6 +83,7 @@ def install(client) -> None:
     events.register_first(f"needs-retry.{service}", _decisive(handler.needs_retry),
                           unique_id=f"ecs-monitor-retry-{service}")
     events.register(f"after-call.{service}", retry_quota.release_retry_quota)
+    events.register(f"before-parse.{service}", _set_aside_unreadable_5xx)
 
 
 def _handler(service: str) -> tuple[standard.RetryHandler, standard.RetryQuotaChecker]:
@@ -83,3 +102,34 @@ def _decisive(needs_retry):
         delay = needs_retry(**kwargs)
         return False if delay is None else delay
     return decide
+
+
+def _set_aside_unreadable_5xx(operation_model, response_dict, customized_response_dict, **_) -> None:
+    """Before botocore parses a 5xx answer: keep what it said, and hand on an empty body when the
+    protocol's parser could not read it (botocore/parsers.py `_is_generic_error_response`)."""
+    status = response_dict.get("status_code", 0)
+    if status < 500:
+        return
+    customized_response_dict[ANSWER] = describe_answer(status, response_dict.get("headers", {}),
+                                                       response_dict.get("body") or b"")
+    if not _readable(operation_model, response_dict):
+        response_dict["body"] = b""
+
+
+def _readable(operation_model, response_dict: dict) -> bool:
+    """Whether the protocol's own parser reads the answer (JSON parsers read any text; XML ones raise)."""
+    parser = ResponseParserFactory().create_parser(operation_model.service_model.resolved_protocol)
+    try:
+        parser.parse(dict(response_dict), operation_model.output_shape)
+    except (ResponseParserError, Exception):   # noqa: BLE001 - what breaks the parser is no AWS answer either
+        return False
+    return True
+
+
+def describe_answer(status: int, headers, body: bytes) -> str:
+    """`HTTP 502 Bad Gateway (text/html): "<html>...Bad Gateway..."`, for a person to recognise the proxy."""
+    reason = http.client.responses.get(status, "")
+    kind = headers.get("content-type") or headers.get("Content-Type") or "no content type"
+    text = " ".join(body.decode("utf-8", "replace").split())
+    quoted = f': "{text[:SHOWN]}{"..." if len(text) > SHOWN else ""}"' if text else ", with no body"
+    return f"HTTP {status} {reason} ({kind}){quoted}"
