@@ -309,11 +309,11 @@ def cmd_exporter(args) -> int:
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)
     with connect(target(args), loaded, args.local) as clients:
-        plan = command.make_plan(loaded.config, clients, shard)
         if args.once:
-            text, error = command.once(clients, plan)
+            text, error = command.once(clients, command.make_plan(loaded.config, clients, shard))
             sys.stdout.write(text.decode("utf-8"))
             return _fail(f"the refresh failed: {error}") if error else OK
+        plan = command.first_plan(loaded.config, clients, shard)
         return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args))
 
 

@@ -43,6 +43,7 @@ class Reloader:
     def reload(self) -> bool:
         self.wanted.clear()
         self.seen = _mtime(self.path)
+        self.refresher.clients.silence.reset()   # a reload reads task definitions: a budget of its own
         try:
             plan = self.load(self.path)
         except Exception as error:   # noqa: BLE001 - a bad config must never stop the exporter
