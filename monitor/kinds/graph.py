@@ -3,7 +3,9 @@
 A chain of composite alarms (each naming the next) is as long as the config, or the account,
 makes it: a walk that recursed once per alarm would end in Python's RecursionError on a chain of
 a thousand. These keep their own stacks, visit each alarm once per walk, and cut a cycle where it
-closes (a cycle is refused offline, and AWS can still hold one).
+closes: a cycle is refused offline, and AWS can still hold one ("It is possible to create a loop
+or cycle of composite alarms", PutCompositeAlarm,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
 """
 
 from __future__ import annotations
