@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install dev clean bench
+.PHONY: demo test install dev clean bench prometheus
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ dev: $(BIN)/python
 demo: install
 	$(BIN)/monitor demo
 
-test: dev
+# Checked first, so a machine that cannot get Prometheus stops before the venv is built.
+test: prometheus dev
 	$(BIN)/python -m pytest
+
+# promtool and a Prometheus server for tests/test_exporter_prometheus.py: installed with apt-get
+# where that works, else the one command to run (scripts/ensure-prometheus).
+prometheus:
+	@scripts/ensure-prometheus
 
 bench: dev
 	$(BIN)/python benchmarks/bench_apply.py

@@ -34,14 +34,15 @@ from pathlib import Path
 import yaml
 
 from monitor import kinds
-from monitor.aws import connect as workflow, emulator
-from monitor.sync import flow
-from monitor.sync.apply import Outcome, apply
 from monitor.aws.clients import Clients, Target
+from monitor.commands import connect as workflow
 from monitor.config.walk import containers
 from monitor.dashboards import owner
+from monitor.emulator import server as emulator
 from monitor.kinds import alarm, dashboard, log_group, metric_filter
-from monitor.sync.plan import Plan
+from monitor.state.plan import Plan
+from monitor.sync import flow
+from monitor.sync.apply import Outcome, apply
 
 REGION = "ap-northeast-1"
 PREFIX = "monitor"

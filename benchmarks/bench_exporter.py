@@ -24,12 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest  # noqa: E402
 
-from monitor.aws import metricdata  # noqa: E402
 from monitor.aws.clients import Clients, Target  # noqa: E402
 from monitor.config.model import Exporter  # noqa: E402
-from monitor.exporter import queries  # noqa: E402
+from monitor.exporter import (
+    metricdata,
+    queries,  # noqa: E402
+)
 from monitor.exporter.collector import registry  # noqa: E402
-from monitor.exporter.refresh import Plan, Refresher  # noqa: E402
+from monitor.exporter.refresh import QueryPlan, Refresher  # noqa: E402
 
 CONTAINERS = 2_000
 METRICS = (("Requests", "Count", True), ("Errors", "Count", True), ("Latency", "Milliseconds", False),
@@ -86,7 +88,7 @@ def floor_registry() -> CollectorRegistry:
 def main() -> int:
     metricdata.fetch = fake_fetch
     clock = [1_800_000_000.0]
-    refresher = Refresher(Clients(Target("us-east-1")), Plan(Exporter(delay=0), the_queries()), clock=lambda: clock[0])
+    refresher = Refresher(Clients(Target("us-east-1")), QueryPlan(Exporter(delay=0), the_queries()), clock=lambda: clock[0])
 
     def refresh():
         clock[0] += 60

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -19,13 +20,16 @@ import botocore.exceptions as bx
 
 from monitor import config as configs
 from monitor.aws.clients import Target, endpoint_problem
-from monitor.aws.connect import MissingExtra, connect
 from monitor.aws.errors import UNREADABLE, explain
+from monitor.commands import codes, sync
 from monitor.commands.arguments import dashed_pattern, parser
+from monitor.commands.connect import MissingExtra, connect
 from monitor.config.references import REGION
 from monitor.output import cost as costs
+from monitor.output import markdown
 from monitor.output import plan as render
-from monitor.sync import flow
+from monitor.resolved import Loaded
+from monitor.sync import flow, saved
 
 OK, FAILED, USAGE = 0, 1, 2
 BROKEN_PIPE = 128 + 13   # what a shell reports for a tool ended by SIGPIPE
@@ -83,9 +87,9 @@ def config_path(args) -> str:
     return path
 
 
-def load_valid(args, offline: bool = False) -> configs.Loaded:
+def load_valid(args, offline: bool = False) -> Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -100,13 +104,18 @@ def target(args) -> Target:
     for where, url in (("--endpoint-url", args.endpoint_url), ("AWS_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL"))):
         if url is not None and (problem := endpoint_problem(url)):
             raise UserError(f"{where} {url!r}: {problem}", USAGE)
+    return Target(region(args), args.profile, args.endpoint_url)
+
+
+def region(args) -> str | None:
+    """--region, checked: a malformed one is a usage error."""
     if args.region is not None and not REGION.fullmatch(args.region):
         raise UserError(f"--region {args.region!r} does not look like an AWS Region, e.g. eu-west-1", USAGE)
-    return Target(args.region, args.profile, args.endpoint_url)
+    return args.region
 
 
 def cmd_validate(args) -> int:
-    loaded = flow.validate(config_path(args))
+    loaded = codes.validate(config_path(args))
     if args.output == "json":
         print(render.problems_json(loaded.problems))
     elif loaded.problems:
@@ -117,62 +126,107 @@ def cmd_validate(args) -> int:
 
 
 def cmd_plan(args) -> int:
+    """Plan; with --out also save it for `apply FILE`; markdown for a pull request."""
     loaded = load_valid(args)
-    with connect(target(args), loaded, args.local) as clients:
-        result = flow.make_plan(loaded, clients, prune=args.prune)
-        delta, whole = plan_cost(loaded, clients, result)
+    if args.print_iam_policy:
+        return print_policy(args, loaded)
+    manager = sync.Manager(loaded, target(args), args.local, sync.Hooks(target=_header(args)))
+    planned = manager.plan(prune=args.prune, destroy=args.destroy)
+    result, where = planned.plan, planned.where
     if args.output == "json":
-        print(render.plan_json(result, None, loaded.source, cost=costs.plan_cost_json(delta, whole)))
+        print(render.plan_json(result, None, loaded.source, cost=costs.plan_cost_json(*planned.cost),
+                               target=where.as_dict()))
+    elif args.output == "markdown":
+        print(markdown.plan_markdown(result, where.words(), loaded.source, planned.cost))
     else:
-        print(render.plan_text(result, loaded.source) + "\n" + costs.delta_text(delta, whole))
+        print(render.plan_text(result, loaded.source, compact=not args.verbose) + "\n"
+              + costs.delta_text(*planned.cost))
     if result.errors:
-        return FAILED
+        return _fail(f"the plan has errors: not saved to {args.out}") if args.out else FAILED
+    if args.out:
+        manager.save(planned, args.out, prune=args.prune, destroy=args.destroy)
+        print(f"Saved the plan to {args.out}: `monitor apply {shlex.quote(args.out)}` applies exactly it.",
+              file=sys.stderr if args.output != "text" else sys.stdout)
     return USAGE if args.detailed_exitcode and result.changes else OK
 
 
-def plan_cost(loaded, clients, result):
-    """The plan's cost delta and the whole config's estimate (of what the plan was made for, `N%`
-    thresholds resolved), with the task counts read from ECS."""
-    from monitor.aws.services import desired_counts
-    from monitor.cost import estimate, hints
-    home = clients.region or loaded.config.region or "us-east-1"
-    given = hints.given(loaded.config, desired_counts(clients, loaded.config))
-    return estimate.plan_delta(result, home, given), estimate.estimate(result.desired, home, given)
+def print_policy(args, loaded) -> int:
+    """The IAM policy the command needs for this config (apply's covers plan and destroy), with no AWS call."""
+    import json
+
+    from monitor.sync import iam
+    print(json.dumps(iam.policy(loaded.config, target(args).region, writes=args.command == "apply"), indent=2))
+    return OK
 
 
-def show(args, result, loaded, outcomes=None) -> None:
-    """A plan, or an applied plan with each change's result, in the chosen output."""
-    if args.output == "json":
-        print(render.plan_json(result, outcomes, loaded.source))
-    else:
-        print(render.plan_text(result, loaded.source, outcomes))
+def _header(args):
+    """The target, first: on stdout in text, on stderr beside JSON or Markdown (stdout stays the document)."""
+    stream = sys.stdout if args.output == "text" else sys.stderr
+    return lambda where: print(f"Target: {where.words()}", file=stream, flush=True)
 
 
 def cmd_apply(args, destroy: bool = False) -> int:
-    from monitor.sync.apply import Interrupted, apply
     loaded = load_valid(args)
-    with connect(target(args), loaded, args.local) as clients:
-        result = flow.make_plan(loaded, clients, prune=getattr(args, "prune", False), destroy=destroy)
-        if result.errors or not result.changes:
-            show(args, result, loaded)
-            return FAILED if result.errors else OK
-        if args.output == "text":
-            show(args, result, loaded)
-        elif not args.yes:   # the JSON comes after; whoever answers the prompt needs the plan now
-            print(render.plan_text(result, loaded.source), file=sys.stderr)
-        if not destroy and (reason := result.unsafe()) and not args.force:
-            raise UserError(f"{reason}; check the plan and re-run with --force")
-        confirm(args, "Destroy these resources?" if destroy else "Apply these changes?")
-        try:
-            outcomes = apply(clients, result, report=_progress(args))
-        except Interrupted as stopped:
-            raise UserError(f"interrupted: {stopped}; run {args.command} again to finish "
-                            "(plan first to see what is left)", 130) from None
+    if getattr(args, "print_iam_policy", False):   # apply's: destroy has no such flag
+        return print_policy(args, loaded)
+    if getattr(args, "plan_file", None):
+        return _apply_saved(args, loaded)
+    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source), progress=_progress(args),
+                       confirm=lambda question: confirm(args, question))
+    manager = sync.Manager(loaded, target(args), args.local, hooks)
+    return _applied(args, loaded, lambda: manager.apply(prune=getattr(args, "prune", False), destroy=destroy,
+                                                        force=getattr(args, "force", False), ask=not args.yes))
+
+
+def _apply_saved(args, loaded) -> int:
+    """`apply FILE`: the saved plan, refused if anything it touches moved; no prompt."""
+    if args.prune:
+        raise UserError("--prune is decided when the plan is made: monitor plan --prune --out FILE", USAGE)
+    try:
+        plan = sync.load_saved(args.plan_file)
+    except saved.SavedPlanError as error:
+        raise UserError(f"{args.plan_file}: {error}") from None
+    hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source, saved_plan=True),
+                       progress=_progress(args))
+    manager = sync.Manager(loaded, target(args), args.local, hooks)
+    return _applied(args, loaded, lambda: manager.apply_saved(plan, force=args.force))
+
+
+def _applied(args, loaded, run) -> int:
+    """Run an apply; print the JSON document, or the text summary; exit 1 if any change failed."""
+    from monitor.sync.apply import Interrupted
+    try:
+        done = run()
+    except sync.Refused as refused:
+        raise UserError(str(refused), refused.code) from None
+    except Interrupted as stopped:
+        raise UserError(f"interrupted: {stopped}; run {args.command} again to finish "
+                        "(plan first to see what is left)", 130) from None
+    result = done.planned.plan
     if args.output == "json":
-        show(args, result, loaded, outcomes)
-    else:
-        print(render.applied_summary(outcomes))
-    return FAILED if any(o.failed for o in outcomes) else OK
+        print(render.plan_json(result, done.outcomes, loaded.source, target=done.planned.where.as_dict()))
+    elif done.outcomes is not None:
+        print(render.applied_summary(done.outcomes))
+    if done.outcomes is None:
+        return FAILED if result.errors else OK
+    return FAILED if any(o.failed for o in done.outcomes) else OK
+
+
+def _shown(args, source, saved_plan: bool = False):
+    """The plan before the question: compact text on stdout; beside JSON, on stderr for whoever answers
+    the prompt (with --yes there is no one: the JSON document says it all). A saved plan was reviewed
+    when it was made: its summary alone, then each result as it comes."""
+    def show(planned) -> None:
+        if saved_plan:
+            if args.output == "text":
+                print(f"Applying the saved plan {args.plan_file}. {render.summary_line(planned.plan)}", flush=True)
+            return
+        text = render.plan_text(planned.plan, source, compact=not args.verbose)
+        if args.output == "text":
+            print(text, flush=True)
+        elif not args.yes and planned.plan.changes and not planned.plan.errors:
+            print(text, file=sys.stderr, flush=True)
+    return show
 
 
 def _progress(args):
@@ -182,10 +236,8 @@ def _progress(args):
     return lambda outcome: print(render.outcome_line(outcome), flush=True)
 
 
-def confirm(args, question: str) -> None:
-    """Ask before changing anything, unless --yes; without a terminal there is no one to ask."""
-    if args.yes:
-        return
+def confirm(args, question: str) -> bool:
+    """Ask before changing anything; only the full word `yes` goes on. Without a terminal there is no one to ask."""
     if not sys.stdin.isatty():
         raise UserError("stdin is not a terminal: review the plan, then re-run with --yes", USAGE)
     print(f"{question} Type 'yes' to go on: ", end="", file=sys.stderr, flush=True)
@@ -195,8 +247,7 @@ def confirm(args, question: str) -> None:
         answer = ""
     if not answer.endswith("\n"):   # Ctrl-D (or Ctrl-C) left the cursor on the prompt line
         print(file=sys.stderr)
-    if answer.strip().lower() not in ("yes", "y"):
-        raise UserError("cancelled; nothing was changed")
+    return answer.strip() == "yes"
 
 
 def cmd_destroy(args) -> int:
@@ -221,6 +272,39 @@ def cmd_demo(args) -> int:
                 return code
     print("The tour is over. Point the same commands at your account with --profile/--region.")
     return OK
+
+
+def cmd_emulator(args) -> int:
+    """Serve the embedded emulator, seeded from the config when there is one, until SIGINT/SIGTERM (exit 0)."""
+    from monitor.commands import emulator
+    from monitor.commands.connect import LOCAL_REGION
+    from monitor.taskdefs.files import TaskFileError
+    has_config = args.config or Path(configs.default_path()).exists()
+    loaded = load_valid(args, offline=True) if has_config else None
+    home = region(args) or (loaded.config.region if loaded else None) or LOCAL_REGION
+    try:
+        number = emulator.serve(loaded, home, args.port, lambda url, seed: _serving(url, home, seed, loaded))
+    except TaskFileError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}") from None
+    print(f"stopped by {signal.Signals(number).name}", flush=True)
+    return OK
+
+
+def _serving(url: str, region: str, seed, loaded: Loaded | None) -> None:
+    """What the emulator holds and how to point commands at it; then `ready URL`, for scripts to wait on."""
+    config = f" -c {shlex.quote(loaded.source.name)}" if loaded else ""
+    families = sorted({d["family"] for d in seed.task_definitions})
+    print(f"Serving the embedded emulator at {url} (home Region {region}; every Region is served).\n"
+          f"Seeded{' from ' + loaded.source.name if loaded else ' with nothing'}:\n"
+          f"  clusters: {', '.join(seed.clusters) or '(none)'}\n"
+          f"  log groups: {', '.join(seed.groups) or '(none)'}\n"
+          f"  task definitions: {', '.join(families) or '(none)'}\n"
+          f"Point commands at it: monitor plan{config} --endpoint-url {url}\n"
+          "Any credentials do; without any: export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n"
+          "State lives until this process stops (Ctrl-C or SIGTERM).\n"
+          f"ready {url}", flush=True)
 
 
 def cmd_test(args) -> int:
@@ -280,8 +364,15 @@ def cmd_replay(args) -> int:
     from monitor.kinds import metric_filter
     from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
+    from monitor.config.walk import task_families
+    from monitor.resolved.taskdefs import offline_log_groups
+    from monitor.taskdefs.files import TaskFileError, of_families
     loaded = load_valid(args, offline=True)
-    specs = [r.spec for r in metric_filter.desired(loaded.config)]
+    try:   # containers whose log group comes from a task definition, read from task-definitions/ as validate does
+        config, _ = offline_log_groups(loaded.config, of_families(loaded.source.name, task_families(loaded.config)))
+    except TaskFileError as error:
+        raise UserError(str(error)) from None
+    specs = [r.spec for r in metric_filter.desired(config)]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
     try:
         series, count = replay(on_group(specs, args.log_group), events)
@@ -293,9 +384,10 @@ def cmd_replay(args) -> int:
 
 def cmd_exporter(args) -> int:
     import json
+
     from monitor.commands import exporter as command
-    from monitor.config.exporter_rules import parse_listen
     from monitor.exporter import batches, iam
+    from monitor.exporter.rules import parse_listen
     loaded = load_valid(args)
     try:
         shard = command.Shard(*batches.parse_shard(args.shard))
@@ -305,6 +397,10 @@ def cmd_exporter(args) -> int:
         raise UserError(str(error), USAGE) from None
     if args.print_iam_policy:
         print(json.dumps(iam.policy(loaded.config, args.region), indent=2))
+        return OK
+    if args.print_rules:
+        from monitor.output.exporter import rules_yaml
+        print(rules_yaml(loaded.config), end="")
         return OK
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)
@@ -320,7 +416,7 @@ def cmd_exporter(args) -> int:
 
 def _exporter_plan(args, config, shard) -> int:
     from monitor.commands import exporter as command
-    from monitor.exporter.budget import budget
+    from monitor.cost.exporter import budget
     from monitor.output import exporter as report
     found = budget(command.selected(config, shard), command.settings(config),
                    args.region or config.region or "us-east-1")
@@ -346,6 +442,7 @@ def web_config(path: str | None):
 def _serve(listen, clients, plan, load, path, web=None) -> int:
     """Run the daemon until SIGTERM; its log goes to stderr."""
     import logging
+
     from monitor.exporter import daemon
     from monitor.exporter.refresh import Refresher
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -361,7 +458,7 @@ def cmd_review(args) -> int:
     """The review's report; exit 1 with --fail-on when a finding is that severe, else 0."""
     from monitor.commands import review
     from monitor.output import review as report
-    from monitor.review.taskfiles import TaskFileError
+    from monitor.taskdefs.files import TaskFileError
     loaded = load_valid(args, offline=not args.deployed)
     if args.deployed:
         with connect(target(args), loaded, args.local) as clients:
@@ -378,4 +475,4 @@ def cmd_review(args) -> int:
 
 COMMANDS = {"validate": cmd_validate, "plan": cmd_plan, "apply": cmd_apply, "destroy": cmd_destroy,
             "test": cmd_test, "test-filter": cmd_test_filter, "replay": cmd_replay, "demo": cmd_demo,
-            "exporter": cmd_exporter, "review": cmd_review}
+            "exporter": cmd_exporter, "review": cmd_review, "emulator": cmd_emulator}

@@ -1,7 +1,16 @@
-"""Problems found in a config, and where they sit in the file."""
+"""Problems found in a config, and where they sit in the file; the checks that find them, by code.
+
+Every problem is made by a `Check`, as cfn-lint's rules are (src/cfnlint/rules/__init__.py,
+CloudFormationLintRule: id, shortdesc, source_url, severity): its stable code, its severity and
+the public page of the AWS rule behind it. Codes of validate and plan are `AREA-NNN` (CFG, FLT,
+ALM, CMP, DSH, TSK, EXP, PLN, AWS); review's are `AREA-TOPIC-NNN` (monitor/review/findings.py).
+A code is never reused or renumbered.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 Path = tuple[str | int, ...]
@@ -62,26 +71,72 @@ def _lookup(data: object, path: Path) -> object:
     return data
 
 
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)   # worst first
+CODE = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-\d{3}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check's fixed parts: its code, severity, a title for tables and docs, and where AWS says so.
+
+    `severity` is "error" (stops validate and apply), "warning" (AWS accepts it, but the monitoring
+    suffers) or "info" (worth knowing). `source` is the public page of the AWS rule behind the check,
+    if one is. `ignorable` says whether `ignore: [CODE]` may silence it: by default warnings and
+    infos only, since an error stops an invalid config from reaching AWS; an error that is only our
+    advice (AWS would accept it) may say `ignorable=True`.
+    """
+
+    code: str
+    severity: str
+    title: str
+    source: str | None = field(default=None, kw_only=True)
+    ignorable: bool | None = field(default=None, kw_only=True)
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES or not CODE.fullmatch(self.code):
+            raise ValueError(f"check {self.code!r}: a code like CFG-001 and a severity of {', '.join(SEVERITIES)}")
+
+    @property
+    def silenceable(self) -> bool:
+        return self.ignorable if self.ignorable is not None else self.severity != ERROR
+
+    def problem(self, path: Path, message: str, **place) -> Problem:
+        """A problem of this check at `path`; `place` takes Problem's source, offset, at_key, mark, related."""
+        return Problem(path, message, self, **place)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing found in a config or by a plan: where in the config, what, and how bad.
+    """One thing found in a config or by a plan: where in the config, what, and which check found it.
 
-    `severity` is "error" (stops validate and apply), "warning" or "note". A plan's problems
-    have a path but no source until the renderer places them in the config file.
+    A plan's problems have a path but no source until the renderer places them in the config file.
     """
 
     path: Path
     message: str
-    severity: str = "error"
+    check: Check
     source: Source | None = None
     offset: int | None = None   # 1-based column inside a scalar, for pattern errors
     at_key: bool = False        # point at the key (unknown keys), not at the value
     mark: Mark | None = None    # an explicit position, when the path alone cannot say
     related: tuple[Path, ...] = ()   # other places in the same file the problem is about
 
+    def __post_init__(self):
+        if not isinstance(self.check, Check):
+            raise TypeError(f"a problem is made by a Check, not {self.check!r}")
+
+    @property
+    def severity(self) -> str:
+        return self.check.severity
+
+    @property
+    def code(self) -> str:
+        return self.check.code
+
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == ERROR
 
     def position(self) -> Mark | None:
         """Where in its file the problem is, if it has a file."""
@@ -99,13 +154,14 @@ def dotted(path: Path) -> str:
 
 
 def render(problem: Problem) -> str:
-    """The one place a problem becomes `FILE:LINE:COL: error: path: message`."""
+    """The one place a problem becomes `FILE:LINE:COL: error: CODE path: message` (`error: CODE message` unplaced)."""
     if problem.source is None:
-        where = f"{dotted(problem.path)}: " if problem.path else ""
-        return f"{problem.severity}: {where}{problem.message}"
+        where = f" {dotted(problem.path)}:" if problem.path else ""
+        return f"{problem.severity}: {problem.code}{where} {problem.message}"
     mark = problem.position()
     where = f"{problem.source.name}:{mark.line}:{mark.column}"
-    return f"{where}: {problem.severity}: {dotted(problem.path)}: {problem.message}{_see_also(problem)}"
+    return (f"{where}: {problem.severity}: {problem.code} {dotted(problem.path)}: {problem.message}"
+            f"{_see_also(problem)}")
 
 
 def _see_also(problem: Problem) -> str:
@@ -124,3 +180,18 @@ def placed(problem: Problem, source: Source | None) -> Problem:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
+
+
+def placed_all(problems: Iterable[Problem], source: Source | None) -> list[Problem]:
+    """Each problem with the file it points into (helpers find problems; their caller knows the file)."""
+    return [replace(p, source=source) if p.source is None else p for p in problems]
+
+
+def silence(problems: Iterable[Problem], ignore: Collection[str]) -> list[Problem]:
+    """The problems whose code `ignore` does not name; a check that may not be silenced always stays."""
+    return [p for p in problems if p.code not in ignore or not p.check.silenceable]
+
+
+def demoted(problem: Problem, severity: str) -> Problem:
+    """The problem as another severity (destroy reports what stops a plan as a warning), code kept."""
+    return replace(problem, check=replace(problem.check, severity=severity))

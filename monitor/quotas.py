@@ -85,3 +85,28 @@ RULE_ELEMENTS = 500
 DELETE_COMPOSITE_ALARMS = 1
 # GetResources: "ResourcesPerPage ... Default: 100" is also its most (Resource Groups Tagging API reference).
 TAGGED_RESOURCES_PAGE = 100
+
+
+# The public AWS pages behind the checks' rules (Check.source, monitor/problems.py).
+_LOGS_API = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference"
+_CW_API = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference"
+PUT_METRIC_FILTER_DOC = f"{_LOGS_API}/API_PutMetricFilter.html"
+METRIC_TRANSFORMATION_DOC = f"{_LOGS_API}/API_MetricTransformation.html"
+CREATE_LOG_GROUP_DOC = f"{_LOGS_API}/API_CreateLogGroup.html"
+FILTER_PATTERN_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html"
+LOGS_QUOTAS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html"
+PUT_METRIC_ALARM_DOC = f"{_CW_API}/API_PutMetricAlarm.html"
+PUT_COMPOSITE_ALARM_DOC = f"{_CW_API}/API_PutCompositeAlarm.html"
+METRIC_DATA_QUERY_DOC = f"{_CW_API}/API_MetricDataQuery.html"
+DIMENSION_DOC = f"{_CW_API}/API_Dimension.html"
+PUT_DASHBOARD_DOC = f"{_CW_API}/API_PutDashboard.html"
+DASHBOARD_BODY_DOC = f"{_CW_API}/CloudWatch-Dashboard-Body-Structure.html"
+STATISTICS_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Statistics-definitions.html"
+METRIC_MATH_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html"
+REGIONS_DOC = "https://docs.aws.amazon.com/general/latest/gr/rande.html"
+CREATE_CLUSTER_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html"
+TASK_DEFINITION_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html"
+FARGATE_SIZES_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html"
+CONTAINER_INSIGHTS_DOC = ("https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
+                          "Container-Insights-reference-performance-logs-ECS.html")
+PROMETHEUS_NAMING_DOC = "https://prometheus.io/docs/practices/naming/"

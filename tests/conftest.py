@@ -43,6 +43,6 @@ def emulator():
 
     moto keeps one state per process, so each test works in a Region of its own.
     """
-    from monitor.aws.emulator import start
+    from monitor.emulator.server import start
     with start("us-east-1") as running:
         yield running

@@ -6,16 +6,27 @@ from __future__ import annotations
 import boto3
 import pytest
 from botocore.stub import Stubber
+from test_roundtrip import (  # noqa: F401
+    CLUSTER,
+    REGION,
+    actions,
+    aws,
+    clients,
+    cluster,
+    configure,
+    container,
+    converge,
+    document,
+    plan_of,
+)
 
 from monitor import kinds
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
+from monitor.output.plan import plan_text
+from monitor.state.plan import Change, Plan
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
-from monitor.output.plan import plan_text
-from monitor.sync.plan import Change, Plan
-from test_roundtrip import (CLUSTER, REGION, actions, aws, clients, cluster, configure, container, converge,  # noqa: F401
-                            document, plan_of)
 
 HIGH = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "period": 60, "comparison": ">",
         "threshold": 10, "evaluation_periods": 5, "datapoints_to_alarm": 3, "treat_missing_data": "notBreaching",
@@ -135,7 +146,7 @@ def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
         {"ResourceARN": arn + NAME + "b", "Tags": [{"Key": "team", "Value": "b"}]}], "PaginationToken": ""},
         {**wanted, "PaginationToken": "p"})
     from monitor.config.model import Config
-    from monitor.sync.resources import Actual
+    from monitor.state.resources import Actual
     actual = Actual()
     with alarms, tagging:
         alarm_kind.read(calls, Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]}), actual)
@@ -187,7 +198,7 @@ def test_a_percent_threshold_is_a_share_of_the_task_definitions_limit(aws, confi
         {**MEMORY, "threshold": "90%"}, {**MEMORY, "name": "cpu-high", "metric": "CpuUtilized", "threshold": "150%"}]}
     loaded = configure(document(cluster([item], task_definition="web-td")))
     result = converge(loaded)
-    notes = [p.message for p in result.findings if p.severity == "note"]
+    notes = [p.message for p in result.findings if p.severity == "info"]
     assert "alarm memory-high: threshold 921.6 MiB = 90% of the 1024 MiB hard limit (web-td:1)" in notes
     assert any("384 CPU units = 150% of the 256 CPU units share" in note for note in notes)
     assert described(NAME + "memory-high")["Threshold"] == 921.6

@@ -87,7 +87,7 @@ def test_a_sample_without_timestamps_fails_its_case_and_says_why(write_config, t
 def test_a_sample_on_a_period_under_a_minute_is_refused_at_its_line(write_config, tmp_path, capsys):
     path = configure(write_config, tmp_path, alarm("5xx", "Http5xx", period=30))
     assert main(["validate", "-c", path]) == 1
-    assert ("monitor.yaml:24:17: error: clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
+    assert ("monitor.yaml:24:17: error: ALM-051 clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
             "metric filters publish one datapoint a minute") in capsys.readouterr().out
 
 
@@ -96,7 +96,7 @@ def test_a_missing_sample_is_a_warning_the_config_still_deploys_and_the_case_fai
     path = configure(write_config, tmp_path, alarm("5xx", "Http5xx"))
     (tmp_path / "sample.json").unlink()
     assert main(["validate", "-c", path]) == 0
-    assert ("monitor.yaml:24:17: warning: clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
+    assert ("monitor.yaml:24:17: warning: ALM-050 clusters[0].services[0].containers[0].alarms[0].tests[0].logs: "
             "no log sample at") in capsys.readouterr().out
     assert main(["test", "-c", path]) == 1
     assert "the log sample gives no series" in capsys.readouterr().out

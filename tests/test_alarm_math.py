@@ -4,14 +4,25 @@ on moto: each converges ("apply, then plan is empty"), and a change is the one f
 from __future__ import annotations
 
 import boto3
+from test_alarm_kind import NAME, alarm_changes, alarm_tags, described
+from test_roundtrip import (  # noqa: F401
+    GROUP,
+    REGION,
+    aws,
+    clients,
+    cluster,
+    configure,
+    container,
+    converge,
+    document,
+    inline,
+    plan_of,
+)
 
 from monitor.kinds import alarm_spec
 from monitor.output.plan import plan_text
+from monitor.state.plan import Plan
 from monitor.sync.flow import make_plan
-from monitor.sync.plan import Plan
-from test_alarm_kind import NAME, alarm_changes, alarm_tags, described
-from test_roundtrip import (GROUP, REGION, aws, clients, cluster, configure, container,  # noqa: F401
-                            converge, document, inline, plan_of)
 
 AWAY = "eu-west-1"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:ops"

@@ -7,11 +7,11 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from monitor.sync.apply import apply
 from monitor.aws.clients import Clients, Target
-from monitor.aws.emulator import install_fidelity_patches
+from monitor.emulator.server import install_fidelity_patches
 from monitor.kinds.filter_spec import make_spec, transformation
-from monitor.sync.plan import Change, Plan
+from monitor.state.plan import Change, Plan
+from monitor.sync.apply import apply
 
 REGION = "us-east-1"
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
 import sys
 
-import io
-
 import botocore.exceptions as bx
 import pytest
 
 from monitor import cli
-from monitor.sync import flow
-from monitor.sync.plan import Change, Plan
+from monitor.commands import sync
 from monitor.aws.errors import explain
+from monitor.state.plan import Change, Plan
+from monitor.sync import flow, where
+
+TARGET = where.Where("123456789012", "ap-northeast-1")
+
+
+def known_target(monkeypatch) -> None:
+    """sts:GetCallerIdentity answered here: these tests fake the plan, and must never reach AWS."""
+    monkeypatch.setattr(where, "identify", lambda clients: TARGET)
 
 
 def client_error(code: str, operation: str = "DescribeClusters") -> bx.ClientError:
@@ -126,9 +133,10 @@ def test_aws_errors_during_plan_are_one_line(run, example_config, monkeypatch, e
     def fail(*_, **__):
         raise error
     monkeypatch.setattr(flow, "make_plan", fail)
+    known_target(monkeypatch)
     code, out, err = run("plan", "-c", str(example_config))
     assert_one_line_error(code, err, *words)
-    assert out == ""
+    assert out == "Target: account 123456789012, Region ap-northeast-1\n"   # the plan begins with the target
 
 
 def test_an_invalid_config_sends_nothing(run, write_config, monkeypatch):
@@ -150,13 +158,13 @@ def test_a_missing_config_file_is_one_line(tmp_path, monkeypatch, capsys):
 
 
 def test_local_without_moto_names_the_extra_to_install(example_config, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "monitor.aws.emulator", None)   # as if moto were not installed
+    monkeypatch.setitem(sys.modules, "monitor.emulator.server", None)   # as if moto were not installed
     assert cli.main(["plan", "-c", str(example_config), "--local"]) == 1
     assert capsys.readouterr().err == "error: the embedded emulator needs moto: pip install 'ecs-monitor[local]'\n"
 
 
 def test_the_commands_that_never_need_moto_do_not_import_it():
-    code = "import sys, monitor.cli, monitor.sync.flow, monitor.aws.connect; print('moto' in sys.modules)"
+    code = "import sys, monitor.cli, monitor.sync.flow, monitor.commands.connect; print('moto' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
@@ -192,10 +200,13 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("command, question", [("apply", "Apply these changes?"), ("destroy", "Destroy these resources?")])
+@pytest.mark.parametrize("command, question", [
+    ("apply", "Apply these changes to account 123456789012, Region ap-northeast-1?"),
+    ("destroy", "Destroy these resources in account 123456789012, Region ap-northeast-1?")])
 def test_ctrl_d_at_the_prompt_is_no(run, example_config, monkeypatch, command, question):
     monkeypatch.setattr(sys, "stdin", Terminal(""))
     monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    known_target(monkeypatch)
     code, out, err = run(command, "-c", str(example_config))
     assert code == 1
     assert err == f"{question} Type 'yes' to go on: \nerror: cancelled; nothing was changed\n"
@@ -206,9 +217,36 @@ def test_the_json_plan_is_shown_on_stderr_before_the_question_and_stdout_stays_j
                                                                                     monkeypatch):
     monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
     monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    known_target(monkeypatch)
     code, out, err = run("apply", "-c", str(example_config), "--output", "json")
     assert code == 1 and out == ""
-    assert err.index("- delete metric_filter /g:monitor-x") < err.index("Apply these changes?")
+    assert err.index("- delete metric_filter /g:monitor-x") < err.index("Apply these changes to")
+    assert err.startswith("Target: account 123456789012, Region ap-northeast-1\n")   # stdout stays JSON alone
+
+
+@pytest.mark.parametrize("answer", ["y\n", "Y\n", "YES\n", "yes please\n", "ok\n", "\n"])
+@pytest.mark.parametrize("command", ["apply", "destroy"])
+def test_only_the_full_word_yes_goes_on(run, example_config, monkeypatch, command, answer):
+    applied = []
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    monkeypatch.setattr(sync, "apply", lambda *args, **kwargs: applied.append(args) or [])
+    known_target(monkeypatch)
+    code, out, err = run(command, "-c", str(example_config))
+    assert (code, applied) == (1, [])
+    assert err.endswith("error: cancelled; nothing was changed\n")
+    assert out.startswith("Target: account 123456789012, Region ap-northeast-1\n")
+
+
+def test_yes_goes_on_and_the_prompt_names_the_target(run, example_config, monkeypatch):
+    applied = []
+    monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
+    monkeypatch.setattr(flow, "make_plan", lambda *_, **__: planned())
+    monkeypatch.setattr(sync, "apply", lambda clients, plan, report: applied.append(plan) or [])
+    known_target(monkeypatch)
+    code, out, err = run("apply", "-c", str(example_config))
+    assert code == 0 and len(applied) == 1
+    assert err == "Apply these changes to account 123456789012, Region ap-northeast-1? Type 'yes' to go on: "
 
 
 def planned() -> Plan:

@@ -1,7 +1,7 @@
 """One bad config per file in tests/fixtures/bad/, each stating in its header what must be reported.
 
-A header line `# expect: LINE:COL PATH: TEXT` (or `# warning: ...`) means the output has the line
-`FILE:LINE:COL: error: PATH: ...TEXT...`. A file with any `expect:` exits 1 and reports exactly
+A header line `# expect: LINE:COL CODE PATH: TEXT` (or `# warning: ...`) means the output has the line
+`FILE:LINE:COL: error: CODE PATH: ...TEXT...`: the problem, its place and its stable code. A file with any `expect:` exits 1 and reports exactly
 that many errors; a file with only `warning:` lines is valid and exits 0.
 """
 
@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor.aws import clients as aws, emulator
+from monitor.aws import clients as aws
 from monitor.cli import main
+from monitor.emulator import server as emulator
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 FILES = sorted(BAD.glob("*.yaml"))
-HEADER = re.compile(r"^# (expect|warning): (\d+):(\d+) (.+?): (.+)$")
+HEADER = re.compile(r"^# (expect|warning): (\d+):(\d+) ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d{3}) (.+?): (.+)$")
 # A few run as a real process too: `python -m monitor` exits and prints like the console script.
 IN_SUBPROCESS = ("yaml-tab", "encoding-shift-jis", "pattern-unbalanced-brace", "multi-rules",
                  "warning-shared-log-group")
@@ -30,9 +31,9 @@ def expectations(path: Path) -> list[tuple[str, str]]:
     found = []
     for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
         if match := HEADER.match(line):
-            kind, row, col, dotted, text = match.groups()
+            kind, row, col, code, dotted, text = match.groups()
             severity = "error" if kind == "expect" else "warning"
-            found.append((f"{path}:{row}:{col}: {severity}: {dotted}: ", text))
+            found.append((f"{path}:{row}:{col}: {severity}: {code} {dotted}: ", text))
     return found
 
 
@@ -101,7 +102,7 @@ def test_more_than_100_filters_on_a_log_group(tmp_path, capsys, sizes, container
     row = len(HEAD.splitlines()) + sum(size + 3 for size in sizes[:container]) + 3 + index + 1
     dotted = f"clusters[0].services[0].containers[{container}].filters[{index}]"
     assert code == 1
-    assert f"{path}:{row}:17: error: {dotted}: log group '/ecs/honban/app' would have 101 metric filters" in out
+    assert f"{path}:{row}:17: error: FLT-030 {dotted}: log group '/ecs/honban/app' would have 101 metric filters" in out
 
 
 def refuse(*_args, **_kwargs):

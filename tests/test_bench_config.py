@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from monitor import kinds
-from monitor.aws import sizing
 from monitor.config.walk import containers
 from monitor.kinds import dashboard
 from monitor.sync import flow
+from monitor.taskdefs import sizing
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_apply.py"
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 from botocore.stub import Stubber
+from test_alarm_kind import NAME
+from test_roundtrip import REGION, aws, clients, cluster, configure, container, document  # noqa: F401
 
 from monitor import kinds
 from monitor.kinds import alarm_spec
 from monitor.output.plan import plan_text
+from monitor.state.plan import Plan
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan
-from monitor.sync.plan import Plan
-from test_alarm_kind import NAME
-from test_roundtrip import REGION, aws, clients, cluster, configure, container, document  # noqa: F401
 
 ARN = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:"
 READ = {"AlarmNamePrefix": "monitor/", "AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100}
@@ -211,7 +211,7 @@ def test_a_rule_of_more_than_500_elements_is_refused(write_config):
         "alarm_rule: it has 502 elements (alarms, TRUE, FALSE, parentheses); AWS allows at most 500"]
 
 
-# --- on the corrected emulator (monitor/aws/emulator.py wires PutCompositeAlarm into moto) ---
+# --- on the corrected emulator (monitor/emulator/server.py wires PutCompositeAlarm into moto) ---
 
 def test_composites_round_trip_on_the_emulator(aws, configure):
     import boto3

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from monitor import cli
-from monitor.offline import cases as filtertest
-from monitor.sync.flow import validate
-from monitor.config import catalogue, default_path, load, yamlfile
+from monitor.config import catalogue, default_path, yamlfile
 from monitor.config.walk import containers
+from monitor.offline import cases as filtertest
 from monitor.problems import errors, render
+from monitor.resolved import load
+from monitor.sync.flow import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = sorted((ROOT / "filters").glob("*.yaml"))
@@ -209,7 +210,7 @@ def test_a_local_definition_that_replaces_a_builtin_one_is_a_warning_naming_it(w
     loaded = load(write_config(app_config("- use: http-5xx-json")))
     [warning] = [render(p) for p in loaded.problems]
     builtin = catalogue.builtin_directory().resolve() / "http-5xx-json.yaml"
-    assert warning.startswith(f"{path.resolve()}:1:7: warning: name: ")
+    assert warning.startswith(f"{path.resolve()}:1:7: warning: CAT-004 name: ")
     assert f"replaces the built-in definition {builtin}" in warning
     assert loaded.ok
 
@@ -313,4 +314,4 @@ def test_a_recursion_error_inside_pyyaml_is_a_problem_not_a_traceback(write_conf
     monkeypatch.setattr(yamlfile, "MAX_DEPTH", 10**6)   # as if the depth check let it through
     loaded = load(write_config("version: 1\nx-deep: " + "[" * 3000 + "]" * 3000 + "\n"))
     [message] = messages(loaded)
-    assert re.search(r"monitor\.yaml:2:\d+: error: \(top level\): the document nests more than", message)
+    assert re.search(r"monitor\.yaml:2:\d+: error: CFG-004 \(top level\): the document nests more than", message)

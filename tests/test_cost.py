@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from monitor import config as configs, kinds
+from monitor import kinds
+from monitor import resolved as configs
 from monitor.cost import hints as given
 from monitor.cost.estimate import estimate
 from monitor.cost.prices import TABLE, tiered
 from monitor.cost.usage import Hints, Service
 from monitor.offline.replay import Event
-from monitor.sync.resources import Resource
+from monitor.state.resources import Resource
 
 D = Decimal
 

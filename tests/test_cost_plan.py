@@ -10,18 +10,18 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from test_cli_e2e import FAKE, REGIONS
 
-from monitor import config as configs, kinds
+from monitor import kinds
+from monitor import resolved as configs
 from monitor.cli import main
-from monitor.aws import thresholds
 from monitor.cost import hints as given
 from monitor.cost.estimate import estimate, plan_delta
 from monitor.output import cost as render
 from monitor.output.plan import plan_json
-from monitor.sync.plan import plan
-from monitor.sync.resources import Actual
-
-from test_cli_e2e import FAKE, REGIONS
+from monitor.resolved import thresholds
+from monitor.state.plan import plan
+from monitor.state.resources import Actual
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def with_task_definitions(config):
                                                                      .read_text())
                    for number, family in enumerate(("awesome-app", "worker"))}
     resolved, notes = thresholds.resolve(config, definitions)
-    assert len(notes) == 4 and all(note.severity == "note" for note in notes), notes
+    assert len(notes) == 4 and all(note.severity == "info" for note in notes), notes
     return resolved
 
 
@@ -77,29 +77,30 @@ def test_the_example_costs_what_the_table_says_by_hand():
     Alarms, all 60 s, $0.10 an alarm metric:
       on one metric: awesome-app http-5xx-high, memory-high, cpu-high, tasks-down, errors-high;
         nginx memory-high; worker errors-high, out-of-memory-seen, memory-high            9
+      on the service's edges: alb-latency, alb-unhealthy-hosts; sqs-message-age, sqs-backlog   4
       metric math: http-5xx-json-rate (Http5xx, Requests), tasks-below-desired
-        (RunningTaskCount, DesiredTaskCount), 2 metrics each                               4
-                                                                                   13 x 0.10 = 1.30
+        (RunningTaskCount, DesiredTaskCount), alb-5xx (5xx, RequestCount), 2 metrics each  6
+                                                                                   19 x 0.10 = 1.90
     Composite: web-down, 1 x 0.50                                                       = 0.50
     Container Insights (enabled), 1 task a service assumed, 1,000-byte events:
       awesome-app 1 x (1 task + 2 container events) + worker 1 x (1 + 1) = 5 events a minute
       5 x 43,800 minutes x 1,000 bytes = 0.219 GB x 0.76 (Tokyo)                       = 0.16644
     Dashboards: honban-overview, 1 x 3.00                                               = 3.00
-    Total 12.16644; free tier: 10 metrics (3.00), 10 alarm metrics (1.00), 0.219 GB (0.16644),
-    3 dashboards (3.00) -> 5.00.
+    Total 12.76644; free tier: 10 metrics (3.00), 10 alarm metrics (1.00), 0.219 GB (0.16644),
+    3 dashboards (3.00) -> 5.60.
     """
     config = with_task_definitions(loaded(EXAMPLE))
     result = estimate(kinds.desired(config), config.region, example_hints(config))
     assert {line.item: (line.count, line.monthly) for line in result.lines} == {
         "custom_metrics": (24, D("7.20")),
-        "alarm_standard": (13, D("1.30")),
+        "alarm_standard": (19, D("1.90")),
         "alarm_composite": (1, D("0.50")),
         "insights_logs": (D("0.219"), D("0.16644")),
         "dashboards": (1, D("3.00")),
     }
-    assert result.total == D("12.16644")
-    assert result.after_free_tier == D("5.00")
-    assert render.usd(result.total) == "$12.17"
+    assert result.total == D("12.76644")
+    assert result.after_free_tier == D("5.60")
+    assert render.usd(result.total) == "$12.77"
     assert not result.warnings
     assert any("http-5xx-by-status: 5 (assumed 5 values per dimension)" in text for text in result.assumptions)
 
@@ -209,7 +210,8 @@ def test_plan_shows_the_cost_with_task_counts_read_from_ecs(emulator, tmp_path, 
 
 def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
     """With an `exporter:`, the estimate counts its GetMetricData requests: the same queries, the same bill."""
-    from monitor.exporter import budget, queries
+    from monitor.cost import exporter as budget
+    from monitor.exporter import queries
     config = loaded(EXAMPLE)
     built = queries.build(config).items
     result = estimate(kinds.desired(config), config.region, given.given(config))
@@ -220,7 +222,7 @@ def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
 
 def test_review_offline_prices_the_alarms_whose_threshold_waits_for_a_task_definition(capsys):
     """An `N%` alarm costs the same whatever its threshold: without task definitions the review
-    still counts all 13 alarm metrics of the example, as with them."""
+    still counts all 19 alarm metrics of the example, as with them."""
     assert main(["review", "-c", str(EXAMPLE), "--output", "json"]) == 0
     without = json.loads(capsys.readouterr().out)
     files = [str(ROOT / "task-definitions" / name) for name in ("awesome-app.json", "worker.json")]
@@ -228,4 +230,4 @@ def test_review_offline_prices_the_alarms_whose_threshold_waits_for_a_task_defin
     with_files = json.loads(capsys.readouterr().out)
     assert without["cost"] == with_files["cost"]
     [alarms] = [line for line in without["cost"]["lines"] if line["item"] == "alarm_standard"]
-    assert alarms["count"] == 13
+    assert alarms["count"] == 19

@@ -27,11 +27,11 @@ def test_a_broken_template_fails_validate_at_its_lines_and_at_the_entry(write_co
     assert main(["validate", "-c", str(path)]) == 1
     out = capsys.readouterr().out
     file = tmp_path / "dashboards" / "broken.yaml"
-    assert f"{file}:5:34: error: widgets[0].widgets[0].metrics[0]: a metric row is" in out
-    assert f"{file}:5:83: error: widgets[0].widgets[0].period: period 90" in out
-    assert f"{file}:6:29: error: widgets[0].widgets[1].query: placeholder ${{nope}}" in out
-    assert f"{file}:7:16: error: widgets[0].widgets[2].each: each: cluster inside a service scope" in out
-    assert f"{path}:4:25: error: dashboards[0].template: template 'broken' has errors" in out
+    assert f"{file}:5:34: error: DSH-015 widgets[0].widgets[0].metrics[0]: a metric row is" in out
+    assert f"{file}:5:83: error: DSH-014 widgets[0].widgets[0].period: period 90" in out
+    assert f"{file}:6:29: error: DSH-016 widgets[0].widgets[1].query: placeholder ${{nope}}" in out
+    assert f"{file}:7:16: error: DSH-011 widgets[0].widgets[2].each: each: cluster inside a service scope" in out
+    assert f"{path}:4:25: error: DSH-005 dashboards[0].template: template 'broken' has errors" in out
 
 
 def test_a_local_template_replaces_nothing_and_is_found_first(write_config, tmp_path):
@@ -59,7 +59,8 @@ def test_a_generated_body_past_the_limits_fails_validate_at_the_entry(write_conf
                                                                  {"type": "text", "markdown": "d"}]}]}]})
     loaded = validate(str(write_config(text)))
     assert [(p.path, p.message) for p in loaded.problems] == [
-        (("dashboards", 0), "dashboard monitor-big: widgets: 521 widgets; CloudWatch allows at most 500")]
+        (("dashboards", 0), "dashboard monitor-big: widgets: 521 widgets; CloudWatch allows at most 500; set "
+                            "'per: service' on the dashboard for one dashboard a service, or name fewer 'clusters'")]
 
 
 METRIC = {"type": "metric", "x": 0, "y": 0, "width": 6, "height": 6,
@@ -96,7 +97,8 @@ def test_body_rules(item, message):
 
 def test_body_limits_across_the_dashboard():
     many = {"widgets": [widget(properties={"metrics": [["A", str(n)] for n in range(500)]})] * 6}
-    assert "widgets: 3000 metrics in all; CloudWatch allows at most 2500 on a dashboard" in body.problems(many)
+    assert any(p.startswith("widgets: 3000 metrics in all; CloudWatch allows at most 2500 on a dashboard; set "
+                            "'per: service'") for p in body.problems(many))
     assert body.problems({"widgets": [{"type": "text", "properties": {"markdown": ""}}] * 501})[0].startswith(
         "widgets: 501 widgets")
     assert body.problems({"widgets": [METRIC]}) == []

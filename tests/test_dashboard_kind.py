@@ -8,13 +8,25 @@ import json
 
 import boto3
 from botocore.stub import Stubber
+from test_roundtrip import (  # noqa: F401
+    CLUSTER,
+    GROUP,
+    REGION,
+    actions,
+    aws,
+    clients,
+    cluster,
+    configure,
+    container,
+    converge,
+    document,
+    plan_of,
+)
 
 from monitor.kinds import dashboard as dashboard_kind
 from monitor.output.plan import plan_json, plan_text
+from monitor.state.plan import Plan
 from monitor.sync.flow import validate
-from monitor.sync.plan import Plan
-from test_roundtrip import (CLUSTER, GROUP, REGION, actions, aws, clients, cluster, configure, container,  # noqa: F401
-                            converge, document, plan_of)
 
 MEMORY = {"name": "memory-high", "metric": "MemoryUtilized", "comparison": ">", "threshold": 900}
 ERRORS = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "comparison": ">", "threshold": 5}
@@ -77,7 +89,8 @@ def test_a_hand_edit_is_an_update_shown_widget_by_widget(aws, configure):
     converge(loaded)
     edited = body()
     edited["widgets"] = [w for w in edited["widgets"] if w["type"] != "log"]
-    edited["widgets"][3]["properties"]["stat"] = "Maximum"
+    cpu = next(w for w in edited["widgets"] if w["properties"].get("title") == "app CPU (CPU units)")
+    cpu["properties"]["stat"] = "Maximum"
     boto3.client("cloudwatch", region_name=REGION).put_dashboard(DashboardName=BOARD, DashboardBody=json.dumps(edited))
     result = plan_of(loaded)
     assert actions(result) == [("update", "dashboard", BOARD)]
@@ -143,8 +156,8 @@ def test_deletes_are_batched_to_a_hundred_names():
         names = [f"monitor-b{n}" for n in range(150)]
         stub.add_response("delete_dashboards", {}, {"DashboardNames": names[:100]})
         stub.add_response("delete_dashboards", {}, {"DashboardNames": names[100:]})
+        from monitor.state.plan import Change
         from monitor.sync.apply import apply
-        from monitor.sync.plan import Change
         changes = [Change("dashboard", name, "delete", {}, None) for name in names]
         outcomes = apply(stub_clients, Plan(changes=changes))
         stub.assert_no_pending_responses()
@@ -164,8 +177,8 @@ def test_list_dashboards_pages_are_followed(aws, configure):
                           {"DashboardNamePrefix": "monitor-", "NextToken": "t"})
         for name in ("monitor-a", "monitor-b"):
             stub.add_response("get_dashboard", {"DashboardBody": theirs(name)}, {"DashboardName": name})
-        from monitor.sync.resources import Actual
         from monitor.config import facts
+        from monitor.state.resources import Actual
         actual = Actual()
         loaded = configure(document())
         dashboard_kind.read(stub_clients, facts.with_facts(loaded.config, region=REGION), actual)
@@ -177,8 +190,8 @@ def test_put_dashboard_warnings_reach_the_outcome():
     with Stubber(stub_clients.cloudwatch) as stub:
         stub.add_response("put_dashboard", {"DashboardValidationMessages": [
             {"DataPath": "/widgets/1", "Message": "Should NOT have additional properties"}]})
+        from monitor.state.plan import Change
         from monitor.sync.apply import apply
-        from monitor.sync.plan import Change
         [outcome] = apply(stub_clients, Plan(changes=[Change("dashboard", "monitor-x", "update", {}, {"widgets": []})]))
     assert (outcome.result, outcome.message) == ("ok", "/widgets/1: Should NOT have additional properties")
 

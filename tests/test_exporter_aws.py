@@ -10,13 +10,12 @@ import pytest
 from botocore.stub import Stubber
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.aws import metricdata
 from monitor.aws.clients import Clients, Target
 from monitor.commands import exporter as command
 from monitor.config.model import Exporter
-from monitor.exporter import batches, queries
+from monitor.exporter import batches, metricdata, queries
 from monitor.exporter.batches import Batch, Window
-from monitor.exporter.refresh import Plan, Refresher, read
+from monitor.exporter.refresh import QueryPlan, Refresher, read
 
 REGION = "eu-north-1"   # moto keeps one state per process: this file's own Region
 NOW = (int(datetime.now(timezone.utc).timestamp()) // 60) * 60   # a period boundary: windows end here
@@ -75,6 +74,9 @@ def seeded(emulator, tmp_path_factory):
     put(cw, "Custom/ECS", "ContainerCpuUtilized", [(LAST + 10, 512)], dimensions=dims)
     put(cw, "Custom/ECS", "ContainerMemoryUtilized", [(LAST + 10, 256)], "Megabytes", dims)
     put(cw, "ECS/ContainerInsights", "RunningTaskCount", [(LAST + 10, 2)], dimensions=dims[:2])
+    # AWS/ECS publishes each service's utilization in percent of what its tasks reserve
+    put(cw, "AWS/ECS", "CPUUtilization", [(LAST + 10, 40), (LAST + 20, 60)], "Percent", dims[:2])
+    put(cw, "AWS/ECS", "MemoryUtilization", [(LAST + 10, 25)], "Percent", dims[:2])
     return path
 
 
@@ -84,25 +86,29 @@ def exposition(emulator, path) -> dict:
     refresher = Refresher(made, plan, clock=lambda: NOW + 1)
     assert refresher.refresh(), refresher.current.health.error
     from prometheus_client import generate_latest
+
     from monitor.exporter.collector import registry
     text = generate_latest(registry(lambda: refresher.current)).decode()
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
-APP = (("container", "app"), ("ecs_cluster", "prod"), ("ecs_service", "web"))
+APP = (("ecs_cluster", "prod"), ("ecs_container", "app"), ("ecs_service", "web"))
+WEB = (("ecs_cluster", "prod"), ("ecs_service", "web"))
 
 
 def test_the_exposition_carries_the_seeded_values(emulator, seeded):
     found = exposition(emulator, seeded)
     assert found[("ecs_filter_requests_total", APP)] == 35.0   # every period of the window, once
     assert found[("ecs_filter_slow_requests_total", APP)] == 3.0
+    assert found[("ecs_service_cpu_utilization_ratio", WEB)] == pytest.approx(0.5)   # Average of 40% and 60%
+    assert found[("ecs_service_memory_utilization_ratio", WEB)] == pytest.approx(0.25)
     assert found[("ecs_filter_latency_seconds", APP)] == pytest.approx(0.2)   # Average of 100 and 300 ms
-    assert found[("ecs_container_cpu_utilized_vcpus", APP)] == 0.5
+    assert found[("ecs_container_cpu_utilized_cores", APP)] == 0.5
     assert found[("ecs_container_cpu_utilization_ratio", APP)] == 0.5        # 512 of the container's 1024
     assert found[("ecs_container_memory_utilized_bytes", APP)] == 256 * 2 ** 20
     assert found[("ecs_container_memory_utilization_ratio", APP)] == 0.5     # 256 of its hard 512 MiB
-    assert found[("ecs_service_running_tasks", APP[1:])] == 2.0
+    assert found[("ecs_service_running_tasks", WEB)] == 2.0
     assert ("web_slow_requests", APP) not in found   # no slow request in the last period: no sample
     assert found[("web_slow_requests_or_zero", APP)] == 0.0
     assert found[("ecs_monitor_up", ())] == 1.0
@@ -112,8 +118,8 @@ def test_the_exposition_carries_the_seeded_values(emulator, seeded):
 def test_1200_queries_make_exactly_three_get_metric_data_calls(emulator):
     made = clients(emulator.url)
     many = [queries.Query("Custom/Many", f"M{i}", (), "Sum", queries.FILTERS, f"ecs_filter_m{i}_total", "Count",
-                          (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "x")), True) for i in range(1200)]
-    readings, requested = read(made, Plan(Exporter(delay=0), tuple(many)), NOW)
+                          (("ecs_cluster", "c"), ("ecs_service", "s"), ("ecs_container", "x")), True) for i in range(1200)]
+    readings, requested = read(made, QueryPlan(Exporter(delay=0), tuple(many)), NOW)
     assert made.calls["GetMetricData"] == 3
     assert requested == 1200 and len(readings) == 1200
 

@@ -29,6 +29,7 @@ clusters:
 exporter:
   interval: 1
   delay: 0
+  service_metrics: false   # the filters' queries alone, counted below
 """
 CONTAINER = """          - name: {name}
             log_group: /ecs/prod/{name}
@@ -132,10 +133,14 @@ def printed_policy(path, capsys) -> dict:
 
 
 def test_print_iam_policy_lists_exactly_the_actions_used(example_config, capsys):
-    """Every service of the example names its task_definition, so no service is described."""
+    """Every service of the example names its task_definition; the worker names no target group, so it
+    is described for one (service_metrics), and a target group found would be asked its load balancer."""
     policy = printed_policy(example_config, capsys)
-    actions = sorted(action for statement in policy["Statement"] for action in statement["Action"])
-    assert actions == ["cloudwatch:GetMetricData", "ecs:DescribeTaskDefinition"]
+    actions = sorted({action for statement in policy["Statement"] for action in statement["Action"]})
+    assert actions == ["cloudwatch:GetMetricData", "ecs:DescribeServices", "ecs:DescribeTaskDefinition",
+                       "elasticloadbalancing:DescribeTargetGroups"]
+    [describe] = [s for s in policy["Statement"] if s["Action"] == ["ecs:DescribeServices"]]
+    assert describe["Resource"] == ["arn:aws:ecs:ap-northeast-1:*:service/honban/worker"]
     assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
 
 
@@ -154,14 +159,16 @@ clusters:
 """)
     statements = printed_policy(path, capsys)["Statement"]
     [describe] = [s for s in statements if s["Action"] == ["ecs:DescribeServices"]]
-    assert describe["Resource"] == ["arn:aws:ecs:eu-west-1:*:service/prod/web"]
+    # web for its task definition; both for their target groups (the exporter's service_metrics)
+    assert describe["Resource"] == ["arn:aws:ecs:eu-west-1:*:service/prod/api", "arn:aws:ecs:eu-west-1:*:service/prod/web"]
 
 
 def test_plan_prints_queries_calls_and_dollars(example_config, capsys):
     assert main(["exporter", "-c", str(example_config), "--plan", "--output", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert (found["queries"], found["calls"]) == (35, 2)   # filters, and Container Insights with its later delay
-    assert found["usd_per_month"] == pytest.approx(35 * 43_800 / 1000 * 0.01)
+    # filters, and Container Insights, AWS/ECS utilization (2 services x 2) and the web service's target group (5)
+    assert (found["queries"], found["calls"]) == (44, 2)
+    assert found["usd_per_month"] == pytest.approx(44 * 43_800 / 1000 * 0.01)
 
 
 def test_shards_split_the_plan(example_config, capsys):
@@ -169,7 +176,7 @@ def test_shards_split_the_plan(example_config, capsys):
     for index in (1, 2):
         assert main(["exporter", "-c", str(example_config), "--plan", "--output", "json", "--shard", f"{index}/2"]) == 0
         counts.append(json.loads(capsys.readouterr().out)["queries"])
-    assert sum(counts) == 35
+    assert sum(counts) == 44
 
 
 @pytest.mark.parametrize("argv", [["--shard", "3/2"], ["--listen", "nowhere"]])

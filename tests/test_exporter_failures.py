@@ -16,7 +16,7 @@ from monitor.aws.clients import Clients, Target
 from monitor.config.model import Exporter
 from monitor.exporter import queries
 from monitor.exporter.collector import registry
-from monitor.exporter.refresh import Plan, Refresher
+from monitor.exporter.refresh import QueryPlan, Refresher
 from monitor.exporter.server import make_server
 
 REGION = "eu-south-1"
@@ -83,9 +83,9 @@ def running(emulator, fast_failures):
     seed.cloudwatch.put_metric_data(Namespace="Custom/ECS/c/s/app", MetricData=[
         {"MetricName": "Latency", "Value": 250.0, "Unit": "Milliseconds"}])
     query = queries.Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
-                          "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app")))
+                          "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("ecs_container", "app")))
     made = Clients(Target(REGION, endpoint_url=proxy.url, local=True))
-    refresher = Refresher(made, Plan(Exporter(delay=0), (query,)), clock=lambda: __import__("time").time() + 60)
+    refresher = Refresher(made, QueryPlan(Exporter(delay=0), (query,)), clock=lambda: __import__("time").time() + 60)
     server = make_server("127.0.0.1:0", registry(lambda: refresher.current), lambda: refresher.ready)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     yield proxy, refresher, f"http://127.0.0.1:{server.server_address[1]}"

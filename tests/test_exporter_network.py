@@ -112,8 +112,10 @@ def test_the_accept_queue_holds_many_scrapers_at_once():
             connection.close()
 
 
-def test_clients_that_hang_up_are_a_debug_line_without_traceback(caplog, capfd):
+def test_clients_that_hang_up_are_a_debug_line_without_traceback(caplog, capfd, monkeypatch):
     """Clients that reset the connection (SO_LINGER 0) right after sending their request."""
+    # A logging.config.dictConfig elsewhere in this worker (disable_existing_loggers) may have disabled it.
+    monkeypatch.setattr(logging.getLogger("monitor.exporter"), "disabled", False)
     caplog.set_level(logging.DEBUG, logger="monitor.exporter")
     with serving() as (_, port):
         for _ in range(20):
@@ -202,15 +204,15 @@ def test_plain_http_to_the_tls_port_is_refused_quietly(protected, caplog, capfd,
 
 BAD_WEB_CONFIGS = [
     ("tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n",
-     "2:14: error: tls_server_config.cert_file: cannot use missing.crt with missing.key"),
-    ("basic_auth_users:\n  prometheus: plain-text-password\n", "2:15: error: basic_auth_users.prometheus: not a bcrypt hash"),
+     "2:14: error: EXP-022 tls_server_config.cert_file: cannot use missing.crt with missing.key"),
+    ("basic_auth_users:\n  prometheus: plain-text-password\n", "2:15: error: EXP-021 basic_auth_users.prometheus: not a bcrypt hash"),
     ("tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n",
-     "4:3: error: tls_server_config.cipher_suites: 'cipher_suites' is part of the exporter-toolkit format but not "
+     "4:3: error: EXP-020 tls_server_config.cipher_suites: 'cipher_suites' is part of the exporter-toolkit format but not "
      "supported"),
-    ("basic_auth_user:\n  prometheus: x\n", "1:1: error: basic_auth_user: unknown key 'basic_auth_user'; did you mean "
+    ("basic_auth_user:\n  prometheus: x\n", "1:1: error: CFG-011 basic_auth_user: unknown key 'basic_auth_user'; did you mean "
                                            "'basic_auth_users'?"),
     ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS9\n",
-     "4:16: error: tls_server_config.min_version: input should be 'TLS10', 'TLS11', 'TLS12' or 'TLS13'"),
+     "4:16: error: CFG-013 tls_server_config.min_version: input should be 'TLS10', 'TLS11', 'TLS12' or 'TLS13'"),
 ]
 
 

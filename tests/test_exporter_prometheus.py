@@ -1,6 +1,6 @@
 """End to end with real Prometheus tools: `promtool check metrics` finds nothing to say about the
 exposition, and a Prometheus server scraping the exporter (on the embedded emulator) answers a
-query for a derived series. Debian's `prometheus` package provides both; .ci/run installs it, and
+query for a derived series. Debian's `prometheus` package provides both; `make test` installs it, and
 a machine without it fails here rather than skipping."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ exporter:
 def tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not installed: apt-get install prometheus (Debian's package; .ci/run installs it)")
+        pytest.fail(f"{name} is not installed: apt-get install prometheus (Debian's package; `make test` installs it)")
     return found
 
 
@@ -88,7 +88,7 @@ def test_a_prometheus_server_scrapes_the_derived_series(exporter, tmp_path):
     server = subprocess.Popen([tool("prometheus"), f"--config.file={settings}", f"--storage.tsdb.path={tmp_path / 'data'}",
                                f"--web.listen-address=127.0.0.1:{web}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    query = urllib.parse.quote('web_slow_requests{ecs_cluster="prod",ecs_service="web",container="app"}')
+    query = urllib.parse.quote('web_slow_requests{ecs_cluster="prod",ecs_service="web",ecs_container="app"}')
     try:
         answer = wait_for(lambda: _results(f"http://127.0.0.1:{web}/api/v1/query?query={query}"),
                           "Prometheus to hold the derived series", seconds=60)
@@ -96,7 +96,7 @@ def test_a_prometheus_server_scrapes_the_derived_series(exporter, tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert len(answer) == 1
-    assert answer[0]["metric"]["job"] == "ecs-monitor" and answer[0]["metric"]["container"] == "app"
+    assert answer[0]["metric"]["job"] == "ecs-monitor" and answer[0]["metric"]["ecs_container"] == "app"
     assert float(answer[0]["value"][1]) == 7.0
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import load
 from monitor.config.model import Exporter
 from monitor.exporter import batches, naming, queries
-from monitor.exporter.expressions import name_issues
 from monitor.exporter.queries import Query
+from monitor.expressions import name_issues
+from monitor.resolved import load
 
 
 @pytest.mark.parametrize("area, metric, unit, counter, expected", [
@@ -17,7 +17,7 @@ from monitor.exporter.queries import Query
     ("filter", "LatencySeconds", "Seconds", False, "ecs_filter_latency_seconds"),
     ("filter", "DiskUsed", "Percent", False, "ecs_filter_disk_used_ratio"),
     ("filter", "ErrorCount", "None", False, "ecs_filter_error_counts"),
-    ("container", "CpuUtilized", naming.CPU_UNITS, False, "ecs_container_cpu_utilized_vcpus"),
+    ("container", "CpuUtilized", naming.CPU_UNITS, False, "ecs_container_cpu_utilized_cores"),
     ("container", "MemoryUtilized", naming.MIB, False, "ecs_container_memory_utilized_bytes"),
     ("container", "NetworkRxBytes", "Bytes/Second", False, "ecs_container_network_rx_bytes_per_second"),
 ])
@@ -45,11 +45,11 @@ def test_the_example_config_becomes_deduplicated_labelled_queries(example_config
     keys = [q.key for q in built.items]
     assert len(keys) == len(set(keys))
     requests = next(q for q in built.items if q.metric == "Requests")
-    assert requests.labels == (("ecs_cluster", "honban"), ("ecs_service", "awesome-app"), ("container", "awesome-app"))
+    assert requests.labels == (("ecs_cluster", "honban"), ("ecs_service", "awesome-app"), ("ecs_container", "awesome-app"))
     assert (requests.stat, requests.counter, requests.family) == ("Sum", True, "ecs_filter_requests_total")
     latency = next(q for q in built.items if q.metric == "RequestLatency")
     assert (latency.stat, latency.counter) == ("Average", False)
-    cpu = next(q for q in built.items if q.metric == "ContainerCpuUtilized" and ("container", "nginx") in q.labels)
+    cpu = next(q for q in built.items if q.metric == "ContainerCpuUtilized" and ("ecs_container", "nginx") in q.labels)
     assert cpu.namespace == "Custom/ECS" and ("ContainerName", "nginx") in cpu.dimensions
     tasks = [q for q in built.items if q.metric == "RunningTaskCount"]
     assert [q.family for q in tasks] == ["ecs_service_running_tasks"] * 2
@@ -69,7 +69,8 @@ clusters:
           - {name: b, log_group: /b, filters: [{name: e, pattern: ERROR, metric: Errors, shared: true}]}
 """)
     built = queries.build(load(path).config).items
-    assert [(q.metric, q.labels) for q in built] == [("Errors", (("cloudwatch_namespace", "Shared/App"),))]
+    assert [(q.metric, q.labels) for q in built if q.source == "filters"] == \
+        [("Errors", (("cloudwatch_namespace", "Shared/App"),))]
 
 
 def test_an_enhanced_cluster_reads_the_native_container_metrics(write_config):
@@ -88,7 +89,7 @@ clusters:
 
 def _queries(count: int, services: int = 40) -> list[Query]:
     return [Query("Custom/ECS", f"M{i}", (), "Sum", queries.FILTERS, f"ecs_filter_m{i}_total", "Count",
-                  (("ecs_cluster", "c"), ("ecs_service", f"s{i % services}"), ("container", "x")), True)
+                  (("ecs_cluster", "c"), ("ecs_service", f"s{i % services}"), ("ecs_container", "x")), True)
             for i in range(count)]
 
 
@@ -137,10 +138,10 @@ def test_bad_shards_are_refused(text):
 
 def test_a_derived_metric_cannot_take_a_name_prometheus_gives_every_target(write_config):
     """`up` and the scrape_* series are added by Prometheus to every scrape: a derived `up` would clash."""
-    from monitor.config import load
+    from monitor.sync.flow import validate
     path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
                         "        containers:\n          - name: app\n            log_group: /ecs/honban/web\n"
                         "            filters:\n              - use: http-requests-json\n"
                         "exporter:\n  derived:\n    - name: up\n      expr: Requests\n")
-    problems = [p for p in load(path).problems if p.severity == "error"]
+    problems = [p for p in validate(path).problems if p.severity == "error"]
     assert problems and all("up" in p.message for p in problems)

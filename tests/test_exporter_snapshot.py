@@ -5,23 +5,23 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.aws.sizing import Limit, Limits
 from monitor.config.model import Derived
 from monitor.exporter import derive, queries
 from monitor.exporter.batches import Window
 from monitor.exporter.naming import CPU_UNITS, MIB
 from monitor.exporter.queries import Query
-from monitor.exporter.snapshot import Reading, Rule, build
-from monitor.sync.identity import Identity
+from monitor.exporter.snapshot import Reading, DerivedRule, build
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limit, Limits
 
-LABELS = (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app"))
+LABELS = (("ecs_cluster", "c"), ("ecs_service", "s"), ("ecs_container", "app"))
 WINDOW = Window(600, 900, 60)   # periods starting 600, 660, ..., 840
 REQUESTS = Query("Custom/ECS/c/s/app", "Requests", (), "Sum", queries.FILTERS, "ecs_filter_requests_total",
                  "Count", LABELS, True, ("Requests",))
 LATENCY = Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
                 "Milliseconds", LABELS, aliases=("Latency",))
 CPU = Query("Custom/ECS", "ContainerCpuUtilized", (), "Average", queries.PERFORMANCE,
-            "ecs_container_cpu_utilized_vcpus", CPU_UNITS, LABELS, aliases=("CpuUtilized",))
+            "ecs_container_cpu_utilized_cores", CPU_UNITS, LABELS, aliases=("CpuUtilized",))
 MEMORY = Query("Custom/ECS", "ContainerMemoryUtilized", (), "Average", queries.PERFORMANCE,
                "ecs_container_memory_utilized_bytes", MIB, LABELS, aliases=("MemoryUtilized",))
 TASKS = Query("ECS/ContainerInsights", "RunningTaskCount", (), "Average", queries.SERVICES,
@@ -74,14 +74,14 @@ def test_utilization_ratios_against_the_task_definition_limits():
     found = samples(snapshot)
     assert found[key("ecs_container_cpu_utilization_ratio")] == 0.5
     assert found[key("ecs_container_memory_utilization_ratio")] == 0.75
-    assert found[key("ecs_container_cpu_utilized_vcpus")] == 0.25
+    assert found[key("ecs_container_cpu_utilized_cores")] == 0.25
     assert found[key("ecs_container_memory_utilized_bytes")] == 768 * 1024 * 1024
     assert found[key("ecs_container_memory_limit_bytes", LABELS + (("limit_kind", "hard"),))] == 1024 * 1024 * 1024
-    assert found[key("ecs_container_cpu_limit_vcpus", LABELS + (("limit_kind", "share"),))] == 0.5
+    assert found[key("ecs_container_cpu_limit_cores", LABELS + (("limit_kind", "share"),))] == 0.5
 
 
-def rule(expr: str, name: str = "derived_value", **options) -> Rule:
-    return Rule(Derived(name=name, expr=expr, **options), derive.compile_expression(expr))
+def rule(expr: str, name: str = "derived_value", **options) -> DerivedRule:
+    return DerivedRule(Derived(name=name, expr=expr, **options), derive.compile_expression(expr))
 
 
 def test_derived_values_per_label_set_with_the_service_metrics_in_reach():

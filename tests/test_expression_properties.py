@@ -8,10 +8,23 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.exporter.expressions import (FUNCTIONS, Binary, Call, ExpressionError, Name, Negate, Number, Options,
-                                          evaluate, evaluate_vector, names, parse, unparse)
-from monitor.exporter.expressions.syntax import MAX_TOKENS, children
-from monitor.exporter.expressions.tokens import tokenize
+from monitor.expressions import (
+    FUNCTIONS,
+    Binary,
+    Call,
+    ExpressionError,
+    Name,
+    Negate,
+    Number,
+    Options,
+    evaluate,
+    evaluate_vector,
+    names,
+    parse,
+    unparse,
+)
+from monitor.expressions.syntax import MAX_TOKENS, children
+from monitor.expressions.tokens import tokenize
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 from monitor.config import yamlfile
-from monitor.exporter.expressions import (COLLAPSED, Binary, Call, ExpressionError, Name, Negate, Number, Options,
-                                          derived_problems, evaluate, evaluate_vector, expression_issues,
-                                          name_issues, parse, unparse)
+from monitor.expressions import (
+    COLLAPSED,
+    Binary,
+    Call,
+    ExpressionError,
+    Name,
+    Negate,
+    Number,
+    Options,
+    derived_problems,
+    evaluate,
+    evaluate_vector,
+    expression_issues,
+    name_issues,
+    parse,
+    unparse,
+)
 from monitor.problems import render
 
 a, b, c = Name("a"), Name("b"), Name("c")
@@ -225,9 +239,9 @@ def test_derived_problems_render_at_the_column_inside_the_scalar():
                 for problem in derived_problems(entry["name"], entry["expr"], known,
                                                 ("exporter", "derived", number), source)]
     assert [render(problem) for problem in problems] == [
-        "monitor.yaml:4:28: error: exporter.derived[0].expr: expected a number, a metric name, a function, "
+        "monitor.yaml:4:28: error: EXP-010 exporter.derived[0].expr: expected a number, a metric name, a function, "
         "'(' or '-', found '/'",
-        "monitor.yaml:6:29: error: exporter.derived[1].expr: unknown metric 'Reqests'; did you mean 'Requests'?",
-        "monitor.yaml:5:13: warning: exporter.derived[1].name: 'app_slow': the expression divides one metric "
+        "monitor.yaml:6:29: error: EXP-011 exporter.derived[1].expr: unknown metric 'Reqests'; did you mean 'Requests'?",
+        "monitor.yaml:5:13: warning: EXP-019 exporter.derived[1].name: 'app_slow': the expression divides one metric "
         "by another; a ratio's name ends in '_ratio' (and its values are 0..1)",
     ]

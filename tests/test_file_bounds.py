@@ -15,7 +15,7 @@ import pytest
 from monitor import bounded
 from monitor.cli import main
 from monitor.config import yamlfile
-from monitor.review import taskfiles
+from monitor.taskdefs import files as taskfiles
 
 BOUND = 1.0   # seconds: the bound is checked on at most 512 KiB + 1 bytes, never on the whole file
 LOG_LINE = b"2024-05-01T12:00:00.412Z INFO GET /api/orders 200 12ms request_id=4f1c\n"
@@ -48,7 +48,7 @@ def test_a_large_file_as_the_config_is_refused_at_once_saying_what_it_seems_to_b
     code = main(["validate", "-c", str(path)])
     took = time.perf_counter() - started
     out = capsys.readouterr().out
-    assert code == 1 and out.startswith(f"{path}:1:1: error: (top level): the file has ") and said in out, out
+    assert code == 1 and out.startswith(f"{path}:1:1: error: CFG-009 (top level): the file has ") and said in out, out
     assert "at most 512 KiB" in out and "Traceback" not in out
     assert took < BOUND
 
@@ -84,7 +84,7 @@ def test_a_large_file_in_task_definitions_is_refused_at_its_name(tmp_path, capsy
     started = time.perf_counter()
     code = main(["validate", "-c", str(config)])
     out = capsys.readouterr().out
-    assert code == 1 and f"{path}:1:1: error: (top level): the file has " in out and said in out, out
+    assert code == 1 and f"{path}:1:1: error: TSK-006 (top level): the file has " in out and said in out, out
     assert "a task definition is a few kilobytes, and at most 1 MiB is read" in out
     assert time.perf_counter() - started < 3 * BOUND
 

@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.config import yamlfile
-from monitor.exporter.expressions.parser import parse as parse_expression
-from monitor.exporter.expressions.syntax import ExpressionError
+from monitor.expressions.parser import parse as parse_expression
+from monitor.expressions.syntax import ExpressionError
 from monitor.jsonfile import JsonError, TooDeep, loads
-from monitor.kinds import alarm_rule, composite_spec, graph
+from monitor.kinds import composite_rule as alarm_rule
+from monitor.kinds import composite_spec, graph
 from monitor.patterns import PatternError, parse as parse_pattern
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

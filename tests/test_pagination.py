@@ -9,10 +9,10 @@ from moto import mock_aws
 
 from monitor.aws.clients import Clients, Target
 from monitor.config.model import Cluster, Config, Container, Service
-from monitor.aws.emulator import install_fidelity_patches
+from monitor.emulator.server import install_fidelity_patches
 from monitor.insights import performance_log_group
 from monitor.kinds import log_group, metric_filter
-from monitor.sync.resources import Actual
+from monitor.state.resources import Actual
 
 REGION = "us-east-1"
 GROUP = "/ecs/app"

@@ -8,12 +8,12 @@ import pytest
 
 from monitor import kinds
 from monitor.config.model import Cluster, Config, Container, Service
-from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
 from monitor.insights import PERFORMANCE_METRICS, performance_log_group
 from monitor.kinds import log_group, metric_filter
 from monitor.kinds.performance import compile_cluster, pattern_for
 from monitor.patterns import parse
-from monitor.sync.resources import Actual
+from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
+from monitor.state.resources import Actual
 
 MAX_FILTERS_PER_GROUP = 100
 
@@ -272,7 +272,7 @@ def test_an_enhanced_cluster_gets_no_performance_filters_but_a_note():
     assert [r.kind for r in wanted] == ["cluster_setting"]
     findings = kinds.check(cfg, wanted, Actual())
     [note] = findings
-    assert note.severity == "note"
+    assert note.severity == "info"
     assert "enhanced" in note.message and "honban" in note.message
     assert note.path == ("clusters", 0)
 
@@ -282,7 +282,7 @@ def test_a_cluster_enhanced_in_aws_but_unset_in_config_keeps_its_filters_with_a_
     actual = Actual(settings={"honban": "enhanced"})
     wanted = kinds.desired(cfg)
     assert len([r for r in wanted if r.kind == "metric_filter"]) == 2
-    [note] = [f for f in kinds.check(cfg, wanted, actual) if f.severity == "note"]
+    [note] = [f for f in kinds.check(cfg, wanted, actual) if f.severity == "info"]
     assert "container_insights: enhanced" in note.message
 
 
@@ -297,7 +297,7 @@ def test_only_clusters_with_metrics_get_performance_filters():
 def test_validate_parses_every_generated_pattern():
     """A compiled pattern AWS would refuse mid-apply is a problem at the cluster, found offline."""
     from monitor.kinds import filter_checks
-    from monitor.sync.resources import Resource
+    from monitor.state.resources import Resource
     broken = Resource("metric_filter", "/perf:monitor/honban/(performance)/CpuUtilized",
                       {"filterPattern": '{ $.ContainerName = "a"b" }'}, origin=("clusters", 0))
     [problem] = filter_checks.generated_patterns([broken, *metric_filter.desired(config(cluster({"web": ["app"]})))])

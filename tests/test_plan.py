@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.sync import identity, ownership as names
-from monitor.sync.identity import Identity
-from monitor.sync.plan import MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
-from monitor.sync.resources import Actual, Resource
-from monitor.problems import Problem
+from monitor.names import identity
+from monitor.names import ownership as names
+from monitor.names.identity import Identity
+from monitor.kinds.cluster_setting import MISSING
+from monitor.state.plan import KEPT, MAX_SAFE_DELETES, Change, Plan, changed_fields, duplicates, leaves, plan
+from monitor.state.resources import Actual, Resource
 
 KINDS = ("cluster_setting", "log_group", "metric_filter", "alarm", "composite_alarm", "dashboard")
 FILTER = "metric_filter"
@@ -104,7 +105,7 @@ def test_owned_but_not_in_config_is_kept_with_a_note_naming_it():
     result = diff([], [res("stale")], prune=False)
     assert result.changes == []
     [note] = result.findings
-    assert note.severity == "note"
+    assert note.severity == "info"
     assert "stale" in note.message and "--prune" in note.message
     assert result.errors == []
 
@@ -132,7 +133,7 @@ def test_non_prunable_kinds_are_never_deleted(kind, wanted):
 
 
 def test_findings_given_to_plan_are_kept_and_errors_are_the_error_ones():
-    given = [Problem((), "cluster 'x' was not found", "error"), Problem((), "fyi", "note")]
+    given = [MISSING.problem((), "cluster 'x' was not found"), KEPT.problem((), "fyi")]
     result = diff(findings=given)
     assert result.findings == given
     assert result.errors == [given[0]]

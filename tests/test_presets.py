@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 
 import yaml
-
 from conftest import ROOT
-from monitor.cli import main
-from monitor.config import catalogue, load, presets
-from monitor.problems import render
 from test_alarm_kind import described
 from test_roundtrip import CLUSTER, aws, cluster, configure, container, converge, document  # noqa: F401
+
+from monitor.cli import main
+from monitor.config import catalogue, presets
+from monitor.problems import render
+from monitor.resolved import load
 
 FILTERS, _ = catalogue.load([catalogue.builtin_directory()])
 PRESETS, _ = catalogue.load([catalogue.builtin_directory(presets.FOLDER)], presets.read_one)
@@ -27,7 +28,8 @@ def minimal(write_config) -> str:
 
 
 def test_the_catalogues_carry_the_recommended_alarms():
-    assert sorted(PRESETS) == ["cpu-high", "memory-high", "tasks-below-desired", "tasks-down"]
+    assert sorted(PRESETS) == ["alb-5xx", "alb-latency", "alb-unhealthy-hosts", "cpu-high", "memory-high",
+                               "sqs-backlog", "sqs-message-age", "tasks-below-desired", "tasks-down"]
     assert {"http-5xx-json", "http-5xx-nginx-combined", "log-error-json", "fatal-signal", "out-of-memory"} \
         <= set(CARRIERS)
 
@@ -49,7 +51,14 @@ def everything() -> dict:
     carriers = [{"name": f"c-{name}", "log_group": "/ecs/honban/web", "filters": [{"use": name}, *needs.get(name, [])],
                  "alarms": [{"use": f"{name}:{alarm.name}"} for alarm in FILTERS[name].filter.alarms]}
                 for name in CARRIERS]
-    return cluster([app, *carriers], insights="enabled", task_definition="web-td")
+    found = cluster([app, *carriers], insights="enabled", task_definition="web-td")
+    found["services"][0] |= EDGES   # the load balancer and queue presets watch the service's edges
+    return found
+
+
+EDGES = {"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef",
+         "load_balancer_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/front/fedcba9876543210",
+         "queue": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}
 
 
 def test_every_preset_and_filter_alarm_round_trips_with_no_advice(aws, configure):
@@ -97,7 +106,7 @@ def test_a_preset_beside_the_config_comes_first_and_says_what_it_replaces(write_
     loaded = load(write_config(document(cluster([{**container(), "alarms": [{"use": "tasks-down"}]}]))))
     [warning] = [render(p) for p in loaded.problems]
     assert warning.startswith(f"{tmp_path}/alarms/tasks-down.yaml:")
-    assert ": warning: name: 'tasks-down' replaces the built-in definition" in warning
+    assert ": warning: CAT-004 name: 'tasks-down' replaces the built-in definition" in warning
     assert loaded.ok and loaded.config.clusters[0].services[0].containers[0].alarms[0].threshold == 2
 
 
@@ -112,13 +121,13 @@ def test_bad_catalogue_alarms_are_reported_at_their_line(write_config, tmp_path)
     loaded = load(write_config(document()))
     found = sorted(render(p).split(str(tmp_path) + "/")[1] for p in loaded.problems)
     assert found == [
-        "alarms/slow.yaml:1:1: error: (top level): required key 'metric' is missing",
-        "alarms/slow.yaml:1:7: error: name: alarm name 'slow/p99' contains '/'; it becomes the last part of "
+        "alarms/slow.yaml:1:1: error: CAT-001 (top level): required key 'metric' is missing",
+        "alarms/slow.yaml:1:7: error: ALM-001 name: alarm name 'slow/p99' contains '/'; it becomes the last part of "
         "<prefix>/<cluster>/<service>/<container>/<alarm>, so '/' and ':' cannot be in it",
-        "alarms/slow.yaml:1:7: error: name: name 'slow/p99' must match the file name 'slow'",
-        "alarms/slow.yaml:6:5: error: tests[0]: a catalogue alarm's tests give a `series:`; log samples belong "
+        "alarms/slow.yaml:1:7: error: CAT-003 name: name 'slow/p99' must match the file name 'slow'",
+        "alarms/slow.yaml:6:5: error: CAT-006 tests[0]: a catalogue alarm's tests give a `series:`; log samples belong "
         "to a config's alarms",
-        "filters/boom.yaml:6:13: error: alarms[0].metric: a filter's alarm watches the filter's own metric; "
+        "filters/boom.yaml:6:13: error: CAT-005 alarms[0].metric: a filter's alarm watches the filter's own metric; "
         "remove 'metric'"]
     assert not loaded.ok
 
@@ -128,4 +137,5 @@ def test_the_reference_lists_what_this_container_can_use(write_config):
     loaded = load(write_config(document(cluster([item]))))
     [problem] = loaded.problems
     assert problem.path[-1] == "use"
-    assert "known here: cpu-high, memory-high, tasks-below-desired, tasks-down, crashes:seen" in problem.message
+    assert ("known here: alb-5xx, alb-latency, alb-unhealthy-hosts, cpu-high, memory-high, sqs-backlog, "
+            "sqs-message-age, tasks-below-desired, tasks-down, crashes:seen") in problem.message

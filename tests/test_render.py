@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from monitor.sync.plan import Outcome
-from monitor.sync.plan import Change, Plan
-from monitor.problems import Mark, Problem, Source
 from monitor.output.plan import finding_text, plan_json, plan_text
+from monitor.kinds.cluster_setting import MISSING
+from monitor.problems import Mark, Source
+from monitor.state.plan import KEPT, Change, Outcome, Plan
 
 ID = "/ecs/honban/app:monitor-honban-app-app-errors"
 
@@ -59,26 +59,26 @@ def test_outcomes_are_shown_per_change_with_a_tally():
 
 
 def test_errors_without_changes_are_not_no_changes():
-    text = plan_text(Plan(findings=[Problem((), "cluster 'x' was not found", "error")]))
-    assert text.splitlines() == ["error: cluster 'x' was not found",
+    text = plan_text(Plan(findings=[MISSING.problem((), "cluster 'x' was not found")]))
+    assert text.splitlines() == ["error: PLN-001 cluster 'x' was not found",
                                  "Plan failed: 1 error(s) above; nothing can be applied until they are fixed."]
 
 
 def test_a_finding_with_an_origin_points_into_the_config():
     source = Source("monitor.yaml", values={("clusters", 0, "name"): Mark(4, 13)})
-    finding = Problem(("clusters", 0, "name"), "cluster 'x' was not found", "error")
-    assert finding_text(finding, source) == "monitor.yaml:4:13: error: clusters[0].name: cluster 'x' was not found"
-    assert finding_text(finding, None) == "error: clusters[0].name: cluster 'x' was not found"
+    finding = MISSING.problem(("clusters", 0, "name"), "cluster 'x' was not found")
+    assert finding_text(finding, source) == "monitor.yaml:4:13: error: PLN-001 clusters[0].name: cluster 'x' was not found"
+    assert finding_text(finding, None) == "error: PLN-001 clusters[0].name: cluster 'x' was not found"
 
 
 def test_plan_json_is_the_contract_document():
     document = json.loads(plan_json(Plan(changes=[CREATE, UPDATE], unchanged=1,
-                                         findings=[Problem((), "fyi", "note")])))
+                                         findings=[KEPT.problem((), "fyi")])))
     assert document["summary"] == {"create": 1, "update": 1, "delete": 0, "unchanged": 1}
     assert document["changes"][0] == {"kind": "metric_filter", "id": ID, "action": "create",
                                       "before": None, "after": spec()}
     assert document["changes"][1]["fields"] == ["filterPattern", "metricTransformations[0].unit"]
-    assert document["findings"] == [{"severity": "note", "message": "fyi"}]
+    assert document["findings"] == [{"code": "PLN-010", "severity": "info", "message": "fyi"}]
 
 
 @pytest.mark.parametrize("result, shown", [("ok", "ok"), ("error", "error"), ("skipped", "error")])
@@ -89,7 +89,7 @@ def test_apply_json_has_a_result_per_change(result, shown):
 
 def test_a_plan_finding_in_the_config_carries_its_file_line_and_column_in_json():
     source = Source("monitor.yaml", values={("clusters", 0, "name"): Mark(4, 13)})
-    finding = Problem(("clusters", 0, "name"), "cluster 'x' was not found", "error")
+    finding = MISSING.problem(("clusters", 0, "name"), "cluster 'x' was not found")
     [item] = json.loads(plan_json(Plan(findings=[finding]), source=source))["findings"]
     assert {k: item[k] for k in ("file", "line", "column", "path", "severity")} == {
         "file": "monitor.yaml", "line": 4, "column": 13, "path": "clusters[0].name", "severity": "error"}

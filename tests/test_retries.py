@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import botocore.exceptions as bx
 import pytest
@@ -22,7 +19,6 @@ from monitor.aws import retries
 from monitor.aws.clients import Clients, Target
 from monitor.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 SPEC = {"logGroupName": "/ecs/app", "filterName": "monitor-x", "filterPattern": "ERROR",
         "metricTransformations": [{"metricName": "Errors", "metricNamespace": "Custom/ECS", "metricValue": "1"}]}
 
@@ -178,11 +174,11 @@ def test_the_budget_caps_the_tries_of_one_call(short_timeouts, monkeypatch):
 def test_each_daemon_refresh_has_a_budget_of_its_own(short_timeouts):
     from monitor.config.model import Exporter
     from monitor.exporter import queries
-    from monitor.exporter.refresh import Plan, Refresher
+    from monitor.exporter.refresh import QueryPlan, Refresher
     query = queries.Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
                           "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app")))
     with silent_endpoint() as silent:
-        refresher = Refresher(Clients(Target("us-east-1", endpoint_url=silent.url)), Plan(Exporter(delay=0), (query,)))
+        refresher = Refresher(Clients(Target("us-east-1", endpoint_url=silent.url)), QueryPlan(Exporter(delay=0), (query,)))
         refresher.due()
         first = silent.accepted
         refresher.retry_at = 0   # the backoff is over

@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from monitor.aws import sizing
 from monitor.config.model import Cluster, Config, Container, Filter, Service
-from monitor.review import alarm_rules
+from monitor.review import alarm_findings as alarm_rules
 from monitor.review.alarm_table import Case, row
 from monitor.review.findings import at_least
 from monitor.review.shares import Share
 from monitor.review.sources import publishers
+from monitor.taskdefs import sizing
 
 OPS = "arn:aws:sns:us-east-1:123456789012:ops"
 APP_NAMESPACE = "Custom/ECS/honban/web/app"

@@ -14,14 +14,15 @@ import jsonschema
 import pytest
 from botocore.stub import Stubber
 
+from monitor import kinds
 from monitor.aws.clients import Clients, Target
 from monitor.cli import main
 from monitor.commands import review
-from monitor.config import load
-from monitor.output import review as render
-from monitor import kinds
 from monitor.kinds import alarm_spec
-from monitor.review import alarm_rules, codes, deployed
+from monitor.output import review as render
+from monitor.resolved import load
+from monitor.review import alarm_findings as alarm_rules
+from monitor.review import codes, deployed
 from monitor.review.findings import WARNING, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-EXAMPLE_ALARMS = 12   # config.example.yaml: 11 metric and metric-math alarms, 1 composite
+EXAMPLE_ALARMS = 17   # config.example.yaml: 16 metric and metric-math alarms, 1 composite
 
 
 def test_text_shows_the_table_the_findings_at_their_lines_and_the_cost(capsys):
@@ -71,7 +72,7 @@ def test_text_shows_the_table_the_findings_at_their_lines_and_the_cost(capsys):
     assert code == 0
     header = next(line for line in out.splitlines() if line.startswith("Alarm "))
     assert re.findall(r"\S+(?: \S+)*", header)[:4] == ["Alarm", "Container", "Metric", "Source"]
-    assert re.search(r"config\.example\.yaml:\d+:\d+: warning: .*alarms\[0\]\.actions: ALARM-ACTION-001 "
+    assert re.search(r"config\.example\.yaml:\d+:\d+: warning: ALARM-ACTION-001 .*alarms\[0\]\.actions: "
                      r"monitor/honban/awesome-app/awesome-app/http-5xx-high", out)
     assert "filter http-5xx-json" in out and "2/2 passed" in out and "Monthly cost of what the config makes" in out
 

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from monitor.aws import sizing
 from monitor.config.model import Config, Service
-from monitor.review import collect, design, ecr, environment, findings, images, taskfiles
+from monitor.review import collect, design, ecr, environment, findings, images
 from monitor.review.findings import Finding, at_least
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 ECR_APP = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:1.4"
 AWSLOGS = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/app", "awslogs-region": "us-east-1"}}
@@ -204,7 +205,7 @@ def test_a_finding_becomes_a_problem_at_its_config_path_and_sorts_worst_first():
     info = design.NO_APM.finding("honban/web", "m", path=("clusters", 0, "services", 0, "apm"))
     error = environment.SECRET_NAME.finding("web:7/app", "m")
     assert findings.ordered([info, error]) == [error, info]
-    assert (info.as_problem().severity, info.as_problem().path) == ("note", ("clusters", 0, "services", 0, "apm"))
+    assert (info.as_problem().severity, info.as_problem().path) == ("info", ("clusters", 0, "services", 0, "apm"))
     assert info.to_dict()["path"] == "clusters[0].services[0].apm" and error.to_dict()["control"] == "ECS.8"
     assert at_least([info, error], "warning") == [error] and at_least([info, error], "info") == [info, error]
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from moto import mock_aws
 
@@ -20,8 +21,8 @@ from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
 from monitor.review import live, live_drift, live_history, live_metrics, live_states, live_topics
 from monitor.review.findings import catalogue
-from monitor.sync.plan import Change
-from monitor.sync.resources import Resource
+from monitor.state.plan import Change
+from monitor.state.resources import Resource
 
 REGION, OTHER, ACCOUNT = "us-east-1", "eu-west-1", "123456789012"
 SESSION = boto3.Session(region_name=REGION)
@@ -109,17 +110,43 @@ def alarm_on(metric: str, name: str | None = None, **extra) -> dict:
             "ComparisonOperator": "GreaterThanThreshold", **extra}
 
 
-def test_1200_distinct_metrics_take_3_calls_and_duplicates_are_fetched_once(aws):
-    alarms = [alarm_on(f"M{n}") for n in range(1200)] + [alarm_on("M7", name="again"), alarm_on("M8", name="twice")]
-    made = clients()
+@pytest.fixture
+def counted():
+    """Clients whose CloudWatch answers GetMetricData itself: an empty series for every query it returns.
+
+    botocore still validates each request and walks the paginator, and Clients counts each call as
+    against AWS; nothing is sent, so a thousand alarms cost no emulator time. Any other call fails.
+    """
+    made, asked = clients(), []
+
+    def answer(model, **_):
+        assert model.name == "GetMetricData", f"unexpected call {model.name}"
+        queries = asked[-1]["MetricDataQueries"]
+        results = [{"Id": q["Id"], "Label": q["Id"], "Timestamps": [], "Values": [], "StatusCode": "Complete"}
+                   for q in queries if q.get("ReturnData", True)]
+        return AWSResponse(None, 200, {}, None), {"MetricDataResults": results}
+
+    events = made.cloudwatch.meta.events
+    events.register("before-parameter-build.cloudwatch", lambda params, **_: asked.append(params))
+    events.register("before-call", answer)   # after the counter Clients registered on the same event
+    return made
+
+
+# Hourly alarms: the same calls as minutely ones (one window a query either way), and the replay
+# evaluates 336 periods an alarm instead of 20,160 (1,202 alarms x 20,160 minutes took two minutes).
+def test_1200_distinct_metrics_take_3_calls_and_duplicates_are_fetched_once(counted):
+    alarms = [alarm_on(f"M{n}", Period=3600) for n in range(1200)] + [
+        alarm_on("M7", name="again", Period=3600), alarm_on("M8", name="twice", Period=3600)]
+    made = counted
     found = live_history.history(made, alarms, now=NOW)
     assert found.calls == 3 == made.calls["GetMetricData"]
     assert len(found.replays) == 1202
 
 
-def test_alarms_on_the_same_series_share_one_query(aws):
-    alarms = [alarm_on(f"M{n}") for n in range(1000)] + [alarm_on("M0", name="copy", Threshold=9.0)]
-    made = clients()
+def test_alarms_on_the_same_series_share_one_query(counted):
+    alarms = [alarm_on(f"M{n}", Period=3600) for n in range(1000)] + [
+        alarm_on("M0", name="copy", Threshold=9.0, Period=3600)]
+    made = counted
     found = live_history.history(made, alarms, now=NOW)
     assert found.calls == 2   # 1,001 queries would take 3
     assert {r.alarm for r in found.replays} >= {"M0", "copy"}

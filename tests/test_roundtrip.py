@@ -10,12 +10,12 @@ import yaml
 from moto import mock_aws
 
 from monitor import cli
-from monitor.sync.apply import apply
 from monitor.aws.clients import Clients, Target
-from monitor.config import Loaded
-from monitor.aws.emulator import install_fidelity_patches
-from monitor.sync.plan import Plan
-from monitor.aws.connect import seed, task_definitions
+from monitor.commands.connect import seed, task_definitions
+from monitor.emulator.server import install_fidelity_patches
+from monitor.resolved import Loaded
+from monitor.state.plan import Plan
+from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
 
 REGION = "us-east-1"
@@ -315,12 +315,19 @@ def test_a_removed_filter_is_deleted_only_with_prune(aws, configure):
     smaller = configure(document(cluster([container()])))
     kept = plan_of(smaller)
     assert kept.changes == [] and kept.errors == []
-    assert [f.severity for f in kept.findings] == ["note"]
+    assert [f.severity for f in kept.findings] == ["info"]
     assert "monitor/honban/web/app/warnings" in kept.findings[0].message
     assert actions(plan_of(smaller, prune=True)) == [
         ("delete", "metric_filter", f"{GROUP}:monitor/honban/web/app/warnings")]
     converge(smaller, prune=True)
     assert filter_names(aws.logs) == ["monitor/honban/web/app/errors"]
+
+
+def test_ignore_silences_a_plan_finding_by_its_code(aws, configure):
+    converge(configure(document(cluster([container(filters=[inline("errors"), inline("warnings")])]))))
+    [kept] = plan_of(configure(document(cluster([container()])))).findings
+    assert kept.code == "PLN-010"
+    assert plan_of(configure(document(cluster([container()]), ignore=["PLN-010"]))).findings == []
 
 
 def test_an_owned_filter_not_in_the_config_is_deleted_only_with_prune(aws, configure):
@@ -468,5 +475,5 @@ def test_a_no_op_apply_makes_no_write_call(aws, configure):
 
 def test_performance_metrics_on_a_cluster_with_insights_disabled_in_aws_get_a_note(aws, configure):
     loaded = configure(document(cluster([container(metrics=["CpuUtilized"])])))
-    notes = [f.message for f in plan_of(loaded).findings if f.severity == "note"]
+    notes = [f.message for f in plan_of(loaded).findings if f.severity == "info"]
     assert any("Container Insights disabled in AWS" in note for note in notes)

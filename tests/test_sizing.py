@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from monitor.aws import sizing
-from monitor.aws.sizing import Limit
+from monitor.taskdefs import sizing
+from monitor.taskdefs.sizing import Limit
 
 # AWS's table as the RegisterTaskDefinition API reference words it (parameter `memory`),
 # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html, the same table as

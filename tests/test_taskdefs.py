@@ -4,9 +4,9 @@ findings of every task definition the config names."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
-import json
 import boto3
 import botocore.exceptions as bx
 import pytest
@@ -14,16 +14,17 @@ import yaml
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from monitor.aws import logconfig, taskdefs
 from monitor.aws.clients import Clients, Target
-from monitor.aws.emulator import install_fidelity_patches
 from monitor.aws.errors import explain
 from monitor.config.model import Cluster, Config, Container, Service
+from monitor.emulator.server import install_fidelity_patches
 from monitor.kinds import filter_checks
 from monitor.problems import placed
+from monitor.resolved import taskdefs
+from monitor.state.resources import Actual, Resource
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
-from monitor.sync.resources import Actual, Resource
+from monitor.taskdefs import logconfig
 
 HOME, AWAY = "us-east-1", "eu-west-1"
 CLUSTER = "honban"
@@ -379,7 +380,7 @@ def test_validate_checks_the_task_definitions_beside_the_config(write_config, tm
                         "        task_definition: web\n        containers:\n          - name: app\n")
     assert main(["validate", "-c", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "monitor.yaml:6:26: error: clusters[0].services[0].task_definition:" in out and "4096" in out
+    assert "monitor.yaml:6:26: error: ECS-SIZE-001 clusters[0].services[0].task_definition:" in out and "4096" in out
 
 
 def test_validate_reads_task_sizes_written_in_vcpu_and_gb(write_config, tmp_path, capsys):
@@ -393,3 +394,47 @@ def test_validate_reads_task_sizes_written_in_vcpu_and_gb(write_config, tmp_path
     path = write_config("version: 1\nclusters:\n  - name: honban\n    services:\n      - name: web\n"
                         "        task_definition: web\n        containers:\n          - name: app\n")
     assert main(["validate", "-c", str(path)]) == 0, capsys.readouterr().out
+
+
+# --- one reader of task-definitions/ files: validate, review, --local and the emulator agree ---
+
+def _described(cpu: str) -> dict:
+    """A file in the shape `aws ecs describe-task-definition` prints."""
+    return {"taskDefinition": {"family": "web", "cpu": cpu, "memory": "512", "requiresCompatibilities": ["FARGATE"],
+                               "networkMode": "awsvpc", "revision": 3, "status": "ACTIVE",
+                               "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                               "containerDefinitions": [{"name": "app", "image": "app:1", "essential": True}]},
+            "tags": []}
+
+
+def _config_with_file(write_config, document: dict) -> str:
+    """A config naming task definition `web`, with `document` as task-definitions/web.json beside it."""
+    path = write_config(yaml.safe_dump({"version": 1, "clusters": [{"name": CLUSTER, "services": [
+        {"name": "web", "task_definition": "web", "containers": [
+            {"name": "app", "log_group": "/ecs/web", "filters": [ERRORS]}]}]}]}))
+    folder = path.parent / "task-definitions"
+    folder.mkdir(exist_ok=True)
+    (folder / "web.json").write_text(json.dumps(document))
+    return str(path)
+
+
+def test_a_described_task_definition_with_an_invalid_fargate_size_fails_validate_and_review(write_config, capsys):
+    """One reader: the file that `validate` refuses is the one `review` refuses, in either shape."""
+    from monitor.cli import main
+    path = _config_with_file(write_config, _described("300"))
+    found = [p for p in validate(path).problems if p.severity == "error"]
+    assert found and "cpu 300" in found[0].message and found[0].path[-1] == "task_definition"
+    capsys.readouterr()
+    assert main(["review", "-c", path]) == 1
+    assert "cpu 300 is not a Fargate size" in capsys.readouterr().err
+
+
+def test_a_described_task_definition_registers_as_its_registration_input(write_config):
+    from monitor.commands.connect import task_definitions
+    loaded = validate(_config_with_file(write_config, _described("256")))
+    assert loaded.ok
+    [definition] = task_definitions(loaded)
+    assert definition["family"] == "web" and definition["cpu"] == "256"
+    assert not {"revision", "status", "taskDefinitionArn"} & set(definition)
+    with mock_aws():
+        boto3.client("ecs", region_name=HOME).register_task_definition(**definition)

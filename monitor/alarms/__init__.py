@@ -8,9 +8,9 @@ Undocumented behaviour is decided in monitor.alarms.semantics, whose SOURCES lis
 tags used throughout this package.
 """
 
-from monitor.alarms.definition import Alarm
+from monitor.alarms.definition import MetricAlarm
 from monitor.alarms.errors import AlarmError
 from monitor.alarms.evaluation import decide, evaluate
 from monitor.alarms.state import State
 
-__all__ = ["Alarm", "AlarmError", "State", "decide", "evaluate"]
+__all__ = ["MetricAlarm", "AlarmError", "State", "decide", "evaluate"]

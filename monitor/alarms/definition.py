@@ -37,7 +37,7 @@ AWS_KEYS = {
 
 
 @dataclass(frozen=True)
-class Alarm:
+class MetricAlarm:
     """A metric alarm as CloudWatch evaluates it; raises AlarmError (a ValueError) when AWS would refuse it.
 
     comparison: `>`, `>=`, `<`, `<=` or AWS's GreaterThanThreshold, ... (stored as the symbol).
@@ -70,7 +70,7 @@ class Alarm:
         percentile(self.statistic)
 
     @classmethod
-    def from_mapping(cls, spec: Mapping[str, Any]) -> "Alarm":
+    def from_mapping(cls, spec: Mapping[str, Any]) -> "MetricAlarm":
         """Build from snake_case keys or PutMetricAlarm's names; an unknown key is an AlarmError."""
         known = {f.name for f in fields(cls)}
         args = {AWS_KEYS.get(key, key): value for key, value in spec.items()}

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from monitor.alarms import semantics
-from monitor.alarms.definition import Alarm
+from monitor.alarms.definition import MetricAlarm
 from monitor.alarms.errors import AlarmError
 from monitor.alarms.state import State
 
@@ -25,16 +25,16 @@ FILLS = {"breaching": True, "notBreaching": False}
 """The treatments that fill missing points with a value [A2]."""
 
 
-def evaluate(series: Sequence[float | None], alarm: Alarm | Mapping[str, Any],
+def evaluate(series: Sequence[float | None], alarm: MetricAlarm | Mapping[str, Any],
              sample_counts: Sequence[float | None] | None = None) -> list[State]:
     """The state after each period, as CloudWatch would set it [A1]-[A5].
 
-    series: one value a period, oldest first, None for a missing datapoint. alarm: an Alarm or a
-    mapping for Alarm.from_mapping. sample_counts: each period's SampleCount, needed only when a
+    series: one value a period, oldest first, None for a missing datapoint. alarm: a MetricAlarm or a
+    mapping for MetricAlarm.from_mapping. sample_counts: each period's SampleCount, needed only when a
     percentile alarm ignores low samples. Returns one State per period. Raises AlarmError (a
     ValueError) for a bad definition (M > N, unknown comparison or treatment, ...) or series.
     """
-    alarm = alarm if isinstance(alarm, Alarm) else Alarm.from_mapping(alarm)
+    alarm = alarm if isinstance(alarm, MetricAlarm) else MetricAlarm.from_mapping(alarm)
     values = _values(series)
     counts = _counts(sample_counts, values, alarm)
     state, states = semantics.INITIAL_STATE, []
@@ -48,7 +48,7 @@ def evaluate(series: Sequence[float | None], alarm: Alarm | Mapping[str, Any],
     return states
 
 
-def decide(window: Sequence[float | None], alarm: Alarm, current: State = semantics.INITIAL_STATE) -> State:
+def decide(window: Sequence[float | None], alarm: MetricAlarm, current: State = semantics.INITIAL_STATE) -> State:
     """One evaluation of the range `window` (oldest first, None missing) from state `current` [A3]."""
     marks = [None if value is None else alarm.breaches(value) for value in window]
     real = [mark for mark in marks if mark is not None]
@@ -59,12 +59,12 @@ def decide(window: Sequence[float | None], alarm: Alarm, current: State = semant
     return _unfilled(marks, real, alarm, current)
 
 
-def _count(marks: list[bool], alarm: Alarm) -> State:
+def _count(marks: list[bool], alarm: MetricAlarm) -> State:
     """M of the N evaluated datapoints breaching is ALARM, fewer is OK [A1][A3]."""
     return State.ALARM if marks.count(True) >= alarm.datapoints_to_alarm else State.OK
 
 
-def _unfilled(marks: list[Mark], real: list[bool], alarm: Alarm, current: State) -> State:
+def _unfilled(marks: list[Mark], real: list[bool], alarm: MetricAlarm, current: State) -> State:
     """`missing` and `ignore` with fewer than N real points: the cases [A3]'s tables and [A4] give."""
     if real.count(True) >= alarm.datapoints_to_alarm:
         return State.ALARM
@@ -75,7 +75,7 @@ def _unfilled(marks: list[Mark], real: list[bool], alarm: Alarm, current: State)
     return current if alarm.treatment == "ignore" else semantics.MISSING_UNDECIDED_STATE
 
 
-def _premature(marks: list[Mark], alarm: Alarm) -> bool:
+def _premature(marks: list[Mark], alarm: MetricAlarm) -> bool:
     """A breach at least M periods old, with nothing but breaches or gaps that could clear it [A4]."""
     scope = marks if semantics.PREMATURE_AGE_IN_RANGE else marks[-alarm.evaluation_periods:]
     if True not in scope:
@@ -91,7 +91,7 @@ def _range(values: list[float | None], period: int, size: int) -> list[float | N
     return [semantics.BEFORE_SERIES] * max(0, -start) + values[max(0, start):period + 1]
 
 
-def _low_sample(alarm: Alarm, value: float | None, count: float | None) -> bool:
+def _low_sample(alarm: MetricAlarm, value: float | None, count: float | None) -> bool:
     """True when this period's percentile rests on too few samples and the alarm ignores it [A5][A6]."""
     least = alarm.min_samples
     return least is not None and value is not None and count < least
@@ -113,7 +113,7 @@ def _value(field: str, index: int, value: Any) -> float | None:
     return float(value)
 
 
-def _counts(counts: Sequence[Any] | None, values: list[float | None], alarm: Alarm) -> list[float | None]:
+def _counts(counts: Sequence[Any] | None, values: list[float | None], alarm: MetricAlarm) -> list[float | None]:
     """One SampleCount a period; required for every datapoint only when low samples can hold the state."""
     if counts is None and alarm.min_samples is not None:
         raise AlarmError("sample_counts", "needed: the percentile alarm ignores low samples")

@@ -1,1 +1,1 @@
-"""The edges that talk to AWS: clients, error wording, task definitions, the embedded emulator."""
+"""The edges that talk to AWS: clients (retry mode, endpoint), error wording, retries, TestMetricFilter."""

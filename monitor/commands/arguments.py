@@ -21,6 +21,12 @@ FOR_AWS_CHECK = [(("--region",), {"help": "with --aws: the Region to call (defau
                  *[(names, {**options, "help": f"with --aws: {options['help']}"}) for names, options in CREDENTIALS]]
 YES = (("--yes", "-y"), {"action": "store_true", "help": "do not ask (required when stdin is not a terminal)"})
 PRUNE = (("--prune",), {"action": "store_true", "help": "also delete owned resources not in the config"})
+PLAN_POLICY = (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy plan needs "
+                                                                          "for this config, and exit (no AWS call)"})
+APPLY_POLICY = (("--print-iam-policy",), {"action": "store_true", "help": "print the IAM policy plan, apply and destroy "
+                                                                           "need for this config, and exit (no AWS call)"})
+VERBOSE = (("--verbose", "-v"), {"action": "store_true",
+                                 "help": "list every field a create sets (default: one line per create and delete)"})
 COMMAND_HELP = {
     "validate": "check the config offline: schema, names, AWS rules, quotas, patterns",
     "plan": "show what apply would change (read only)",
@@ -30,18 +36,27 @@ COMMAND_HELP = {
     "test-filter": "evaluate a filter pattern over log events, one per line (stdin if no FILE)",
     "replay": "show what the config's filters would have published on captured log events",
     "demo": "a guided tour on the embedded emulator",
+    "emulator": "serve the embedded emulator, seeded from the config, until SIGINT/SIGTERM",
     "exporter": "serve the config's metrics, and metrics derived from them, to Prometheus (read only)",
     "review": "review the alarms (the config's, or with --deployed the account's), the service design and the cost",
 }
 COMMAND_FLAGS = {
     "validate": CONFIG + OUTPUT,
     "test": CONFIG + OUTPUT,
-    "plan": CONFIG + OUTPUT + AWS + [
+    "plan": CONFIG + AWS + [
+        (("--output",), {"choices": ("text", "json", "markdown"), "default": "text",
+                         "help": "markdown: a summary, a table of the changes and the diffs, for a pull request"}),
         (("--detailed-exitcode",), {"action": "store_true", "help": "exit 2 when there are changes"}),
-        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"})],
-    "apply": CONFIG + OUTPUT + AWS + [YES, PRUNE, (("--force",), {"action": "store_true",
-                                                                  "help": "allow a plan that deletes a large share"})],
-    "destroy": CONFIG + OUTPUT + AWS + [YES],
+        (("--prune",), {"action": "store_true", "help": "also plan deletes of owned resources not in the config"}),
+        (("--out",), {"metavar": "FILE", "help": "also save the plan, for `monitor apply FILE`"}),
+        (("--destroy",), {"action": "store_true", "help": "plan what `destroy` would delete (with --out: save it)"}),
+        VERBOSE, PLAN_POLICY],
+    "apply": CONFIG + OUTPUT + AWS + [
+        (("plan_file",), {"nargs": "?", "metavar": "FILE",
+                          "help": "apply exactly this plan saved by `plan --out FILE`, if nothing it touches moved"}),
+        YES, PRUNE, VERBOSE, (("--force",), {"action": "store_true", "help": "allow a plan that deletes a large share"}),
+        APPLY_POLICY],
+    "destroy": CONFIG + OUTPUT + AWS + [YES, VERBOSE],
     "test-filter": OUTPUT + FOR_AWS_CHECK + [
         (("pattern",), {"metavar": "PATTERN"}),
         (("files",), {"nargs": "*", "metavar": "FILE"}),
@@ -51,11 +66,15 @@ COMMAND_FLAGS = {
     "replay": CONFIG + OUTPUT + [(("logfiles",), {"nargs": "+", "metavar": "LOGFILE"}),
                                  (("--log-group",), {"help": "replay only the filters on this log group"})],
     "demo": CONFIG + REGION,
+    "emulator": CONFIG + REGION + [
+        (("--port",), {"type": int, "default": 0, "help": "port on 127.0.0.1 (default: a free one)"})],
     "exporter": CONFIG + OUTPUT + AWS + [
         (("--once",), {"action": "store_true", "help": "refresh once, print the exposition and exit"}),
         (("--plan",), {"action": "store_true",
                        "help": "print queries, calls and data points per refresh and the cost a month (no AWS)"}),
         (("--print-iam-policy",), {"action": "store_true", "help": "print the read-only IAM policy it needs"}),
+        (("--print-rules",), {"action": "store_true",
+                              "help": "print Prometheus alerting rules for the exporter's health and ratios"}),
         (("--shard",), {"metavar": "I/N", "default": "1/1", "help": "serve shard I of N (split by service)"}),
         (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"}),
         (("--web-config",), {"metavar": "FILE", "help": "TLS and basic auth, in the Prometheus exporter-toolkit's "

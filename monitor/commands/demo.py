@@ -7,7 +7,7 @@ plays an AWS client (the log driver sending logs, a reader of metrics and alarms
 
 from __future__ import annotations
 
-import json
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,11 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.aws.clients import Clients, Target
-from monitor.aws.connect import LOCAL_REGION, local_emulator, seed, task_definition_files, task_definitions
+from monitor.commands.connect import LOCAL_REGION, start_seeded
 from monitor.config import catalogue
 from monitor.config.walk import containers
 from monitor.kinds import log_group
 from monitor.sync.flow import validate
+from monitor.taskdefs import files as task_files
 
 EXAMPLE = "config.example.yaml"
 
@@ -79,7 +80,7 @@ def sample_logs() -> Path:
     return catalogue.builtin_directory().parent / "examples" / "logs"
 
 
-def steps(config: str, url: str) -> list[Step]:
+def steps(config: str, url: str, saved: str) -> list[Step]:
     remote = ["-c", config, "--endpoint-url", url]
     sample = str(sample_logs() / "filter-log-events.json")
     return [
@@ -93,8 +94,11 @@ def steps(config: str, url: str) -> list[Step]:
         Step("The task definitions the services run, registered in the emulator from task-definitions/ beside"
              " the config, as a deploy pipeline would have: their limits size the alarms' `N%` thresholds.",
              [], sizes),
-        Step("Plan: read the live state and diff it against the config.", ["plan", *remote]),
-        Step("Apply: make exactly the calls the plan needs.", ["apply", *remote, "--yes"]),
+        Step("Plan: read the live state and diff it against the config. It begins with the target (account,"
+             " Region, endpoint) and is saved with --out, as a pull request would keep it for review.",
+             ["plan", *remote, "--out", saved]),
+        Step("Apply exactly the saved plan: no re-planning, no question, but refused if anything it touches "
+             "moved since it was made.", ["apply", saved, *remote]),
         Step("Plan again: everything is in place, so there is nothing to do (exit 0).",
              ["plan", *remote, "--detailed-exitcode"]),
         Step("Send the bundled log samples with PutLogEvents, as the awslogs driver would, stamped over the "
@@ -109,7 +113,7 @@ def steps(config: str, url: str) -> list[Step]:
         Step("Review the config as a pull-request reviewer would: every alarm in one table, the findings with "
              "their codes and fixes, and the monthly cost. The example has no action on its alarms on purpose: "
              "ALARM-ACTION-001. The task definitions are checked for the design points monitoring rests on.",
-             ["review", "-c", config, "--task-definitions", *map(str, task_definition_files(config))]),
+             ["review", "-c", config, "--task-definitions", *map(str, task_files.beside(config))]),
     ]
 
 
@@ -122,10 +126,10 @@ def tour(config: str, region: str | None) -> Iterator[Tour]:
     """
     loaded = validate(config)
     region = region or (loaded.config.region if loaded.config else None) or LOCAL_REGION
-    clusters, groups = seed(loaded) if loaded.ok else ([], [])
-    definitions = task_definitions(loaded) if loaded.ok else []
-    with local_emulator().start(region, clusters, groups, task_definitions=definitions) as running:
-        yield Tour(config, region, running.url, clusters, groups, steps(config, running.url))
+    running, seeded = start_seeded(loaded, region)
+    with running, tempfile.TemporaryDirectory(prefix="monitor-demo-") as folder:
+        plan = str(Path(folder) / "plan.json")
+        yield Tour(config, region, running.url, seeded.clusters, seeded.groups, steps(config, running.url, plan))
 
 
 def created(tour: Tour) -> list[str]:

@@ -11,15 +11,17 @@ from dataclasses import dataclass
 
 from prometheus_client.exposition import generate_latest
 
-from monitor.aws import container_limits, retries
+from monitor.aws import retries
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, Exporter
 from monitor.exporter import batches as packing
 from monitor.exporter import derive, queries
 from monitor.exporter.collector import registry
-from monitor.exporter.refresh import Plan, Refresher, describe
-from monitor.exporter.snapshot import Rule
+from monitor.exporter.refresh import QueryPlan, Refresher, describe
+from monitor.exporter.snapshot import DerivedRule
 from monitor.output.plan import problems_text
+from monitor.resolved import edges as service_edges
+from monitor.resolved import limits as container_limits
 from monitor.sync.flow import validate
 
 log = logging.getLogger("monitor.exporter")
@@ -52,17 +54,19 @@ def selected(config: Config, shard: Shard) -> list[queries.Query]:
     return packing.in_shard(queries.build(config).items, shard.index, shard.count)
 
 
-def make_plan(config: Config, clients: Clients | None, shard: Shard) -> Plan:
+def make_plan(config: Config, clients: Clients | None, shard: Shard) -> QueryPlan:
     """Queries, compiled derived rules and, with clients, the containers' limits read from ECS."""
-    rules = tuple(Rule(entry, derive.compile_expression(entry.expr)) for entry in settings(config).derived)
+    rules = tuple(DerivedRule(entry, derive.compile_expression(entry.expr)) for entry in settings(config).derived)
+    if clients is not None and settings(config).service_metrics:
+        config, _ = service_edges.gather(clients, config)   # each service's target group, for its metrics
     limits, notes = container_limits.read(clients, config) if clients is not None else ({}, [])
     for note in notes:
         log.warning("no utilization ratio: %s", note)
     skipped = queries.build(config).skipped
-    return Plan(settings(config), tuple(selected(config, shard)), rules, limits, tuple(notes) + skipped)
+    return QueryPlan(settings(config), tuple(selected(config, shard)), rules, limits, tuple(notes) + skipped)
 
 
-def first_plan(config: Config, clients: Clients, shard: Shard) -> Plan:
+def first_plan(config: Config, clients: Clients, shard: Shard) -> QueryPlan:
     """The daemon's plan at start: without the containers' limits when the endpoint does not answer
     (the refreshes then fail and back off until it does; a reload reads the limits again)."""
     try:
@@ -77,7 +81,7 @@ def loader(clients: Clients, shard: Shard):
     return lambda path: make_plan(load_config(path), clients, shard)
 
 
-def once(clients: Clients, plan: Plan) -> tuple[bytes, str | None]:
+def once(clients: Clients, plan: QueryPlan) -> tuple[bytes, str | None]:
     """One refresh, then its exposition; and why the refresh failed, if it did."""
     refresher = Refresher(clients, plan, quiet=True)
     refresher.refresh(own_budget=False)   # one budget for the whole command, the plan's reads included

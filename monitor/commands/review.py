@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from monitor.aws.clients import Clients
-from monitor.aws.services import desired_counts
-from monitor.config import Loaded
 from monitor.cost import estimate, hints
 from monitor.offline import alarm_cases
-from monitor.review import collect, deployed, report, shares
+from monitor.resolved import Loaded
+from monitor.resolved.services import desired_counts
+from monitor.review import codes, collect, deployed, report, shares
+from monitor.review.findings import Finding
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.review.report import Report
@@ -35,7 +36,8 @@ def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None =
     rows = report.config_rows(config, resolved, found, report.tests_by_alarm(alarm_cases.run(loaded)))
     home = region or config.region or DEFAULT_REGION
     return Report(report.CONFIG, loaded.source.name, home, now or _now(), tuple(rows),
-                  tuple(report.alarm_findings(rows, config)), tuple(collect.from_files(files, config)),
+                  kept(report.alarm_findings(rows, config), config.ignore),
+                  kept(collect.from_files(files, config), config.ignore),
                   estimate.estimate(report.priced(resolved), home, hints.given(config)),
                   design_checked=bool(files), notes=() if files else (NO_DESIGN,))
 
@@ -51,10 +53,16 @@ def live(loaded: Loaded, clients: Clients, now: datetime | None = None) -> Repor
     findings = report.alarm_findings(rows, config) + results.findings
     home = clients.region or config.region or DEFAULT_REGION
     cost = estimate.estimate(report.priced(resolved), home, hints.given(config, desired_counts(clients, config)))
-    return Report(report.DEPLOYED, loaded.source.name, home, when, tuple(rows), tuple(findings),
-                  tuple(collect.from_account(clients, config)), cost,
+    return Report(report.DEPLOYED, loaded.source.name, home, when, tuple(rows), kept(findings, config.ignore),
+                  kept(collect.from_account(clients, config), config.ignore), cost,
                   analyses=tuple(a.run.__name__ for a in deployed.ANALYSES),
                   history=results.summary(History), drift=results.summary(Drift))
+
+
+def kept(findings: Iterable[Finding], ignore: list[str]) -> tuple[Finding, ...]:
+    """The findings whose code the config's `ignore:` does not silence (a rule that may not be silenced stays)."""
+    rules = codes.rules()
+    return tuple(f for f in findings if f.code not in ignore or not rules[f.code].silenceable)
 
 
 def _now() -> datetime:

@@ -11,13 +11,20 @@ from __future__ import annotations
 import difflib
 
 from monitor.config.model import Alarm, Config, Filter
-from monitor.config.presets import SEPARATOR, Preset, name_problem
+from monitor.config.presets import NAME_CHARS, SEPARATOR, Preset, name_problem
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, Check, Path, Problem, Source
 
 REQUIRED = ("name",)   # the other keys depend on the kind of alarm: monitor/kinds/alarm_checks.py
 INSIGHTS = "ECS/ContainerInsights"
+
+IN_DEFINITION = Check("ALM-002", ERROR, "a recommended alarm written in the config, not in a catalogue definition")
+UNNAMED = Check("ALM-003", ERROR, "an alarm with neither a name nor a 'use:'")
+UNKNOWN_USE = Check("ALM-004", ERROR, "an alarm that uses no preset or filter alarm")
+NOT_PRODUCED = Check("ALM-005", ERROR, "a preset on a metric the container does not produce")
+CASE_SHAPE = Check("ALM-006", ERROR, "an alarm test case with neither or both of 'series:' and 'logs:'")
+CHECKS = (IN_DEFINITION, UNNAMED, UNKNOWN_USE, NOT_PRODUCED, CASE_SHAPE)
 
 
 def check(model: Config, resolved: Config, source: Source, presets: dict[str, Preset]) -> list[Problem]:
@@ -25,38 +32,38 @@ def check(model: Config, resolved: Config, source: Source, presets: dict[str, Pr
 
     model: the config as written; resolved: the same with filters' `use:` resolved (their alarms known).
     """
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Check, Path, str]] = []
     for written, place in zip(containers(model), containers(resolved)):
-        found += [(place.path + ("filters", n, "alarms"), "recommended alarms are written in a catalogue "
+        found += [(IN_DEFINITION, place.path + ("filters", n, "alarms"), "recommended alarms are written in a catalogue "
                    "definition; write this one in the container's `alarms:`")
                   for n, item in enumerate(written.container.filters) if item.alarms]
         for number, alarm in enumerate(place.container.alarms):
             path = place.path + ("alarms", number)
-            found += [(path + key, message) for key, message in _entry(place, alarm, presets)]
-    return [Problem(path, message, source=source) for path, message in found]
+            found += [(check, path + key, message) for check, key, message in _entry(place, alarm, presets)]
+    return [check.problem(path, message, source=source) for check, path, message in found]
 
 
-def _entry(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Path, str]]:
+def _entry(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Check, Path, str]]:
     if alarm.use is None:
         missing = [key for key in REQUIRED if getattr(alarm, key) is None]
-        found = [((), f"required key '{key}' is missing (or 'use:' a preset)") for key in missing]
+        found = [(UNNAMED, (), f"required key '{key}' is missing (or 'use:' a preset)") for key in missing]
     else:
         found = _reference(place, alarm, presets)
     complete = _apply(place, alarm, presets)
     if complete is not None and complete.name and (message := name_problem(complete.name, ("/",))):
-        found.append((("name" if alarm.name else "use",), message))
+        found.append((NAME_CHARS, ("name" if alarm.name else "use",), message))
     return found + _cases(alarm)
 
 
-def _reference(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Path, str]]:
+def _reference(place: Place, alarm: Alarm, presets: dict[str, Preset]) -> list[tuple[Check, Path, str]]:
     """An unknown reference, or a preset on a metric this container does not produce."""
     if _target(place, alarm.use, presets) is None:
         known = sorted(presets) + _filter_references(place)
         close = difflib.get_close_matches(alarm.use, known, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return [(("use",), f"no preset or filter alarm '{alarm.use}'; {hint}known here: {', '.join(known) or 'none'}")]
+        return [(UNKNOWN_USE, ("use",), f"no preset or filter alarm '{alarm.use}'; {hint}known here: {', '.join(known) or 'none'}")]
     if alarm.use in presets and (message := _not_produced(place, presets[alarm.use].alarm)):
-        return [(("use",), f"preset '{alarm.use}' watches {message}")]
+        return [(NOT_PRODUCED, ("use",), f"preset '{alarm.use}' watches {message}")]
     return []
 
 
@@ -99,9 +106,9 @@ def _not_produced(place: Place, alarm: Alarm) -> str | None:
             "performance_metrics, or set the cluster's container_insights to enhanced")
 
 
-def _cases(alarm: Alarm) -> list[tuple[Path, str]]:
+def _cases(alarm: Alarm) -> list[tuple[Check, Path, str]]:
     """A test case gives either the series itself or a log sample that makes one."""
-    return [(("tests", n), "give either 'series:' or 'logs:' (a log sample), not both" if case.series is not None
+    return [(CASE_SHAPE, ("tests", n), "give either 'series:' or 'logs:' (a log sample), not both" if case.series is not None
              else "give 'series:' (one value a period) or 'logs:' (a log sample)")
             for n, case in enumerate(alarm.tests) if (case.series is None) == (case.logs is None)]
 

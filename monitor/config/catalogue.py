@@ -61,7 +61,7 @@ def load(folders: list[FilePath], read=None) -> tuple[dict, list[Problem]]:
 def _shadows(local, builtin) -> Problem:
     """A local file that replaces a built-in definition may do so by accident: say which one."""
     message = f"'{local.name}' replaces the built-in definition {builtin.source.name}; rename it to keep both"
-    return Problem(("name",), message, "warning", source=local.source)
+    return presets.SHADOWS.problem(("name",), message, source=local.source)
 
 
 def _load_one(file: FilePath) -> tuple[Definition | None, list[Problem]]:
@@ -80,11 +80,11 @@ def _load_one(file: FilePath) -> tuple[Definition | None, list[Problem]]:
 
 
 def _definition_problems(item: Filter, source: Source, stem: str) -> list[Problem]:
-    problems = [Problem((), f"required key '{key}' is missing", source=source)
+    problems = [presets.CATALOGUE_KEY.problem((), f"required key '{key}' is missing", source=source)
                 for key in REQUIRED if getattr(item, key) is None]
     if item.use is not None:
-        problems.append(Problem(("use",), "a catalogue definition cannot 'use' another", source=source))
+        problems.append(presets.CATALOGUE_USE.problem(("use",), "a catalogue definition cannot 'use' another", source=source))
     if item.name is not None and item.name != stem:
-        problems.append(Problem(("name",), f"name '{item.name}' must match the file name '{stem}'",
+        problems.append(presets.FILE_NAME.problem(("name",), f"name '{item.name}' must match the file name '{stem}'",
                                 source=source))
     return problems

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from monitor.aws.sizing import Limits
 from monitor.config.model import Config
+from monitor.taskdefs.sizing import Limits
 
 OFFLINE_ACCOUNT = "000000000000"
 OFFLINE_REGION = "us-east-1"
@@ -24,6 +24,8 @@ class Facts:
     account: str | None = None
     partition: str = "aws"
     limits: dict[Names, Limits] = field(default_factory=dict)
+    edges: dict[tuple[str, str], object] = field(default_factory=dict)   # (cluster, service) -> edges.Edge
+    edges_read: bool = False   # plan time read the services' edges: no placeholder stands for one
 
 
 def of(config: Config) -> Facts:

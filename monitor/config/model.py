@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Annotated, Literal
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import (AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator,
-                      StrictBool, StrictInt)
+from pydantic import (AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 
@@ -38,6 +41,8 @@ MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
 InsightsMode = Literal["disabled", "enabled", "enhanced"]
 Apm = Literal["xray", "datadog"]   # the tracing sidecar a service should run (reviewed, info only)
 EXTENSION = "x-"   # top-level keys for anchors only
+T = TypeVar("T")
+_DERIVED: dict[int, dict] = {}   # id(config) -> what Config.once derived from it, while it lives
 
 
 class Model(BaseModel):
@@ -141,6 +146,22 @@ class Alarm(Model):
 Filter.model_rebuild()   # its `alarms` are Alarms, defined after it
 
 
+class Defaults(Model):
+    """Actions every alarm under this level takes unless it sets its own (`defaults:` at the top level,
+    on a cluster or on a service; the nearest level wins, key by key; monitor/config/defaults.py)."""
+
+    actions: list[str] | None = None
+    ok_actions: list[str] | None = None
+    insufficient_data_actions: list[str] | None = None
+
+
+class LogGroups(Model):
+    """Retention and encryption of the log groups ecs-monitor creates (monitor/config/log_groups.py)."""
+
+    retention_days: StrictInt | None = None   # None: kept forever (no retention policy)
+    kms_key_id: str | None = None             # a KMS key ARN; None: CloudWatch Logs' own encryption
+
+
 class Container(Model):
     """A container; the `log_*` keys say where its logs go, as its task definition's log driver does."""
 
@@ -152,18 +173,26 @@ class Container(Model):
     performance_metrics: list[str] = []
     filters: list[Filter] = []
     alarms: list[Alarm] = []
+    log_groups: LogGroups | None = None   # for the group this container's tasks would create
 
 
 class Service(Model):
     name: str
     task_definition: str | None = None
     apm: Apm | None = None
+    # The service's edges (monitor/config/edges.py): its load balancer's target group and its queue.
+    target_group_arn: str | None = None     # else read from DescribeServices at plan time
+    load_balancer_arn: str | None = None    # else read from DescribeTargetGroups at plan time
+    queue: str | None = None                # SQS queue name, URL or ARN
+    defaults: Defaults | None = None
     containers: list[Container] = []
 
 
 class Cluster(Model):
     name: str
     container_insights: InsightsMode | None = None
+    role_arn: str | None = None   # the exporter reads this cluster's metrics as this role (another account)
+    defaults: Defaults | None = None
     services: list[Service] = []
 
     @property
@@ -172,7 +201,8 @@ class Cluster(Model):
 
 
 Scope = Literal["cluster", "service", "container"]
-WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric"]
+WidgetType = Literal["text", "cpu", "memory", "filters", "alarms", "logs", "metric",
+                     "tasks", "utilization", "network", "storage", "target_group", "queue"]
 
 
 class Item(Model):
@@ -199,6 +229,7 @@ class Dashboard(Model):
     template: str | None = None               # default: service (or the inline `widgets`)
     widgets: list[Item] | None = None         # an inline template; filled from `template` when loading
     clusters: list[str] | None = None         # default: every cluster of the config
+    per: Literal["service"] | None = None     # `service`: one dashboard a service, <prefix>-<name>-<cluster>-<service>
     period: StrictInt = 300
     start: str = "-PT3H"
 
@@ -240,7 +271,8 @@ class Exporter(Model):
     period: StrictInt = Field(60, ge=60)    # the CloudWatch period each datapoint covers
     window: StrictInt = Field(5, ge=1)      # complete periods read per refresh
     delay: Annotated[Delay, BeforeValidator(_delay_for_all)] = Delay()
-    service_metrics: bool = True            # the ECS/ContainerInsights metrics of each configured service
+    service_metrics: bool = True            # each configured service's ECS/ContainerInsights, AWS/ECS and target group metrics
+    role_arn: str | None = None             # read CloudWatch as this role (sts:AssumeRole); a cluster's own wins
     derived: list[Derived] = []
 
 
@@ -253,14 +285,30 @@ class Config(Model):
     namespace: str = "Custom/ECS"
     tags: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = []   # more Regions to read for our filters, beside those the log groups are in
+    defaults: Defaults | None = None
+    log_groups: LogGroups | None = None   # for the groups ecs-monitor creates; a container's own wins
     clusters: list[Cluster] = []
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
+    ignore: list[str] = []   # problem and finding codes to silence (monitor/commands/codes.py says which may be)
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
 
     @property
     def facts(self) -> object:
         return self._facts
+
+    def once(self, key: Hashable, derive: Callable[[], T]) -> T:
+        """`derive()`, computed once for this config and kept with it: the resolved model's parts
+        (its containers, each alarm's metric, the resources each kind renders) are derived from a
+        config once per command, however many steps use them. A copy (model_copy keeps private
+        attributes) derives its own: what was kept goes with the config it was derived from."""
+        kept = _DERIVED.get(id(self))
+        if kept is None:   # kept apart from the fields, so that two equal configs stay equal
+            kept = _DERIVED[id(self)] = {}
+            weakref.finalize(self, _DERIVED.pop, id(self), None)
+        if key not in kept:
+            kept[key] = derive()
+        return kept[key]
 
     def with_facts(self, facts: object) -> Config:
         """A copy carrying `facts`; models are frozen, private attributes are not fields."""
@@ -278,3 +326,13 @@ class Config(Model):
 
 # Keys of capabilities that later issues build: refused with a clear word, never ignored.
 PLANNED_KEYS: tuple[str, ...] = ()
+
+
+def once_per_config(derive: Callable[[Config], T]) -> Callable[[Config], T]:
+    """`derive(config)`, computed once per config (Config.once): for the parts of the resolved model."""
+    key = (derive.__module__, derive.__qualname__)
+
+    @functools.wraps(derive)
+    def derived(config: Config) -> T:
+        return config.once(key, lambda: derive(config))
+    return derived

@@ -22,7 +22,17 @@ from pathlib import Path as FilePath
 
 from monitor.config import structure, yamlfile
 from monitor.config.model import Alarm
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, WARNING, Check, Path, Problem, Source
+
+# The catalogues' own checks (filters/, alarms/, dashboards/ definitions); monitor/config/catalogue.py shares them.
+CATALOGUE_KEY = Check("CAT-001", ERROR, "a catalogue definition without a required key")
+CATALOGUE_USE = Check("CAT-002", ERROR, "a catalogue definition that uses another")
+FILE_NAME = Check("CAT-003", ERROR, "a catalogue definition not named as its file")
+SHADOWS = Check("CAT-004", WARNING, "a local catalogue file that replaces a built-in definition")
+OWN_METRIC_KEY = Check("CAT-005", ERROR, "a filter definition's alarm that names a metric of its own")
+SERIES_ONLY = Check("CAT-006", ERROR, "a catalogue alarm's test case without a series")
+NAME_CHARS = Check("ALM-001", ERROR, "an alarm name with a character that breaks ecs-monitor's alarm names")
+CHECKS = (CATALOGUE_KEY, CATALOGUE_USE, FILE_NAME, SHADOWS, OWN_METRIC_KEY, SERIES_ONLY, NAME_CHARS)
 
 FOLDER = "alarms"
 SEPARATOR = ":"   # `<filter>:<alarm>`; AWS allows no ':' in a filter name, so the split is unambiguous
@@ -52,26 +62,26 @@ def read_one(file: FilePath) -> tuple[Preset | None, list[Problem]]:
         return None, problems
     problems = definition_problems(item, (), source, on_filter=False)
     if item.name is not None and item.name != file.stem:
-        problems.append(Problem(("name",), f"name '{item.name}' must match the file name '{file.stem}'",
+        problems.append(FILE_NAME.problem(("name",), f"name '{item.name}' must match the file name '{file.stem}'",
                                 source=source))
     return (None if problems else Preset(item, source)), problems
 
 
 def definition_problems(alarm: Alarm, path: Path, source: Source, on_filter: bool) -> list[Problem]:
     """What makes a catalogue alarm (a preset, or a filter definition's alarm) unusable."""
-    found = [((), f"required key '{key}' is missing") for key in _required(alarm, on_filter)
+    found = [(CATALOGUE_KEY, (), f"required key '{key}' is missing") for key in _required(alarm, on_filter)
              if getattr(alarm, key) is None]
     if alarm.use is not None:
-        found.append(("use", "a catalogue alarm cannot 'use' another"))
+        found.append((CATALOGUE_USE, "use", "a catalogue alarm cannot 'use' another"))
     if alarm.name is not None and (message := name_problem(alarm.name)):
-        found.append(("name", message))
+        found.append((NAME_CHARS, "name", message))
     if on_filter:
-        found += [(key, f"a filter's alarm watches the filter's own metric; remove '{key}'")
+        found += [(OWN_METRIC_KEY, key, f"a filter's alarm watches the filter's own metric; remove '{key}'")
                   for key in OWN_METRIC if getattr(alarm, key) is not None]
-    found += [(("tests", n), "a catalogue alarm's tests give a `series:`; log samples belong to a config's alarms")
+    found += [(SERIES_ONLY, ("tests", n), "a catalogue alarm's tests give a `series:`; log samples belong to a config's alarms")
               for n, case in enumerate(alarm.tests) if case.series is None or case.logs is not None]
-    return [Problem(path + (key if isinstance(key, tuple) else (key,)), message, source=source)
-            for key, message in found]
+    return [check.problem(path + (key if isinstance(key, tuple) else (key,)), message, source=source)
+            for check, key, message in found]
 
 
 def _required(alarm: Alarm, on_filter: bool) -> tuple[str, ...]:

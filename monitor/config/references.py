@@ -12,15 +12,37 @@ from monitor.config.catalogue import REQUIRED, Definition
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place, containers, map_containers
 from monitor.insights import PERFORMANCE_METRICS
-from monitor.problems import Path, Problem, Source
-from monitor.sync import ownership
-from monitor.sync.ownership import OUR_TAGS
+from monitor.names import ownership
+from monitor.names.ownership import OUR_TAGS
+from monitor.problems import ERROR, Check, Path, Problem, Source
 
 PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 # family[:revision] (family: 1-255 of A-Z a-z 0-9 _ -), or a task definition ARN (ECS API reference).
 TASK_DEFINITION = re.compile(r"(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?")
 MAX_TAG_KEY, MAX_TAG_VALUE = quotas.TAG_KEY, quotas.TAG_VALUE   # keys may not start with "aws:" either
+
+PREFIX_CHECK = Check("CFG-020", ERROR, "a prefix that is not 1-64 of A-Z a-z 0-9 _ -")
+REGION_CHECK = Check("CFG-021", ERROR, "a Region that does not look like one", source=quotas.REGIONS_DOC)
+ECS_NAME = Check("CFG-022", ERROR, "a cluster, service or container name ECS does not allow",
+                 source=quotas.CREATE_CLUSTER_DOC)
+TAG = Check("CFG-023", ERROR, "a tag AWS refuses, or one of ecs-monitor's own", source=quotas.CREATE_LOG_GROUP_DOC)
+TAGS = Check("CFG-024", ERROR, "more tags than AWS allows beside ecs-monitor's own", source=quotas.CREATE_LOG_GROUP_DOC)
+DUPLICATE = Check("CFG-025", ERROR, "a name given twice in one list")
+TASK_REFERENCE = Check("TSK-001", ERROR, "a task_definition that is not family[:revision] or an ARN",
+                       source=quotas.TASK_DEFINITION_DOC)
+PERFORMANCE = Check("FLT-020", ERROR, "an unknown performance metric", source=quotas.CONTAINER_INSIGHTS_DOC)
+NO_INSIGHTS = Check("FLT-021", ERROR, "performance metrics on a cluster with Container Insights disabled",
+                    source=quotas.CONTAINER_INSIGHTS_DOC)
+LOG_GROUP = Check("FLT-022", ERROR, "a log group name AWS does not allow", source=quotas.CREATE_LOG_GROUP_DOC)
+UNKNOWN_USE = Check("FLT-023", ERROR, "a filter that uses no catalogue definition")
+USE_AND_PATTERN = Check("FLT-024", ERROR, "a 'use:' filter that gives its own pattern")
+INCOMPLETE = Check("FLT-025", ERROR, "an inline filter without a required key")
+BLANK_NAME = Check("FLT-026", ERROR, "an empty or blank filter name", source=quotas.PUT_METRIC_FILTER_DOC)
+FILTER_NAME = Check("FLT-027", ERROR, "a filter name AWS does not allow (length, ':' or '*')",
+                    source=quotas.PUT_METRIC_FILTER_DOC)
+CHECKS = (PREFIX_CHECK, REGION_CHECK, ECS_NAME, TAG, TAGS, DUPLICATE, TASK_REFERENCE, PERFORMANCE, NO_INSIGHTS,
+          LOG_GROUP, UNKNOWN_USE, USE_AND_PATTERN, INCOMPLETE, BLANK_NAME, FILTER_NAME)
 
 
 def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
@@ -34,29 +56,29 @@ def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> l
 def _top_level(config: Config, source: Source) -> list[Problem]:
     found = []
     if not PREFIX.fullmatch(config.prefix):
-        found.append((("prefix",), f"'{config.prefix}' is not a valid prefix: 1-64 characters of "
+        found.append((PREFIX_CHECK, ("prefix",), f"'{config.prefix}' is not a valid prefix: 1-64 characters of "
                                    "A-Z a-z 0-9 _ -, starting with a letter or digit"))
     if message := rules.namespace_problem(config.namespace):
-        found.append((("namespace",), message))
+        found.append((rules.NAMESPACE_CHECK, ("namespace",), message))
     if config.region is not None and not REGION.fullmatch(config.region):
-        found.append((("region",), f"'{config.region}' does not look like an AWS Region, e.g. ap-northeast-1"))
-    found += [(("regions", n), f"'{region}' does not look like an AWS Region, e.g. eu-west-1")
+        found.append((REGION_CHECK, ("region",), f"'{config.region}'' does not look like an AWS Region, e.g. ap-northeast-1"))
+    found += [(REGION_CHECK, ("regions", n), f"'{region}' does not look like an AWS Region, e.g. eu-west-1")
               for n, region in enumerate(config.regions) if not REGION.fullmatch(region)]
     for c, cluster in enumerate(config.clusters):
-        found += [(("clusters", c, "services", s, "task_definition"),
+        found += [(TASK_REFERENCE, ("clusters", c, "services", s, "task_definition"),
                    f"'{service.task_definition}' is not a task definition: give family[:revision] "
                    "(e.g. awesome-app or awesome-app:12) or its ARN")
                   for s, service in enumerate(cluster.services)
                   if service.task_definition is not None and not TASK_DEFINITION.fullmatch(service.task_definition)]
     found += _ecs_names(config)
-    return [Problem(path, message, source=source) for path, message in found] + _tags(config, source)
+    return [check.problem(path, message, source=source) for check, path, message in found] + _tags(config, source)
 
 
-def _ecs_names(config: Config) -> list[tuple[Path, str]]:
+def _ecs_names(config: Config) -> list[tuple[Check, Path, str]]:
     """Cluster, service and container names as ECS allows them: 1-255 of A-Z a-z 0-9 _ -.
 
     ECS API reference: CreateCluster clusterName, CreateService serviceName and
-    ContainerDefinition name. Our resource names rely on it (monitor/sync/ownership.py).
+    ContainerDefinition name. Our resource names rely on it (monitor/names/ownership.py).
     """
     found = []
     for c, cluster in enumerate(config.clusters):
@@ -65,7 +87,7 @@ def _ecs_names(config: Config) -> list[tuple[Path, str]]:
             places.append((("clusters", c, "services", s), "service", service.name))
             places += [(("clusters", c, "services", s, "containers", k), "container", container.name)
                        for k, container in enumerate(service.containers)]
-        found += [(path + ("name",), f"'{name}' is not a valid ECS {noun} name: 1-255 characters of "
+        found += [(ECS_NAME, path + ("name",), f"'{name}' is not a valid ECS {noun} name: 1-255 characters of "
                                      "A-Z a-z 0-9 _ -") for path, noun, name in places
                   if not ownership.ECS_NAME.fullmatch(name)]
     return found
@@ -74,11 +96,11 @@ def _ecs_names(config: Config) -> list[tuple[Path, str]]:
 def _tags(config: Config, source: Source) -> list[Problem]:
     """AWS's tag rules (botocore logs model, CreateLogGroup `tags`: at most 50, keys 1-128 and values
     at most 256 of letters, digits, spaces and `_ . : / = + - @`; keys not `aws:`), counting ours."""
-    problems = [Problem(("tags", key), message, source=source, at_key=True)
+    problems = [TAG.problem(("tags", key), message, source=source, at_key=True)
                 for key, value in config.tags.items() if (message := _tag_problem(key, value))]
     room = quotas.TAGS - len(OUR_TAGS)
     if len(config.tags) > room:
-        problems.append(Problem(("tags",), f"{len(config.tags)} tags; AWS allows {quotas.TAGS} on a resource and "
+        problems.append(TAGS.problem(("tags",), f"{len(config.tags)} tags; AWS allows {quotas.TAGS} on a resource and "
                                 f"ecs-monitor adds {len(OUR_TAGS)} of its own, so at most {room}", source=source))
     return problems
 
@@ -119,7 +141,7 @@ def _duplicates(values: list[str | None], base: Path, noun: str, source: Source,
     for number, value in enumerate(values):
         if value in seen:
             noun_ = f"{noun} name" if key else noun
-            problems.append(Problem(base + (number,) + key, f"duplicate {noun_} '{value}'", source=source))
+            problems.append(DUPLICATE.problem(base + (number,) + key, f"duplicate {noun_} '{value}'", source=source))
         seen.add(value)
     return problems
 
@@ -128,10 +150,10 @@ def _container(config: Config, place: Place, source: Source, catalogue: dict[str
     container, path = place.container, place.path
     problems = _performance(place, source)
     if container.log_region is not None and not REGION.fullmatch(container.log_region):
-        problems.append(Problem(path + ("log_region",), f"'{container.log_region}' does not look like an AWS "
+        problems.append(REGION_CHECK.problem(path + ("log_region",), f"'{container.log_region}' does not look like an AWS "
                                                         "Region, e.g. eu-west-1", source=source))
     if container.log_group and (message := rules.log_group_problem(container.log_group)):
-        problems.append(Problem(path + ("log_group",), message, source=source))
+        problems.append(LOG_GROUP.problem(path + ("log_group",), message, source=source))
     for number, item in enumerate(container.filters):
         problems += _filter(config, place, item, path + ("filters", number), source, catalogue)
     names_ = [_resolve(item, catalogue).name for item in container.filters]
@@ -146,11 +168,11 @@ def _performance(place: Place, source: Source) -> list[Problem]:
         if metric not in PERFORMANCE_METRICS:
             close = difflib.get_close_matches(metric, PERFORMANCE_METRICS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            problems.append(Problem(path + (number,), f"unknown performance metric '{metric}'; {hint}"
+            problems.append(PERFORMANCE.problem(path + (number,), f"unknown performance metric '{metric}'; {hint}"
                                     f"allowed: {', '.join(PERFORMANCE_METRICS)}", source=source))
     problems += _duplicates(metrics, path, "performance metric", source, key=())
     if metrics and place.cluster.container_insights == "disabled":
-        problems.append(Problem(path, f"cluster '{place.cluster.name}' has Container Insights disabled, "
+        problems.append(NO_INSIGHTS.problem(path, f"cluster '{place.cluster.name}' has Container Insights disabled, "
                                       "so no performance events exist to count", source=source))
     return problems
 
@@ -160,23 +182,23 @@ def _filter(config: Config, place: Place, item: Filter, path: Path, source: Sour
     if item.use is not None and item.use not in catalogue:
         close = difflib.get_close_matches(item.use, catalogue, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(catalogue))}"
-        return [Problem(path + ("use",), f"no catalogue definition named '{item.use}'{hint}", source=source)]
+        return [UNKNOWN_USE.problem(path + ("use",), f"no catalogue definition named '{item.use}'{hint}", source=source)]
     if item.use is not None and item.pattern is not None:
-        return [Problem(path + ("pattern",), "a 'use:' filter takes its pattern from the catalogue; "
+        return [USE_AND_PATTERN.problem(path + ("pattern",), "a 'use:' filter takes its pattern from the catalogue; "
                                              "write an inline filter to change it", source=source)]
     missing = [key for key in REQUIRED if item.use is None and getattr(item, key) is None]
     if missing:
-        return [Problem(path, f"required key '{key}' is missing (or 'use:' a catalogue definition)",
+        return [INCOMPLETE.problem(path, f"required key '{key}' is missing (or 'use:'' a catalogue definition)",
                         source=source) for key in missing]
     resolved = _resolve(item, catalogue)
     problems = rules.check_filter(resolved, path, source, with_pattern=item.use is None)
     full = ownership.filter_name(config.prefix, place.cluster.name, place.service.name, place.container.name,
                                  resolved.name)
     if not resolved.name.strip():
-        problems.append(Problem(path + ("name",), f"a filter name cannot be empty or blank, got {resolved.name!r}",
+        problems.append(BLANK_NAME.problem(path + ("name",), f"a filter name cannot be empty or blank, got {resolved.name!r}",
                                 source=source))
     elif message := rules.filter_name_problem(full):
-        problems.append(Problem(path + ("name" if item.name else "use",), message, source=source))
+        problems.append(FILTER_NAME.problem(path + ("name" if item.name else "use",), message, source=source))
     return problems
 
 

@@ -8,14 +8,20 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from monitor.config.model import PLANNED_KEYS
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, Check, Path, Problem, Source
+
+NOT_MAPPING = Check("CFG-010", ERROR, "the file is not a mapping of keys")
+UNKNOWN_KEY = Check("CFG-011", ERROR, "an unknown key (never silently ignored)")
+MISSING_KEY = Check("CFG-012", ERROR, "a required key is missing")
+BAD_VALUE = Check("CFG-013", ERROR, "a value of the wrong type, or not one of those allowed")
+CHECKS = (NOT_MAPPING, UNKNOWN_KEY, MISSING_KEY, BAD_VALUE)
 
 
 def check(model: type[BaseModel], source: Source) -> tuple[BaseModel | None, list[Problem]]:
     """Build `model` from the source's data, or explain every reason it cannot be built."""
     if not isinstance(source.data, dict):
         found = type(source.data).__name__ if source.data is not None else "an empty file"
-        return None, [Problem((), f"expected a mapping of keys at the top, got {found}", source=source)]
+        return None, [NOT_MAPPING.problem((), f"expected a mapping of keys at the top, got {found}", source=source)]
     try:
         return model.model_validate(source.data), []
     except ValidationError as error:
@@ -25,11 +31,11 @@ def check(model: type[BaseModel], source: Source) -> tuple[BaseModel | None, lis
 def _problem(model: type[BaseModel], item: dict, source: Source) -> Problem:
     path: Path = tuple(item["loc"])
     if item["type"] == "extra_forbidden":
-        return Problem(path, _unknown_key(model, path), source=source, at_key=True)
+        return UNKNOWN_KEY.problem(path, _unknown_key(model, path), source=source, at_key=True)
     if item["type"] == "missing":
-        return Problem(path[:-1], f"required key '{path[-1]}' is missing", source=source)
+        return MISSING_KEY.problem(path[:-1], f"required key '{path[-1]}' is missing", source=source)
     message = item["msg"][0].lower() + item["msg"][1:]
-    return Problem(path, f"{message}; got {item['input']!r}", source=source)
+    return BAD_VALUE.problem(path, f"{message}; got {item['input']!r}", source=source)
 
 
 def _unknown_key(model: type[BaseModel], path: Path) -> str:

@@ -19,7 +19,12 @@ class Place:
     path: Path
 
 
-def containers(config: Config) -> Iterator[Place]:
+def containers(config: Config) -> tuple[Place, ...]:
+    """Every container with its place, in file order; walked once per config (Config.once)."""
+    return config.once("containers", lambda: tuple(_walk(config)))
+
+
+def _walk(config: Config) -> Iterator[Place]:
     for c, cluster in enumerate(config.clusters):
         for s, service in enumerate(cluster.services):
             for k, container in enumerate(service.containers):
@@ -38,3 +43,9 @@ def map_containers(config: Config, change: Callable[[Place], Container]) -> Conf
         service_copy(c, cluster, s, service) for s, service in enumerate(cluster.services)]})
         for c, cluster in enumerate(config.clusters)]
     return config.model_copy(update={"clusters": clusters})
+
+
+def task_families(config: Config) -> set[str]:
+    """The task-definition families the config's services name (`task_definition: family[:revision]`)."""
+    return {service.task_definition.split(":")[0] for cluster in config.clusters
+            for service in cluster.services if service.task_definition}

@@ -7,8 +7,19 @@ from pathlib import Path as FilePath
 import yaml
 
 from monitor import bounded
-from monitor.problems import Mark, Path, Problem, Source
+from monitor.problems import ERROR, Check, Mark, Path, Problem, Source
 
+YAML_SPEC = "https://yaml.org/spec/1.2.2/"
+SYNTAX = Check("CFG-001", ERROR, "invalid YAML", source=YAML_SPEC)
+UNREADABLE = Check("CFG-002", ERROR, "the file cannot be read")
+NOT_UTF8 = Check("CFG-003", ERROR, "the file is not UTF-8")
+TOO_DEEP = Check("CFG-004", ERROR, "the document nests too deep")
+TOO_LARGE = Check("CFG-005", ERROR, "the document expands to too many nodes (aliases inside aliases)")
+SELF_ALIAS = Check("CFG-006", ERROR, "an alias refers to a node that contains it")
+KEY_NOT_TEXT = Check("CFG-007", ERROR, "a key YAML does not read as text", source=YAML_SPEC)
+DUPLICATE_KEY = Check("CFG-008", ERROR, "a key given twice in one mapping", source=YAML_SPEC)
+TOO_BIG = Check("CFG-009", ERROR, "the file is too large to be a config (bytes, or nodes written)")
+CHECKS = (SYNTAX, UNREADABLE, NOT_UTF8, TOO_DEEP, TOO_LARGE, SELF_ALIAS, KEY_NOT_TEXT, DUPLICATE_KEY, TOO_BIG)
 
 STRING = "tag:yaml.org,2002:str"
 MAX_BYTES = 512 * 1024   # the example config has 13 KB; checked before parsing (monitor/bounded.py)
@@ -70,7 +81,7 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
             _index(node, source, problems)
     except TooLarge:
         message = f"the document expands to more than {MAX_NODES} nodes (aliases inside aliases?)"
-        return source, [Problem((), message, source=source, mark=Mark(1, 1))]
+        return source, [TOO_LARGE.problem((), message, source=source, mark=Mark(1, 1))]
     return source, problems
 
 
@@ -81,13 +92,14 @@ def _unread(error: Exception, source: Source) -> Problem:
     if isinstance(error, yaml.YAMLError):
         return _syntax_problem(error, source)
     if isinstance(error, OSError):
-        return Problem((), f"cannot read file: {error.strerror}", source=source)
+        return UNREADABLE.problem((), f"cannot read file: {error.strerror}", source=source)
     if isinstance(error, TooDeep):
-        return Problem((), f"the document nests more than {MAX_DEPTH} levels deep", source=source, mark=_at(error.mark))
+        message = f"the document nests more than {MAX_DEPTH} levels deep"
+        return TOO_DEEP.problem((), message, source=source, mark=_at(error.mark))
     if isinstance(error, TooLarge):
         message = f"the document has more than {MAX_WRITTEN} nodes; a config has a few hundred"
-        return Problem((), message, source=source, mark=_at(error.mark))
-    return Problem((), str(error), source=source, mark=Mark(1, 1))
+        return TOO_BIG.problem((), message, source=source, mark=_at(error.mark))
+    return TOO_BIG.problem((), str(error), source=source, mark=Mark(1, 1))
 
 
 def _at(mark: yaml.Mark) -> Mark:
@@ -111,7 +123,7 @@ def _encoding_problem(error: UnicodeDecodeError, source: Source) -> Problem:
     before = error.object[:error.start]
     where = Mark(before.count(b"\n") + 1, error.start - (before.rfind(b"\n") + 1) + 1)
     message = f"the file is not UTF-8: byte 0x{error.object[error.start]:02x} cannot be decoded; save it as UTF-8"
-    return Problem((), message, source=source, mark=where)
+    return NOT_UTF8.problem((), message, source=source, mark=where)
 
 
 def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
@@ -124,7 +136,7 @@ def _syntax_problem(error: yaml.YAMLError, source: Source) -> Problem:
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
-    return Problem((), message, source=source, mark=where)
+    return SYNTAX.problem((), message, source=source, mark=where)
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -142,7 +154,7 @@ def _index(root: yaml.Node, source: Source, problems: list[Problem]) -> None:
     while stack:
         node, path, inside = stack.pop()
         if id(node) in inside:
-            problems.append(Problem(path, "this alias refers to a node that contains it", source=source,
+            problems.append(SELF_ALIAS.problem(path, "this alias refers to a node that contains it", source=source,
                                     mark=_mark(node)))
             continue
         if len(source.values) >= MAX_NODES:
@@ -165,10 +177,10 @@ def _children(node: yaml.Node, path: Path, source: Source, problems: list[Proble
         child = path + (key,)
         if key_node.tag != STRING:
             message = f"key '{key}' is not read as text by YAML ({key_node.tag.rsplit(':', 1)[-1]}); quote it"
-            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+            problems.append(KEY_NOT_TEXT.problem(child, message, source=source, mark=_mark(key_node)))
         elif key in seen:
             message = f"duplicate key '{key}' (first given on line {seen[key]})"
-            problems.append(Problem(child, message, source=source, mark=_mark(key_node)))
+            problems.append(DUPLICATE_KEY.problem(child, message, source=source, mark=_mark(key_node)))
         else:
             seen[key] = key_node.start_mark.line + 1
             source.keys[child] = _mark(key_node)

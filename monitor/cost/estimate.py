@@ -15,8 +15,8 @@ from decimal import Decimal
 from monitor.cost import usage
 from monitor.cost.prices import AS_OF, SOURCE, Prices, for_region, tiered
 from monitor.cost.usage import Hints, Use
-from monitor.sync.plan import Plan
-from monitor.sync.resources import Resource
+from monitor.state.plan import Plan
+from monitor.state.resources import Resource
 
 ZERO = Decimal(0)
 

@@ -8,8 +8,8 @@ from monitor.config.model import Config
 from monitor.cost.usage import Hints, Service
 from monitor.insights import performance_log_group
 from monitor.kinds.performance import compile_cluster
+from monitor.names import ownership
 from monitor.offline.replay import Event, replay
-from monitor.sync import ownership
 
 ASSUMED_TASKS = 1
 ASSUMED = f"assumed {ASSUMED_TASKS} task: not read from DescribeServices"
@@ -56,7 +56,7 @@ def observed_combinations(filters: dict[str, dict], events: Iterable[Event]) -> 
 def given(config: Config, counts: TaskCounts | None = None) -> Hints:
     """What the config (and, when read, the services' task counts) tells the estimate; with an
     `exporter:`, the metrics one refresh requests (its deduplicated GetMetricData queries) and how often."""
-    from monitor.exporter import queries   # the exporter's own count, so the two estimates agree
+    from monitor.exporter import queries  # the exporter's own count, so the two estimates agree
     metrics = len(queries.build(config).items) if config.exporter else None
     return Hints(known=performance_combinations(config), services=services(config, counts),
                  exporter_metrics=metrics, exporter_interval=config.exporter.interval if config.exporter else None)

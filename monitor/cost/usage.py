@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from monitor.cost.prices import ANOMALY_ALARM_METRICS, HOURS_A_MONTH
-from monitor.sync.resources import Resource
 from monitor.kinds import alarm_spec
+from monitor.state.resources import Resource
 
 HIGH_RESOLUTION_BELOW = 60   # seconds: an alarm period under a minute is a high-resolution alarm
 MINUTES_A_MONTH = HOURS_A_MONTH * 60

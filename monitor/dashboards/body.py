@@ -21,6 +21,7 @@ COLUMNS, MAX_HEIGHT = 24, 1000
 TYPES = ("metric", "text", "log", "alarm", "explorer")
 ID = re.compile(r"[a-z][A-Za-z0-9_]*")
 SOURCE = re.compile(r"SOURCE\s+'")
+SPLIT = "; set 'per: service' on the dashboard for one dashboard a service, or name fewer 'clusters'"
 
 
 def problems(body: dict) -> list[str]:
@@ -28,11 +29,11 @@ def problems(body: dict) -> list[str]:
     widgets = body.get("widgets")
     if not isinstance(widgets, list):
         return ["widgets: a dashboard body needs a 'widgets' array"]
-    found = [f"widgets: {len(widgets)} widgets; CloudWatch allows at most {MAX_WIDGETS}"] \
+    found = [f"widgets: {len(widgets)} widgets; CloudWatch allows at most {MAX_WIDGETS}{SPLIT}"] \
         if len(widgets) > MAX_WIDGETS else []
     total = sum(len(w.get("properties", {}).get("metrics") or []) for w in widgets if w.get("type") == "metric")
     if total > MAX_METRICS:
-        found.append(f"widgets: {total} metrics in all; CloudWatch allows at most {MAX_METRICS} on a dashboard")
+        found.append(f"widgets: {total} metrics in all; CloudWatch allows at most {MAX_METRICS} on a dashboard{SPLIT}")
     return found + [f"widgets[{n}].{message}" for n, widget in enumerate(widgets) for message in _widget(widget)]
 
 

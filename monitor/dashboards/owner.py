@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.sync.ownership import ECS_NAME
+from monitor.names.ownership import ECS_NAME
 
 SEPARATOR = "-"
 RECORD = re.compile(r"`ecs-monitor owner: prefix=(\S+) region=(\S+) clusters=(\S+?)(?: name=(\S+))?`\s*\Z")

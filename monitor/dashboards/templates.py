@@ -14,16 +14,29 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from string import Template as Text
 
+from monitor import quotas
 from monitor.config import catalogue as filters_catalogue, structure, yamlfile
 from monitor.config.model import Item, Model
-from monitor.problems import Path, Problem, Source
+from monitor.config.presets import FILE_NAME
+from monitor.problems import ERROR, Check, Path, Problem, Source
 
 FOLDER = "dashboards"
 DEFAULT = "service"
 LEVELS = ("dashboard", "cluster", "service", "container")   # each scope knows the names of those before it
-NEEDS = {"cpu": "container", "memory": "container", "filters": "container"}   # the scope a widget type needs
+NEEDS = {"cpu": "container", "memory": "container", "filters": "container",   # the scope a widget type needs
+         **{kind: "service" for kind in ("tasks", "utilization", "network", "storage", "target_group", "queue")}}
 TEXT_KEYS = ("title", "markdown", "query")
 WIDGET_KEYS = ("type", "title", "markdown", "query", "metrics", "stat", "period")
+NO_WIDGETS = Check("DSH-010", ERROR, "a template or group without widgets")
+SCOPE = Check("DSH-011", ERROR, "a widget or group in a scope it cannot be in")
+SHAPE = Check("DSH-012", ERROR, "a widget or group without the keys its kind needs, or with another kind's")
+SIZE = Check("DSH-013", ERROR, "a widget's width or height outside the grid", source=quotas.DASHBOARD_BODY_DOC)
+PERIOD = Check("DSH-014", ERROR, "a period that is not a multiple of 60 seconds", source=quotas.DASHBOARD_BODY_DOC)
+ROW = Check("DSH-015", ERROR, "a metric row that is not [namespace, metric, name, value, ...]",
+            source=quotas.DASHBOARD_BODY_DOC)
+PLACEHOLDER = Check("DSH-016", ERROR, "a placeholder not known in its scope, or a stray '$'")
+CHECKS = (NO_WIDGETS, SCOPE, SHAPE, SIZE, PERIOD, ROW, PLACEHOLDER)
+Found = tuple[Check, Path, str]
 COLUMNS, MAX_HEIGHT = 24, 1000
 
 
@@ -58,84 +71,84 @@ def load(folders: list[FilePath]) -> tuple[dict[str, Definition], list[Problem]]
             problems += errors
             if item is None:
                 continue
-            errors = [Problem(path, message, source=source) for path, message in check_file(item, file.stem)]
+            errors = [check.problem(path, message, source=source) for check, path, message in check_file(item, file.stem)]
             problems += errors
             found.setdefault(item.name, Definition(item, source, ok=not errors))
     return found, problems
 
 
-def check_file(template: Template, stem: str) -> list[tuple[Path, str]]:
-    found = [] if template.name == stem else [(("name",), f"name '{template.name}' must match the file name '{stem}'")]
+def check_file(template: Template, stem: str) -> list[Found]:
+    found = [] if template.name == stem else [(FILE_NAME, ("name",), f"name '{template.name}' must match the file name '{stem}'")]
     return found + check(template.widgets, ("widgets",))
 
 
-def check(items: list[Item], path: Path, level: str = "dashboard") -> list[tuple[Path, str]]:
+def check(items: list[Item], path: Path, level: str = "dashboard") -> list[Found]:
     """Every problem of a list of items: shape, scope, sizes and placeholders, each at its key."""
     if not items:
-        return [(path, "a template needs at least one widget")]
+        return [(NO_WIDGETS, path, "a template needs at least one widget")]
     return [problem for n, item in enumerate(items) for problem in _item(item, path + (n,), level)]
 
 
-def _item(item: Item, path: Path, level: str) -> list[tuple[Path, str]]:
+def _item(item: Item, path: Path, level: str) -> list[Found]:
     inner = item.each or level
     if item.each and LEVELS.index(item.each) <= LEVELS.index(level):
-        return [(path + ("each",), f"each: {item.each} inside a {level} scope; allowed here: "
+        return [(SCOPE, path + ("each",), f"each: {item.each} inside a {level} scope; allowed here: "
                                    f"{', '.join(LEVELS[LEVELS.index(level) + 1:]) or 'none'}")]
     if item.widgets is not None:
         return _group(item, path, inner)
     return _widget(item, path, inner)
 
 
-def _group(item: Item, path: Path, level: str) -> list[tuple[Path, str]]:
+def _group(item: Item, path: Path, level: str) -> list[Found]:
     stray = [key for key in WIDGET_KEYS if getattr(item, key) is not None]
     if stray:
-        return [(path + (stray[0],), f"'{stray[0]}' belongs to a widget; a group has only 'each' and 'widgets'")]
+        return [(SHAPE, path + (stray[0],), f"'{stray[0]}' belongs to a widget; a group has only 'each' and 'widgets'")]
     if item.each is None:
-        return [(path, "a group of 'widgets' needs 'each': cluster, service or container")]
+        return [(SHAPE, path, "a group of 'widgets' needs 'each': cluster, service or container")]
     return check(item.widgets, path + ("widgets",), level)
 
 
-def _widget(item: Item, path: Path, level: str) -> list[tuple[Path, str]]:
+def _widget(item: Item, path: Path, level: str) -> list[Found]:
     if item.type is None:
-        return [(path, "required key 'type' is missing (or give 'each' and 'widgets' for a group)")]
+        return [(SHAPE, path, "required key 'type' is missing (or give 'each' and 'widgets' for a group)")]
     found = _sizes(item, path) + _needs(item, path, level) + _placeholders(item, path, level)
     if item.type == "text" and not item.markdown:
-        found.append((path, "a text widget needs 'markdown'"))
+        found.append((SHAPE, path, "a text widget needs 'markdown'"))
     if item.type == "metric":
         found += _rows(item, path)
     return found
 
 
-def _sizes(item: Item, path: Path) -> list[tuple[Path, str]]:
+def _sizes(item: Item, path: Path) -> list[Found]:
     found = []
     if not 1 <= item.width <= COLUMNS:
-        found.append((path + ("width",), f"width {item.width}: 1-{COLUMNS} grid columns"))
+        found.append((SIZE, path + ("width",), f"width {item.width}: 1-{COLUMNS} grid columns"))
     if not 1 <= item.height <= MAX_HEIGHT:
-        found.append((path + ("height",), f"height {item.height}: 1-{MAX_HEIGHT} grid units"))
+        found.append((SIZE, path + ("height",), f"height {item.height}: 1-{MAX_HEIGHT} grid units"))
     if item.period is not None and (item.period <= 0 or item.period % 60):
-        found.append((path + ("period",), f"period {item.period}: a multiple of 60 seconds"))
+        found.append((PERIOD, path + ("period",), f"period {item.period}: a multiple of 60 seconds"))
     return found
 
 
-def _needs(item: Item, path: Path, level: str) -> list[tuple[Path, str]]:
+def _needs(item: Item, path: Path, level: str) -> list[Found]:
     need = NEEDS.get(item.type)
     if need and LEVELS.index(level) < LEVELS.index(need):
-        return [(path + ("type",), f"a {item.type} widget is per {need}: give it (or a group around it) "
+        return [(SCOPE, path + ("type",), f"a {item.type} widget is per {need}: give it (or a group around it) "
                                    f"'each: {need}'")]
     return []
 
 
-def _rows(item: Item, path: Path) -> list[tuple[Path, str]]:
+def _rows(item: Item, path: Path) -> list[Found]:
     if not item.metrics:
-        return [(path, "a metric widget needs 'metrics': rows of [namespace, metric, dimension, value, ...]")]
-    return [(path + ("metrics", n), "a metric row is [namespace, metric] and then dimension name/value pairs")
+        return [(SHAPE, path, "a metric widget needs 'metrics': rows of [namespace, metric, dimension, value, ...]")]
+    return [(ROW, path + ("metrics", n), "a metric row is [namespace, metric] and then dimension name/value pairs")
             for n, row in enumerate(item.metrics) if len(row) < 2 or len(row) % 2]
 
 
-def _placeholders(item: Item, path: Path, level: str) -> list[tuple[Path, str]]:
+def _placeholders(item: Item, path: Path, level: str) -> list[Found]:
     texts = [((key,), getattr(item, key)) for key in TEXT_KEYS if getattr(item, key)]
     texts += [(("metrics", r, c), cell) for r, row in enumerate(item.metrics or []) for c, cell in enumerate(row)]
-    return [(path + key, message) for key, text in texts if (message := placeholder_problem(text, level))]
+    return [(PLACEHOLDER, path + key, message) for key, text in texts if (message := placeholder_problem(text, level))]
 
 
 def placeholder_problem(text: str, level: str) -> str | None:

@@ -48,6 +48,7 @@ class Batch:
     region: str | None
     window: Window
     queries: tuple[Query, ...]
+    role: str | None = None   # read as this role (`role_arn`); None: the exporter's own credentials
 
 
 def window(now: float, settings: Exporter, delay: int) -> Window:
@@ -64,14 +65,15 @@ def per_call(periods: int) -> int:
 
 def batches(queries: Sequence[Query], settings: Exporter, now: float) -> list[Batch]:
     """The calls of one refresh, in a stable order: by Region, then window, then the queries' order."""
-    groups: dict[tuple[str, int], list[Query]] = defaultdict(list)
+    groups: dict[tuple[str, str, int], list[Query]] = defaultdict(list)
     for query in queries:
-        groups[(query.region or "", getattr(settings.delay, query.source))].append(query)
+        groups[(query.region or "", query.role or "", getattr(settings.delay, query.source))].append(query)
     found = []
-    for (region, delay), members in sorted(groups.items()):
+    for (region, role, delay), members in sorted(groups.items()):
         span = window(now, settings, delay)
         size = per_call(span.periods)
-        found += [Batch(region or None, span, tuple(members[i:i + size])) for i in range(0, len(members), size)]
+        found += [Batch(region or None, span, tuple(members[i:i + size]), role or None)
+                  for i in range(0, len(members), size)]
     return found
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import schedule
 
 from monitor.exporter.collector import registry
-from monitor.exporter.refresh import Plan, Refresher
+from monitor.exporter.refresh import QueryPlan, Refresher
 from monitor.exporter.server import make_server
 from monitor.exporter.webconfig import WebConfig
 
@@ -32,7 +32,7 @@ log = logging.getLogger("monitor.exporter")
 class Reloader:
     """Watches the config file and SIGHUP; `reload` swaps in a new plan, or keeps the old one and says why."""
 
-    def __init__(self, path: str, load: Callable[[str], Plan], refresher: Refresher):
+    def __init__(self, path: str, load: Callable[[str], QueryPlan], refresher: Refresher):
         self.path, self.load, self.refresher = path, load, refresher
         self.wanted = threading.Event()
         self.seen = _mtime(path)

@@ -1,4 +1,4 @@
-"""The one seam between the exporter and the `derived:` expression language (monitor/exporter/expressions).
+"""The one seam between the exporter and the `derived:` expression language (monitor/expressions).
 
 The exporter calls `compile_expression` (at load, for the plan) and `evaluate_all` (per refresh);
 the language itself tokenizes, parses to frozen dataclasses and walks the tree, with no `eval`.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from monitor.exporter.expressions import Expr, ExpressionError, LabelSet, Options, evaluate_vector, names, parse
+from monitor.expressions import Expr, ExpressionError, LabelSet, Options, evaluate_vector, names, parse
 
 __all__ = ["Compiled", "ExpressionError", "LabelSet", "Options", "Series", "compile_expression", "evaluate_all"]
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 PREFIX = "ecs"
 SELF = "ecs_monitor"   # the exporter's own metrics
 RESERVED_ENDINGS = ("_total", "_count", "_sum", "_bucket", "_created", "_info")
-CLUSTER, SERVICE, CONTAINER = "ecs_cluster", "ecs_service", "container"
+# `ecs_container`, not `container`: Kubernetes service discovery and cAdvisor use `container` as a
+# target label, which would overwrite ours on ingestion (writing_exporters.md, "Target labels, not static scraped labels").
+CLUSTER, SERVICE, CONTAINER = "ecs_cluster", "ecs_service", "ecs_container"
+ACCOUNT = "aws_account_id"   # on metrics read through a cluster's or the exporter's `role_arn`
 NAMESPACE = "cloudwatch_namespace"   # for a metric outside the container's own namespace
 CPU_UNITS = "ECS CPU units"
 MIB = "ECS MiB"
@@ -40,7 +43,9 @@ _BYTES = {"Bytes": 1, "Kilobytes": KIB, "Megabytes": KIB ** 2, "Gigabytes": KIB 
 UNITS: dict[str, Unit] = {
     "Seconds": Unit(1, "seconds"), "Milliseconds": Unit(1e-3, "seconds"), "Microseconds": Unit(1e-6, "seconds"),
     "Percent": Unit(0.01, "ratio"), "Count/Second": Unit(1, "per_second"), "Count": Unit(1, ""), "None": Unit(1, ""),
-    CPU_UNITS: Unit(1 / 1024, "vcpus"), MIB: Unit(KIB ** 2, "bytes"),
+    # CPU as cores (1 vCPU = 1,024 ECS CPU units), the unit kube-state-metrics and cAdvisor's users read CPU
+    # amounts in; `vcpus` is no Prometheus unit. A core busy for a second is a CPU-second.
+    CPU_UNITS: Unit(1 / 1024, "cores"), MIB: Unit(KIB ** 2, "bytes"),
     **{name: Unit(scale, "bytes") for name, scale in _BYTES.items()},
     **{f"{name}/Second": Unit(scale, "bytes_per_second") for name, scale in _BYTES.items()},
 }
@@ -58,12 +63,13 @@ def snake(name: str) -> str:
 
 
 def metric_name(area: str, name: str, suffix: str, counter: bool = False) -> str:
-    """`ecs_<area>_<snake name>_<suffix>[_total]`, without repeating a word the name already ends with."""
+    """`ecs_<area>_<snake name>_<suffix>[_total]`, the unit said once and last: `BytesSent` in Bytes is
+    `sent_bytes`, not `bytes_sent_bytes` (naming.md: "a suffix describing the unit", and `_total` after it)."""
     base = snake(name)
     if suffix:
         first = suffix.split("_")[0]
-        base = base.removesuffix(f"_{first}") if base != first else base
-        base = f"{base}_{suffix}"
+        words = [word for word in base.split("_") if word != first]
+        base = "_".join(words + [suffix]) if words else suffix
     for ending in RESERVED_ENDINGS:   # `ErrorCount` as a gauge would read as a summary's count
         if base.endswith(ending):
             base = base[: -len(ending)] + "_" + ending.strip("_") + "s" if not counter else base

@@ -12,15 +12,16 @@ its log events are), and so said in `skipped`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter
+from monitor.aws import assume
+from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter, once_per_config
 from monitor.config.walk import Place, containers
-from monitor.exporter import naming
+from monitor.exporter import naming, service_edges
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.alarm_spec import INSIGHTS, Metric, resolve
 from monitor.kinds.filter_spec import metric_namespace
-from monitor.sync import identity
+from monitor.names import identity
 
 FILTERS, PERFORMANCE, SERVICES = "filters", "performance", "insights"   # the keys of `delay`
 Pairs = tuple[tuple[str, str], ...]
@@ -53,11 +54,12 @@ class Query:
     aliases: tuple[str, ...] = ()
     region: str | None = None   # None: the config's Region
     help: str = ""
+    role: str | None = None     # read as this role (the cluster's or the exporter's `role_arn`)
 
     @property
     def key(self) -> tuple:
         """What CloudWatch is asked: two queries with one key are one query."""
-        return (self.region, self.namespace, self.metric, self.dimensions, self.stat)
+        return (self.role, self.region, self.namespace, self.metric, self.dimensions, self.stat)
 
 
 @dataclass(frozen=True)
@@ -68,18 +70,29 @@ class Queries:
     skipped: tuple[str, ...] = field(default=())
 
 
+@once_per_config
 def build(config: Config) -> Queries:
     """The deduplicated queries the config's `exporter:` asks for (its defaults when it has none)."""
     settings = config.exporter or Exporter()
     found, skipped = [], []
     for place in containers(config):
+        role = place.cluster.role_arn or settings.role_arn
         for item in place.container.filters:
             made = filter_query(config, place, item)
-            (found if isinstance(made, Query) else skipped).append(made)
-        found += performance_queries(config, place)
+            (found if isinstance(made, Query) else skipped).append(as_role(made, role) if isinstance(made, Query) else made)
+        found += [as_role(q, role) for q in performance_queries(config, place)]
     if settings.service_metrics:
-        found += [q for cluster in config.clusters for q in service_queries(cluster)]
+        found += [as_role(q, cluster.role_arn or settings.role_arn) for cluster in config.clusters
+                  for q in service_queries(cluster) + [Query(source=SERVICES, **spec)
+                                                       for spec in service_edges.specs(config, cluster)]]
     return Queries(tuple(deduplicated(found)), tuple(skipped))
+
+
+def as_role(query: Query, role: str | None) -> Query:
+    """The query read as `role`, labelled with the role's account; as it is without one."""
+    if role is None:
+        return query
+    return replace(query, role=role, labels=query.labels + ((naming.ACCOUNT, assume.account(role) or ""),))
 
 
 def deduplicated(queries: Iterable[Query]) -> list[Query]:
@@ -93,7 +106,6 @@ def deduplicated(queries: Iterable[Query]) -> list[Query]:
 
 
 def _merged(first: Query, other: Query) -> Query:
-    from dataclasses import replace
     return replace(first, aliases=tuple(dict.fromkeys(first.aliases + other.aliases)))
 
 

@@ -12,29 +12,29 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from monitor.aws import metricdata
 from monitor.aws.clients import Clients
-from monitor.aws.sizing import Limits
 from monitor.config.model import Exporter
 from monitor.exporter import batches as packing
+from monitor.exporter import metricdata
 from monitor.exporter.queries import Query
-from monitor.exporter.snapshot import EMPTY, Reading, Rule, Snapshot, build
-from monitor.sync.identity import Identity
+from monitor.exporter.snapshot import EMPTY, Reading, DerivedRule, Snapshot, build
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limits
 
 MAX_BACKOFF = 600   # seconds
 log = logging.getLogger("monitor.exporter")
 
 
 @dataclass(frozen=True)
-class Plan:
+class QueryPlan:
     """What one config asks the exporter to do; rebuilt on every good reload."""
 
     settings: Exporter
     queries: tuple[Query, ...]
-    rules: tuple[Rule, ...] = ()
+    rules: tuple[DerivedRule, ...] = ()
     limits: Mapping[Identity, Limits] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -65,7 +65,8 @@ class Current:
 class Refresher:
     """Owns the current state; `refresh` is the only writer, called from one thread at a time."""
 
-    def __init__(self, clients: Clients, plan: Plan, clock: Callable[[], float] = time.time, quiet: bool = False):
+    def __init__(self, clients: Clients, plan: QueryPlan, clock: Callable[[], float] = time.time,
+                 quiet: bool = False):
         self.clients, self.plan, self.clock = clients, plan, clock
         self.quiet = quiet   # `--once`: the command says why the refresh failed, once
         self.current = Current(queries=len(plan.queries))
@@ -107,7 +108,7 @@ class Refresher:
         self.current = replace(self.current, snapshot=snapshot, health=health, queries=len(plan.queries))
         return health.up
 
-    def replan(self, plan: Plan | None) -> None:
+    def replan(self, plan: QueryPlan | None) -> None:
         """A new config's plan, used from the next refresh on (the snapshot stays until then); None: a
         reload that failed, counted, the old plan kept."""
         self.plan = plan or self.plan
@@ -116,7 +117,7 @@ class Refresher:
         self.current = replace(self.current, queries=len(self.plan.queries), reloads=reloads)
 
 
-def read(clients: Clients, plan: Plan, now: float) -> tuple[list[Reading], int]:
+def read(clients: Clients, plan: QueryPlan, now: float) -> tuple[list[Reading], int]:
     """Every batch of the plan, as readings, and the metrics requested; raises on the first failure."""
     readings, requested = [], 0
     for batch in packing.batches(plan.queries, plan.settings, now):

@@ -29,8 +29,8 @@ import bcrypt
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import CollectorRegistry
 
-from monitor.config.exporter_rules import parse_listen
 from monitor.exporter.deadlines import Deadlines
+from monitor.exporter.rules import parse_listen
 from monitor.exporter.webconfig import WebConfig
 
 log = logging.getLogger("monitor.exporter")

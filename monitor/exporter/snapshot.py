@@ -10,7 +10,7 @@ asks ("Timestamps", https://prometheus.io/docs/instrumenting/writing_exporters/)
 Utilization ratios divide the last period's CPU or memory by the container's limit (from its
 task definition), so 1 is the limit. `derived:` expressions see, per label set, the window of
 every metric they name in CloudWatch's own units (monitor/exporter/derive.py, over the
-expression language of monitor/exporter/expressions).
+expression language of monitor/expressions).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from monitor.aws.sizing import Limits
 from monitor.config.model import Derived
 from monitor.exporter import derive, naming
 from monitor.exporter.batches import Window
 from monitor.exporter.queries import Pairs, Query
-from monitor.sync.identity import Identity
+from monitor.names.identity import Identity
+from monitor.taskdefs.sizing import Limits
 
 Points = tuple[tuple[int, float], ...]
 CounterState = Mapping[tuple[str, Pairs], tuple[int, float]]   # (family, labels) -> (last period counted, total)
@@ -43,7 +43,7 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class Rule:
+class DerivedRule:
     """A `derived:` entry, compiled."""
 
     entry: Derived
@@ -63,7 +63,7 @@ class Snapshot:
 EMPTY = Snapshot()
 
 
-def build(readings: Sequence[Reading], limits: Mapping[Identity, Limits], rules: Sequence[Rule],
+def build(readings: Sequence[Reading], limits: Mapping[Identity, Limits], rules: Sequence[DerivedRule],
           previous: Snapshot = EMPTY) -> Snapshot:
     """The snapshot of one good refresh; `previous` carries the counters on."""
     samples: dict[str, list[tuple[Pairs, float]]] = defaultdict(list)
@@ -143,7 +143,7 @@ def _identity(labels: Pairs) -> Identity | None:
     return Identity(given[naming.CLUSTER], given[naming.SERVICE], given[naming.CONTAINER])
 
 
-def _add_derived(samples, helps, windows, rules: Sequence[Rule], period: int) -> None:
+def _add_derived(samples, helps, windows, rules: Sequence[DerivedRule], period: int) -> None:
     """Each rule on every label set that has all the metrics it names: a container sees its
     service's too, but a rule naming only service metrics is the service's, so that sum(x) counts
     each service once."""

@@ -29,7 +29,18 @@ import bcrypt
 from pydantic import BaseModel, ConfigDict
 
 from monitor.config import structure, yamlfile
-from monitor.problems import Path, Problem, Source
+from monitor.problems import ERROR, Check, Path, Problem, Source
+
+TOOLKIT = "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md"
+UNSUPPORTED_KEY = Check("EXP-020", ERROR, "--web-config: a key of the exporter-toolkit format the exporter does not "
+                                          "implement", source=TOOLKIT)
+NOT_BCRYPT = Check("EXP-021", ERROR, "--web-config: a basic_auth_users password that is not a bcrypt hash",
+                   source=TOOLKIT)
+BAD_CERT = Check("EXP-022", ERROR, "--web-config: a certificate and key that cannot be used for TLS", source=TOOLKIT)
+NO_CLIENT_CA = Check("EXP-023", ERROR, "--web-config: client certificates required without client_ca_file",
+                     source=TOOLKIT)
+BAD_CLIENT_CA = Check("EXP-024", ERROR, "--web-config: a client_ca_file that cannot be read", source=TOOLKIT)
+CHECKS = (UNSUPPORTED_KEY, NOT_BCRYPT, BAD_CERT, NO_CLIENT_CA, BAD_CLIENT_CA)
 
 VERSIONS = {"TLS10": ssl.TLSVersion.TLSv1, "TLS11": ssl.TLSVersion.TLSv1_1, "TLS12": ssl.TLSVersion.TLSv1_2,
             "TLS13": ssl.TLSVersion.TLSv1_3}
@@ -91,7 +102,7 @@ def load(path: str | FilePath) -> tuple[WebConfig | None, list[Problem]]:
 
 def _unsupported(source: Source) -> list[Problem]:
     """Keys of the format this exporter does not implement: named, so nobody believes them applied."""
-    return [Problem(path, f"'{path[-1]}' is part of the exporter-toolkit format but not supported by "
+    return [UNSUPPORTED_KEY.problem(path, f"'{path[-1]}' is part of the exporter-toolkit format but not supported by "
                           "ecs-monitor's exporter; remove it (cert_file, key_file, client_auth_type, "
                           "client_ca_file, min_version, max_version, http_server_config.headers and "
                           "basic_auth_users are)", source=source, at_key=True)
@@ -115,7 +126,7 @@ def _hash_problem(user: str, hashed: str, source: Source) -> Problem | None:
     try:
         bcrypt.checkpw(b"", hashed.encode())
     except ValueError:
-        return Problem(("basic_auth_users", user), "not a bcrypt hash such as $2y$10$...: hash the password with "
+        return NOT_BCRYPT.problem(("basic_auth_users", user), "not a bcrypt hash such as $2y$10$...: hash the password with "
                                                    "`htpasswd -nBC 10 \"\" | tr -d ':\\n'`", source=source)
     return None
 
@@ -128,18 +139,18 @@ def _context(tls: TlsServerConfig, beside: FilePath, source: Source) -> tuple[ss
     try:
         context.load_cert_chain(beside / tls.cert_file, beside / tls.key_file)
     except (OSError, ssl.SSLError) as error:
-        return None, [Problem(at + ("cert_file",), f"cannot use {tls.cert_file} with {tls.key_file}: "
+        return None, [BAD_CERT.problem(at + ("cert_file",), f"cannot use {tls.cert_file} with {tls.key_file}: "
                                                    f"{_reason(error)}", source=source)]
     context.verify_mode = CLIENT_AUTH[tls.client_auth_type]
     if tls.client_auth_type == "NoClientCert":
         return context, []
     if tls.client_ca_file is None:
-        return None, [Problem(at + ("client_auth_type",), f"{tls.client_auth_type} needs client_ca_file, the CA "
+        return None, [NO_CLIENT_CA.problem(at + ("client_auth_type",), f"{tls.client_auth_type} needs client_ca_file, the CA "
                                                           "that signs the clients' certificates", source=source)]
     try:
         context.load_verify_locations(beside / tls.client_ca_file)
     except (OSError, ssl.SSLError) as error:
-        return None, [Problem(at + ("client_ca_file",), f"cannot read {tls.client_ca_file}: {_reason(error)}",
+        return None, [BAD_CLIENT_CA.problem(at + ("client_ca_file",), f"cannot read {tls.client_ca_file}: {_reason(error)}",
                               source=source)]
     return context, []
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from monitor.aws.clients import Clients
+from monitor.aws.iam import Grant
 from monitor.config.model import Config
 from monitor.kinds import alarm, cluster_setting, composite_alarm, dashboard, log_group, metric_filter
-from monitor.sync.resources import Actual, Resource
 from monitor.problems import Problem
+from monitor.state.resources import Actual, Resource
 
 KINDS = (cluster_setting, log_group, metric_filter, alarm, composite_alarm, dashboard)
 NAMES = tuple(kind.KIND for kind in KINDS)
-# Kinds deleted after every create and update (monitor/sync/plan.py): alarms a composite alarm may stop naming.
+# Kinds deleted after every create and update (monitor/state/plan.py): alarms a composite alarm may stop naming.
 LATE = tuple(kind.KIND for kind in KINDS if getattr(kind, "DELETE_LATE", False))
 BY_NAME = {kind.KIND: kind for kind in KINDS}
 
 
 def desired(config: Config) -> list[Resource]:
+    """What the config wants; each kind renders its part once per config."""
     return [resource for kind in KINDS for resource in kind.desired(config)]
 
 
@@ -29,3 +31,20 @@ def read(clients: Clients, config: Config) -> Actual:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return [finding for kind in KINDS for finding in kind.check(config, wanted, actual, prune)]
+
+
+def grants(config: Config, region: str | None, writes: bool) -> list[Grant]:
+    """The IAM grants of every kind's reads for `config`, with `writes` its makes and deletes too.
+
+    Reads go under Sid `Read`, writes under `Write`, both on `*`, except for a kind that names
+    its resources (`resources(config, region)`, region None for any): `Read<SCOPE>` and `Write<SCOPE>` on those.
+    """
+    found = []
+    for kind in KINDS:
+        wanted, made = kind.PERMISSIONS, kind.makes(config)
+        reads = wanted.read + (wanted.read_if if made else ())
+        changes = ((wanted.make if made else ()) + wanted.delete) if writes else ()
+        scope = kind.resources(config, region) if hasattr(kind, "resources") else ("*",)
+        suffix = getattr(kind, "SCOPE", "")
+        found += [Grant(f"Read{suffix}", reads, scope), Grant(f"Write{suffix}", changes, scope)]
+    return found

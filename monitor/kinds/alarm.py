@@ -1,7 +1,7 @@
 """CloudWatch metric alarms: each container's `alarms:` on a metric or on metric math, named and
 owned like its filters.
 
-A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/sync/ownership.py), so
+A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/names/ownership.py), so
 ownership is read from the name, as for metric filters. Tags (ours and the config's) go with
 PutMetricAlarm on create; PutMetricAlarm ignores Tags on update ("If you are using this
 operation to update an existing alarm, any tags you specify in this parameter are ignored",
@@ -18,15 +18,17 @@ This kind reads composite alarms too, from the same DescribeAlarms pages (monito
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
-from monitor.kinds import alarm_rule, alarm_spec, composite_spec, log_group
-from monitor.problems import Problem
-from monitor.sync import ownership
-from monitor.sync.ownership import PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.kinds import alarm_spec, composite_spec, log_group
+from monitor.kinds import composite_rule as alarm_rule
+from monitor.names import ownership
+from monitor.names.ownership import PREFIX_TAG
+from monitor.problems import WARNING, Check, Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
@@ -34,8 +36,19 @@ BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
 TYPES = ["MetricAlarm", "CompositeAlarm"]   # without AlarmTypes DescribeAlarms returns metric alarms only
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
+# PutMetricAlarm with Tags needs cloudwatch:TagResource too ("To use this field to set tags for an alarm
+# when you create it, you must be signed on with both the cloudwatch:PutMetricAlarm and
+# cloudwatch:TagResource permissions", PutMetricAlarm API reference). tag:GetResources reads the tags of
+# composite alarms as well, on the same pages.
+PERMISSIONS = iam.Permissions("metric alarms", read=("cloudwatch:DescribeAlarms", "tag:GetResources"),
+                              make=("cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"),
+                              delete=("cloudwatch:DeleteAlarms",), when="a container has a metric or metric-math alarm")
+
+OTHER_KIND = Check("PLN-005", WARNING, "an alarm named like ours of a kind ecs-monitor does not make (left alone)")
+CHECKS = (OTHER_KIND,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []
@@ -50,6 +63,11 @@ def desired(config: Config) -> list[Resource]:
             found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region,
                                   origin=place.path + ("alarms", number)))
     return found
+
+
+def makes(config: Config) -> bool:
+    """Whether the config has a metric or metric-math alarm (one with an `N%` threshold is made once it resolves)."""
+    return any(not item.composite for p in containers(config) for item in p.container.alarms)
 
 
 def regions(clients: Clients, config: Config) -> list[str | None]:
@@ -105,9 +123,9 @@ def ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
     work: reported, never changed or deleted."""
     made = [item for item in items if "Threshold" in item and "ThresholdMetricId" not in item
             and ("MetricName" in item or item.get("Metrics"))]
-    actual.problems += [Problem((), f"alarm {item['AlarmName']} is named like ours but is an anomaly-detection "
-                                    "alarm or another kind ecs-monitor does not make; it is left alone: rename it",
-                                "warning") for item in items if item not in made]
+    actual.problems += [OTHER_KIND.problem((), f"alarm {item['AlarmName']} is named like ours but is an anomaly-detection "
+                                    "alarm or another kind ecs-monitor does not make; it is left alone: rename it")
+                        for item in items if item not in made]
     return made
 
 

@@ -23,13 +23,14 @@ import re
 from monitor import quotas
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
-from monitor.aws.thresholds import limited_field, percent
 from monitor.config.model import Alarm, Config, MetricQuery
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_rule, alarm_spec, composite_spec
-from monitor.kinds.alarm_rule import RuleError
+from monitor.kinds import alarm_spec, composite_spec
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import Metric, NoMetric
-from monitor.problems import Path, Problem
+from monitor.kinds.composite_rule import RuleError
+from monitor.problems import ERROR, WARNING, Check, Path, Problem
+from monitor.resolved.thresholds import limited_field, percent
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
 MAX_NAME = quotas.ALARM_NAME
@@ -60,7 +61,45 @@ QUERY_METRIC_KEYS = ("metric", "namespace", "dimensions", "stat", "period")
 # EC2 actions are arn:aws:automate:... and arn:aws:swf:...:action/actions/AWS_EC2...
 NOT_FOR_COMPOSITES = ("automate", "autoscaling", "swf")
 
-Found = tuple   # (key path, message), or with a 1-based offset into the value, and then a severity
+Found = tuple   # (check, key path, message), or with a 1-based offset into the value
+
+_ALARM, _COMPOSITE = quotas.PUT_METRIC_ALARM_DOC, quotas.PUT_COMPOSITE_ALARM_DOC
+REQUIRED = Check("ALM-010", ERROR, "a metric alarm without its metric, comparison or threshold", source=_ALARM)
+NAME = Check("ALM-011", ERROR, "an alarm name AWS does not allow (blank, control characters, too long)", source=_ALARM)
+METRIC = Check("ALM-012", ERROR, "a namespace CloudWatch does not allow", source=_ALARM)
+NO_METRIC = Check("ALM-013", ERROR, "an alarm on a metric the container does not produce, or not found")
+DIMENSIONS = Check("ALM-014", ERROR, "dimensions CloudWatch does not allow", source=quotas.DIMENSION_DOC)
+UNIT = Check("ALM-015", ERROR, "a unit that is not a CloudWatch unit", source=_ALARM)
+LOW_SAMPLES = Check("ALM-016", ERROR, "evaluate_low_sample_count_percentiles on an alarm not on a percentile",
+                    source=_ALARM)
+STATISTIC = Check("ALM-017", ERROR, "a statistic CloudWatch does not know", source=quotas.STATISTICS_DOC)
+PERIOD = Check("ALM-018", ERROR, "a period other than 10, 20, 30 or a multiple of 60 seconds", source=_ALARM)
+WINDOW = Check("ALM-019", ERROR, "an evaluation window longer than AWS allows", source=_ALARM)
+M_OF_N = Check("ALM-020", ERROR, "datapoints_to_alarm above evaluation_periods", source=_ALARM)
+THRESHOLD = Check("ALM-021", ERROR, "a threshold that is not a finite number or a usable share of a limit",
+                  source=_ALARM)
+ACTIONS = Check("ALM-022", ERROR, "more actions a state than AWS allows", source=_ALARM)
+ACTION = Check("ALM-023", ERROR, "an action that is not an ARN in the alarm's own Region", source=_ALARM)
+DESCRIPTION = Check("ALM-024", ERROR, "a description longer than AWS allows", source=_ALARM)
+NAME_TAKEN = Check("ALM-025", ERROR, "a metric and a composite alarm of one name in a container", source=_ALARM)
+MATH = Check("ALM-030", ERROR, "metric math AWS refuses: keys, or the number of metrics and expressions",
+             source=quotas.METRIC_DATA_QUERY_DOC)
+QUERY = Check("ALM-031", ERROR, "a metric math entry AWS refuses: its id, metric or expression",
+              source=quotas.METRIC_DATA_QUERY_DOC)
+RETURNED = Check("ALM-032", ERROR, "metric math in which not exactly one entry returns data", source=_ALARM)
+CYCLE = Check("ALM-033", ERROR, "a metric math expression that uses its own result", source=quotas.METRIC_MATH_DOC)
+MATH_REGIONS = Check("ALM-034", ERROR, "metric math on metrics of several Regions", source=_ALARM)
+COMPOSITE_KEYS_CHECK = Check("CMP-001", ERROR, "a key a composite alarm does not take", source=_COMPOSITE)
+COMPOSITE_ACTION = Check("CMP-002", ERROR, "an EC2 or Auto Scaling action on a composite alarm", source=_COMPOSITE)
+RULE = Check("CMP-003", ERROR, "an alarm rule that does not parse, or names no alarm of the container",
+             source=_COMPOSITE)
+ELSEWHERE = Check("CMP-004", WARNING, "an alarm rule naming an alarm outside this config", source=_COMPOSITE)
+RULE_CYCLE = Check("CMP-005", ERROR, "composite alarms that name each other in a loop", source=_COMPOSITE)
+RULE_LIMITS = Check("CMP-006", ERROR, "an alarm rule past AWS's limits (alarms, elements, length)", source=_COMPOSITE)
+RULE_REGIONS = Check("CMP-007", ERROR, "a composite alarm naming alarms of another Region", source=_COMPOSITE)
+CHECKS = (REQUIRED, NAME, METRIC, NO_METRIC, DIMENSIONS, UNIT, LOW_SAMPLES, STATISTIC, PERIOD, WINDOW, M_OF_N,
+          THRESHOLD, ACTIONS, ACTION, DESCRIPTION, NAME_TAKEN, MATH, QUERY, RETURNED, CYCLE, MATH_REGIONS,
+          COMPOSITE_KEYS_CHECK, COMPOSITE_ACTION, RULE, ELSEWHERE, RULE_CYCLE, RULE_LIMITS, RULE_REGIONS)
 
 
 def check(config: Config) -> list[Problem]:
@@ -74,12 +113,11 @@ def check(config: Config) -> list[Problem]:
         named = composite_spec.siblings(place)
         for number, alarm in enumerate(place.container.alarms):
             at = place.path + ("alarms", number)
-            found += [Problem(at + item[0], item[1], offset=item[2] if len(item) > 2 else None,
-                              severity=item[3] if len(item) > 3 else "error")
+            found += [item[0].problem(at + item[1], item[2], offset=item[3] if len(item) > 3 else None)
                       for item in _alarm(config, place, alarm, named)]
             first = named[alarm.name]
             if first is not alarm and first.composite != alarm.composite:
-                found.append(Problem(at + ("name",), f"alarm name '{alarm.name}' is taken by another alarm of this "
+                found.append(NAME_TAKEN.problem(at + ("name",), f"alarm name '{alarm.name}' is taken by another alarm of this "
                                                      "container; CloudWatch has one alarm a name, metric or composite"))
     return found
 
@@ -106,9 +144,9 @@ def _region(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm])
 def _required(alarm: Alarm) -> list[Found]:
     """A metric alarm needs its metric (or metrics), a comparison and a threshold."""
     missing = [key for key in ("comparison", "threshold") if getattr(alarm, key) is None]
-    found: list[Found] = [((), f"required key '{key}' is missing") for key in missing]
+    found: list[Found] = [(REQUIRED, (), f"required key '{key}' is missing") for key in missing]
     if alarm.metric is None and alarm.metrics is None:
-        found.append(((), "required key 'metric' is missing: an alarm watches a 'metric', metric math "
+        found.append((REQUIRED, (), "required key 'metric' is missing: an alarm watches a 'metric', metric math "
                           "('metrics'), or other alarms ('alarm_rule')"))
     return found
 
@@ -117,11 +155,11 @@ def _name(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     """AlarmName: 1-255 characters (botocore cloudwatch model); ours adds the prefix and the owner."""
     full = alarm_spec.alarm_name(config, place, alarm)
     if not alarm.name.strip():
-        return [(("name",), "an alarm name cannot be empty or blank")]
+        return [(NAME, ("name",), "an alarm name cannot be empty or blank")]
     if any(ord(char) < 32 or ord(char) == 127 for char in alarm.name):   # PutMetricAlarm AlarmName
-        return [(("name",), "an alarm name can't contain ASCII control characters (PutMetricAlarm)")]
+        return [(NAME, ("name",), "an alarm name can't contain ASCII control characters (PutMetricAlarm)")]
     if len(full) > MAX_NAME:
-        return [(("name",), f"the alarm name '{full}' is {len(full)} characters; AWS allows at most {MAX_NAME}")]
+        return [(NAME, ("name",), f"the alarm name '{full}' is {len(full)} characters; AWS allows at most {MAX_NAME}")]
     return []
 
 
@@ -135,11 +173,11 @@ def _names_metric(config: Config, place: Place, source: Alarm | MetricQuery, at:
     """A namespace is any CloudWatch takes, 1-255 characters not starting with ':' (botocore
     cloudwatch model, Namespace); the metric must resolve; dimensions as CloudWatch takes them."""
     if source.namespace is not None and not NAMESPACE.fullmatch(source.namespace):
-        return [(at + ("namespace",), f"'{source.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
+        return [(METRIC, at + ("namespace",), f"'{source.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
                                       "characters, not starting with ':'")]
     found = alarm_spec.resolve(config, place, source)
     if isinstance(found, NoMetric):
-        return [(at + (found.key,), found.message)]
+        return [(NO_METRIC, at + (found.key,), found.message)]
     return _dimensions(source.dimensions or {}, at + ("dimensions",))
 
 
@@ -147,13 +185,13 @@ def _dimensions(dimensions: dict[str, str], at: Path) -> list[Found]:
     """At most 30; names and values ASCII with a non-blank character, a name not starting with ':',
     a value of at most 1024 characters (botocore cloudwatch model, Dimension)."""
     if len(dimensions) > quotas.ALARM_DIMENSIONS:
-        return [(at, f"{len(dimensions)} dimensions; a metric has at most {quotas.ALARM_DIMENSIONS}")]
+        return [(DIMENSIONS, at, f"{len(dimensions)} dimensions; a metric has at most {quotas.ALARM_DIMENSIONS}")]
     found: list[Found] = []
     for name, value in dimensions.items():
         if not name.strip() or not name.isascii() or name.startswith(":"):
-            found.append((at + (name,), f"dimension name '{name}': ASCII, not blank, not starting with ':'"))
+            found.append((DIMENSIONS, at + (name,), f"dimension name '{name}': ASCII, not blank, not starting with ':'"))
         elif not value.strip() or not value.isascii() or len(value) > quotas.ALARM_DIMENSION_VALUE:
-            found.append((at + (name,), f"dimension value '{value}': 1-{quotas.ALARM_DIMENSION_VALUE} ASCII "
+            found.append((DIMENSIONS, at + (name,), f"dimension value '{value}': 1-{quotas.ALARM_DIMENSION_VALUE} ASCII "
                                         "characters, not blank"))
     return found
 
@@ -163,7 +201,7 @@ def _unit(alarm: Alarm) -> list[Found]:
     units = quotas.units("cloudwatch")
     if alarm.unit is None or alarm.unit in units:
         return []
-    return [(("unit",), f"'{alarm.unit}' is not a CloudWatch unit; allowed: {', '.join(units)}")]
+    return [(UNIT, ("unit",), f"'{alarm.unit}' is not a CloudWatch unit; allowed: {', '.join(units)}")]
 
 
 def _low_samples(alarm: Alarm) -> list[Found]:
@@ -181,7 +219,7 @@ def _low_samples(alarm: Alarm) -> list[Found]:
             return []
     except AlarmError:
         pass
-    return [(("evaluate_low_sample_count_percentiles",), "only for an alarm on a percentile (stat: p99, say): "
+    return [(LOW_SAMPLES, ("evaluate_low_sample_count_percentiles",), "only for an alarm on a percentile (stat: p99, say): "
                                                          "PutMetricAlarm uses it only for percentiles")]
 
 
@@ -194,14 +232,14 @@ def _statistic(stat: str, at: Path) -> list[Found]:
             return []
     except AlarmError:
         pass
-    return [(at, f"'{stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
+    return [(STATISTIC, at, f"'{stat}' is not a statistic; allowed: {', '.join(alarm_spec.STATISTICS)}, "
                  "a percentile such as p99 or p99.9, or another extended statistic (tm99, TM(10%:90%), IQM)")]
 
 
 def _period(period: int, at: Path) -> list[Found]:
     """Period 10, 20, 30 or a multiple of 60 (PutMetricAlarm API reference)."""
     if period not in HIGH_RESOLUTION and (period <= 0 or period % 60):
-        return [(at, f"period {period}: AWS allows 10, 20, 30 or a multiple of 60 seconds")]
+        return [(PERIOD, at, f"period {period}: AWS allows 10, 20, 30 or a multiple of 60 seconds")]
     return []
 
 
@@ -209,7 +247,7 @@ def _window(alarm: Alarm, period: int) -> list[Found]:
     """Period x EvaluationPeriods at most 7 days, or 1 day when Period is under an hour (PutMetricAlarm)."""
     window, limit = period * alarm.evaluation_periods, (DAY if period < HOUR else WEEK)
     if period > 0 and window > limit:
-        return [(("evaluation_periods",), f"period x evaluation_periods is {window} s; AWS allows at most "
+        return [(WINDOW, ("evaluation_periods",), f"period x evaluation_periods is {window} s; AWS allows at most "
                  f"{limit} s ({'1 day when the period is under an hour' if limit == DAY else '7 days'})")]
     return []
 
@@ -217,56 +255,56 @@ def _window(alarm: Alarm, period: int) -> list[Found]:
 def _m_of_n(alarm: Alarm) -> list[Found]:
     """DatapointsToAlarm at most EvaluationPeriods (PutMetricAlarm API reference)."""
     if alarm.datapoints_to_alarm is not None and alarm.datapoints_to_alarm > alarm.evaluation_periods:
-        return [(("datapoints_to_alarm",), f"{alarm.datapoints_to_alarm} is more than evaluation_periods "
+        return [(M_OF_N, ("datapoints_to_alarm",), f"{alarm.datapoints_to_alarm} is more than evaluation_periods "
                                            f"({alarm.evaluation_periods}): M of N needs M <= N")]
     return []
 
 
 def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     """Threshold is a double; `N%` is a share of the container's CPU or memory limit, read at plan time
-    from the service's task definition (monitor/aws/thresholds.py)."""
+    from the service's task definition (monitor/resolved/thresholds.py)."""
     if alarm.threshold is None:
         return []   # _required says so
     if not isinstance(alarm.threshold, str):   # PutMetricAlarm's Threshold is a double; NaN never settles
-        return [] if math.isfinite(alarm.threshold) else [(("threshold",), f"{alarm.threshold} is not a finite number")]
+        return [] if math.isfinite(alarm.threshold) else [(THRESHOLD, ("threshold",), f"{alarm.threshold} is not a finite number")]
     if alarm.tests:
-        return [(("tests",), f"'{alarm.threshold}' becomes a number only at plan time, from the task definition; "
+        return [(THRESHOLD, ("tests",), f"'{alarm.threshold}' becomes a number only at plan time, from the task definition; "
                              "alarm tests need a number threshold")]
     share = percent(alarm.threshold)
     if share is None:
-        return [(("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
+        return [(THRESHOLD, ("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
     if alarm.metrics is not None or alarm.namespace is not None or limited_field(alarm.metric) is None:
-        return [(("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
+        return [(THRESHOLD, ("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
                                  "metric of this container (CpuUtilized, MemoryUtilized); give a number")]
     if not place.service.task_definition:
-        return [(("threshold",), f"'{alarm.threshold}' is a share of the container's limit, which comes from a "
+        return [(THRESHOLD, ("threshold",), f"'{alarm.threshold}' is a share of the container's limit, which comes from a "
                                  f"task definition: give service '{place.service.name}' its task_definition")]
-    return [] if share > 0 else [(("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
+    return [] if share > 0 else [(THRESHOLD, ("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
 
 
 # --- metric math ------------------------------------------------------------------------------
 
 def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     """`metrics` replaces the alarm's own metric keys; its entries are PutMetricAlarm's Metrics."""
-    found: list[Found] = [((key,), f"'{key}' does not go with 'metrics': each metrics entry names its own "
+    found: list[Found] = [(MATH, (key,), f"'{key}' does not go with 'metrics': each metrics entry names its own "
                                    "metric, stat and period") for key in SINGLE_KEYS if key in alarm.model_fields_set]
     queries = alarm.metrics or []
     if not queries:
-        return found + [(("metrics",), "give at least one entry: the metrics and expressions the alarm uses")]
+        return found + [(MATH, ("metrics",), "give at least one entry: the metrics and expressions the alarm uses")]
     metrics = [query for query in queries if query.expression is None]
     expressions = [query for query in queries if query.expression is not None]
     if not metrics:
         # An expression with no metric under it (a Metrics Insights SELECT, INSIGHT_RULE_METRIC) needs a
         # Period of its own on the query, which AWS otherwise refuses ("Period must not be null"), and
         # which ecs-monitor does not send: an expression's period is its metrics'.
-        found.append((("metrics",), "give at least one metric entry: the expressions compute on the metrics' "
+        found.append((MATH, ("metrics",), "give at least one metric entry: the expressions compute on the metrics' "
                                     "periods; expressions with no metric (Metrics Insights queries) are not "
                                     "supported"))
     if len(metrics) > quotas.ALARM_METRICS:
-        found.append((("metrics",), f"{len(metrics)} metrics; an alarm uses at most {quotas.ALARM_METRICS} "
+        found.append((MATH, ("metrics",), f"{len(metrics)} metrics; an alarm uses at most {quotas.ALARM_METRICS} "
                                     f"(and {quotas.ALARM_EXPRESSIONS} expressions)"))
     if len(expressions) > quotas.ALARM_EXPRESSIONS:
-        found.append((("metrics",), f"{len(expressions)} expressions; an alarm uses at most "
+        found.append((MATH, ("metrics",), f"{len(expressions)} expressions; an alarm uses at most "
                                     f"{quotas.ALARM_EXPRESSIONS} (and {quotas.ALARM_METRICS} metrics)"))
     ids = [query.id for query in queries]
     for number, query in enumerate(queries):
@@ -276,7 +314,7 @@ def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
                 if isinstance(metric, Metric)]
     regions = sorted({metric.region or config.region or "the config's Region" for metric in resolved})
     if len({metric.region for metric in resolved}) > 1:
-        found.append((("metrics",), f"its metrics are published in {' and '.join(regions)}; an alarm sees only "
+        found.append((MATH_REGIONS, ("metrics",), f"its metrics are published in {' and '.join(regions)}; an alarm sees only "
                                     "the metrics of its own Region"))
     periods = [query.period for query in metrics]
     return found + _window(alarm, max(periods, default=60))
@@ -286,27 +324,27 @@ def _query(config: Config, place: Place, query: MetricQuery, at: Path, before: l
            ids: list[str]) -> list[Found]:
     found: list[Found] = []
     if not METRIC_ID.fullmatch(query.id) or len(query.id) > quotas.METRIC_ID:
-        found.append((at + ("id",), f"id '{query.id}': a lower-case letter, then letters, digits and '_' "
+        found.append((QUERY, at + ("id",), f"id '{query.id}': a lower-case letter, then letters, digits and '_' "
                                     f"(at most {quotas.METRIC_ID} characters)"))
     elif query.id in before:
-        found.append((at + ("id",), f"id '{query.id}' is used by an entry before this one; each id once"))
+        found.append((QUERY, at + ("id",), f"id '{query.id}' is used by an entry before this one; each id once"))
     if query.expression is None and query.metric is None:
-        return found + [(at, "give 'expression' or 'metric'")]
+        return found + [(QUERY, at, "give 'expression' or 'metric'")]
     if query.expression is not None and query.metric is not None:
-        return found + [(at + ("expression",), "give 'expression' or 'metric', not both")]
+        return found + [(QUERY, at + ("expression",), "give 'expression' or 'metric', not both")]
     if query.metric is not None:
         return (found + _names_metric(config, place, query, at) + _statistic(query.stat, at + ("stat",))
                 + _period(query.period, at + ("period",)))
-    found += [(at + (key,), f"an expression takes no '{key}': the metrics it uses carry their own")
+    found += [(QUERY, at + (key,), f"an expression takes no '{key}': the metrics it uses carry their own")
               for key in QUERY_METRIC_KEYS if key in query.model_fields_set]
     if not 1 <= len(query.expression) <= quotas.METRIC_EXPRESSION:
-        return found + [(at + ("expression",), f"an expression is 1-{quotas.METRIC_EXPRESSION} characters; "
+        return found + [(QUERY, at + ("expression",), f"an expression is 1-{quotas.METRIC_EXPRESSION} characters; "
                                                f"this one is {len(query.expression)}")]
     for name, offset in references(query.expression):
         if name == query.id:
-            found.append((at + ("expression",), f"'{name}' is this expression's own id", offset))
+            found.append((QUERY, at + ("expression",), f"'{name}' is this expression's own id", offset))
         elif name not in ids:
-            found.append((at + ("expression",), f"'{name}' is no id of this alarm's metrics (ids: {', '.join(ids)})",
+            found.append((QUERY, at + ("expression",), f"'{name}' is no id of this alarm's metrics (ids: {', '.join(ids)})",
                           offset))
     return found
 
@@ -327,10 +365,10 @@ def _returned(queries: list[MetricQuery]) -> list[Found]:
         return []   # an entry that is neither or both is reported as such
     chosen = [number for number, query in enumerate(queries) if query.return_data]
     if len(chosen) > 1:
-        return [(("metrics", number, "return_data"), "another entry returns data already: exactly one does, the "
+        return [(RETURNED, ("metrics", number, "return_data"), "another entry returns data already: exactly one does, the "
                                                      "one the alarm watches") for number in chosen[1:]]
     if alarm_spec.returned(queries) is None:
-        return [(("metrics",), "say which entry the alarm watches with return_data: true (with no return_data, "
+        return [(RETURNED, ("metrics",), "say which entry the alarm watches with return_data: true (with no return_data, "
                                "the one expression is watched, or with no expression the one metric)")]
     return []
 
@@ -345,7 +383,7 @@ def _cycles(queries: list[MetricQuery]) -> list[Found]:
             continue
         path = _loop(query.id, uses)
         if path and len(path) > 2:
-            found.append((("metrics", number, "expression"), f"'{query.id}' uses its own result: "
+            found.append((CYCLE, ("metrics", number, "expression"), f"'{query.id}' uses its own result: "
                                                              f"{' -> '.join(path)}"))
     return found
 
@@ -366,31 +404,31 @@ def _loop(start: str, uses: dict[str, list[str]]) -> list[str] | None:
 # --- composite alarms ---------------------------------------------------------------------------
 
 def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) -> list[Found]:
-    found: list[Found] = [((key,), f"a composite alarm (alarm_rule) takes no '{key}'" +
+    found: list[Found] = [(COMPOSITE_KEYS_CHECK, (key,), f"a composite alarm (alarm_rule) takes no '{key}'" +
                            (": alarm tests need a metric" if key == "tests" else ""))
                           for key in sorted(alarm.model_fields_set - set(COMPOSITE_KEYS))]
-    found += [((field, n), f"'{arn}': a composite alarm can't take EC2 or Auto Scaling actions")
+    found += [(COMPOSITE_ACTION, (field, n), f"'{arn}': a composite alarm can't take EC2 or Auto Scaling actions")
               for field in alarm_spec.ACTION_KEYS for n, arn in enumerate(getattr(alarm, field))
               if ARN.fullmatch(arn) and arn.split(":")[2] in NOT_FOR_COMPOSITES]
     parsed = composite_spec.rule(alarm)
     if isinstance(parsed, RuleError):
-        return found + [(("alarm_rule",), parsed.message, parsed.offset + 1)]
+        return found + [(RULE, ("alarm_rule",), parsed.message, parsed.offset + 1)]
     known = ", ".join(name for name in named if name != alarm.name) or "none"
     ours = composite_spec.full_names(config)
     for reference in parsed.references:
         if reference.name in (alarm.name, alarm_spec.alarm_name(config, place, alarm)):
-            found.append((("alarm_rule",), "a composite alarm cannot name itself", reference.start + 1))
+            found.append((RULE, ("alarm_rule",), "a composite alarm cannot name itself", reference.start + 1))
         elif reference.name not in named and reference.quoted:
             # A quoted name not of this container is sent as written (PutCompositeAlarm AlarmRule takes
             # "either alarm names or ARNs"): another container's alarm by its full name is fine.
             if reference.name not in ours:
-                found.append((("alarm_rule",), f"'{reference.name}' is no alarm of this config: it is sent as "
+                found.append((ELSEWHERE, ("alarm_rule",), f"'{reference.name}' is no alarm of this config: it is sent as "
                                                "written, and must exist in AWS in this alarm's Region",
-                              reference.start + 1, "warning"))
+                              reference.start + 1))
         elif reference.name not in named:
-            found.append((("alarm_rule",), f"no alarm '{reference.name}' in container '{place.container.name}' "
+            found.append((RULE, ("alarm_rule",), f"no alarm '{reference.name}' in container '{place.container.name}' "
                                            f"(its alarms: {known})", reference.start + 1))
-    if any(f[0] == ("alarm_rule",) and (len(f) < 4 or f[3] == "error") for f in found):
+    if any(f[1] == ("alarm_rule",) and f[0].severity == ERROR for f in found):
         return found
     return found + _rule_limits(config, place, alarm, named, parsed)
 
@@ -399,24 +437,24 @@ def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Al
     found: list[Found] = []
     loop = composite_spec.cycle(alarm.name, named)
     if loop:
-        found.append((("alarm_rule",), f"the rule names itself through {' -> '.join(loop)}: AWS can then delete "
+        found.append((RULE_CYCLE, ("alarm_rule",), f"the rule names itself through {' -> '.join(loop)}: AWS can then delete "
                                        "none of them"))
     if len(parsed.names) > quotas.RULE_CHILDREN:
-        found.append((("alarm_rule",), f"it names {len(parsed.names)} alarms; AWS allows at most "
+        found.append((RULE_LIMITS, ("alarm_rule",), f"it names {len(parsed.names)} alarms; AWS allows at most "
                                        f"{quotas.RULE_CHILDREN}"))
     if parsed.elements > quotas.RULE_ELEMENTS:
-        found.append((("alarm_rule",), f"it has {parsed.elements} elements (alarms, TRUE, FALSE, parentheses); AWS "
+        found.append((RULE_LIMITS, ("alarm_rule",), f"it has {parsed.elements} elements (alarms, TRUE, FALSE, parentheses); AWS "
                                        f"allows at most {quotas.RULE_ELEMENTS}"))
     full = alarm_rule.rewrite(parsed, lambda name: alarm_spec.alarm_name(config, place, named[name])
                               if name in named else None)
     if len(full) > quotas.ALARM_RULE:
-        found.append((("alarm_rule",), f"with the alarms' full names the rule is {len(full)} characters; AWS allows "
+        found.append((RULE_LIMITS, ("alarm_rule",), f"with the alarms' full names the rule is {len(full)} characters; AWS allows "
                                        f"at most {quotas.ALARM_RULE}"))
     regions = {region for name in parsed.names if name in named
                for region in composite_spec.regions(config, place, name, named, frozenset({alarm.name}))}
     if len(regions) > 1:
         shown = " and ".join(sorted(region or config.region or "the config's Region" for region in regions))
-        found.append((("alarm_rule",), f"it names alarms made in {shown}; a composite alarm names alarms of its own "
+        found.append((RULE_REGIONS, ("alarm_rule",), f"it names alarms made in {shown}; a composite alarm names alarms of its own "
                                        "Region only"))
     return found
 
@@ -430,8 +468,8 @@ def _actions(alarm: Alarm, region: str | None) -> list[Found]:
     for field in alarm_spec.ACTION_KEYS:
         arns = getattr(alarm, field)
         if len(arns) > MAX_ACTIONS:
-            found.append(((field,), f"{len(arns)} actions; AWS allows at most {MAX_ACTIONS} a state"))
-        found += [((field, n), problem) for n, arn in enumerate(arns) if (problem := _action(arn, region))]
+            found.append((ACTIONS, (field,), f"{len(arns)} actions; AWS allows at most {MAX_ACTIONS} a state"))
+        found += [(ACTION, (field, n), problem) for n, arn in enumerate(arns) if (problem := _action(arn, region))]
     return found
 
 
@@ -445,5 +483,5 @@ def _action(arn: str, region: str | None) -> str | None:
 
 def _description(alarm: Alarm) -> list[Found]:
     if alarm.description and len(alarm.description) > MAX_DESCRIPTION:
-        return [(("description",), f"{len(alarm.description)} characters; AWS allows at most {MAX_DESCRIPTION}")]
+        return [(DESCRIPTION, ("description",), f"{len(alarm.description)} characters; AWS allows at most {MAX_DESCRIPTION}")]
     return []

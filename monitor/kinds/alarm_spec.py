@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from monitor.config import edges
 from monitor.config.model import Alarm, Config, Filter, MetricQuery
 from monitor.config.walk import Place
 from monitor.insights import PERFORMANCE_METRICS
 from monitor.kinds.filter_spec import metric_namespace
-from monitor.sync import ownership
+from monitor.names import ownership
 
 KIND = "alarm"
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")   # PutMetricAlarm Statistic enum
@@ -89,11 +90,17 @@ def performance_field(metric: str) -> str | None:
 def resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     """The metric an alarm or a `metrics:` entry names, or why there is none: a filter's, a
     performance metric, or one named by `namespace` (AWS's, or any other). A metric-math or
-    composite alarm names none of its own."""
+    composite alarm names none of its own. Resolved once per config and place (Config.once)."""
+    given = None if source.dimensions is None else tuple(sorted(source.dimensions.items()))
+    key = ("metric", place.path, place.container.name, source.metric, source.namespace, given)
+    return config.once(key, lambda: _resolve(config, place, source))
+
+
+def _resolve(config: Config, place: Place, source: Source) -> Metric | NoMetric:
     if source.metric is None:
         return NoMetric("metric", "it watches no metric of its own (metric math, or a composite alarm)")
     if source.namespace is not None:
-        return Metric(source.namespace, source.metric, _sorted(_aws_dimensions(place, source)))
+        return Metric(source.namespace, source.metric, _sorted(_aws_dimensions(config, place, source)))
     for item in place.container.filters:
         if item.metric == source.metric:
             return _filter_metric(config, place, item, source)
@@ -138,12 +145,13 @@ def _filter_metric(config: Config, place: Place, item: Filter, source: Source) -
     return replace(metric, dimensions=_sorted(given or {}))
 
 
-def _aws_dimensions(place: Place, source: Source) -> dict[str, str]:
+def _aws_dimensions(config: Config, place: Place, source: Source) -> dict[str, str]:
+    """Given ones; else the service's own: per service in ECS, its target group or queue (monitor/config/edges.py)."""
     if source.dimensions is not None:
         return source.dimensions
     if source.namespace in SERVICE_NAMESPACES:
         return {"ClusterName": place.cluster.name, "ServiceName": place.service.name}
-    return {}
+    return edges.dimensions(config, place.cluster.name, place.service, source.namespace) or {}
 
 
 def _container_dimensions(place: Place) -> dict[str, str]:

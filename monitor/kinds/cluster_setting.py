@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
-from monitor.problems import Problem
+from monitor.config.model import Config, once_per_config
+from monitor.problems import ERROR, Check, Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource
 
 KIND = "cluster_setting"
 SETTING = "containerInsights"
 DESCRIBE_BATCH = quotas.DESCRIBE_CLUSTERS
+# Both take resource type `cluster` (Service Authorization Reference, Amazon ECS:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html),
+# so the policy names the config's clusters (`resources`, under the statement ids ReadClusters, WriteClusters).
+SCOPE = "Clusters"
+PERMISSIONS = iam.Permissions("Container Insights setting", read=("ecs:DescribeClusters",),
+                              make=("ecs:UpdateCluster",), when="a cluster sets `container_insights`")
 
 
+def makes(config: Config) -> bool:
+    """Whether the config sets the setting of any cluster (the IAM policy's make actions)."""
+    return any(cluster.container_insights for cluster in config.clusters)
+
+
+def resources(config: Config, region: str | None) -> tuple[str, ...]:
+    """The ARNs of the config's clusters, in `region` (None: any)."""
+    return tuple(iam.arn("ecs", region, f"cluster/{cluster.name}") for cluster in config.clusters)
+
+MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not found in the Region",
+                source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeClusters.html")
+CHECKS = (MISSING,)
+
+
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,
@@ -45,7 +67,8 @@ def _setting(cluster: dict) -> str:
 
 def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """A cluster the config manages must exist in the Region we talk to."""
-    return [Problem(("clusters", number, "name"), f"cluster '{cluster.name}' was not found: check the name and --region", "error")
+    return [MISSING.problem(("clusters", number, "name"),
+                            f"cluster '{cluster.name}' was not found: check the name and --region")
             for number, cluster in enumerate(config.clusters)
             if ("cluster", cluster.name) in actual.missing
             and (cluster.container_insights or cluster.wants_performance_metrics)]

@@ -17,19 +17,36 @@ one a call, highest rank first, and all before the metric alarms' deletes.
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
-from monitor.problems import Problem
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.problems import ERROR, Check, Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = composite_spec.KIND
 BATCH = {"delete": quotas.DELETE_COMPOSITE_ALARMS}
 DELETE_LATE = True   # with the metric alarms, and before them (reverse kind order)
+# Read with the metric alarms (monitor/kinds/alarm.py). PutCompositeAlarm must be allowed on `*` ("You
+# can't create a composite alarms if your cloudwatch:PutCompositeAlarm permission has a narrower scope"),
+# and its Tags on create need cloudwatch:TagResource (PutCompositeAlarm API reference).
+PERMISSIONS = iam.Permissions("composite alarms", make=("cloudwatch:PutCompositeAlarm", "cloudwatch:TagResource",
+                                                        "cloudwatch:UntagResource"),
+                              delete=("cloudwatch:DeleteAlarms",), when="a container has an `alarm_rule` alarm")
 
 
+def makes(config: Config) -> bool:
+    """Whether the config has a composite alarm (the IAM policy's make actions)."""
+    return any(item.composite for p in containers(config) for item in p.container.alarms)
+
+TYPE_CHANGE = Check("PLN-002", ERROR, "an alarm whose type (metric or composite) differs in AWS",
+                    source=quotas.PUT_COMPOSITE_ALARM_DOC)
+CHECKS = (TYPE_CHANGE,)
+
+
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     found = []
     ranked = composite_spec.config_ranks(config)
@@ -58,10 +75,9 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
         other = alarm.KIND if resource.kind == KIND else KIND
         if (other, resource.id) in actual.resources:
             now, then = ("composite", "metric") if resource.kind == KIND else ("metric", "composite")
-            found.append(Problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
+            found.append(TYPE_CHANGE.problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
                                                   "the config; CloudWatch has one alarm a name: give this one "
-                                                  "another name, or remove it, apply with --prune, and add it back",
-                                 "error"))
+                                                  "another name, or remove it, apply with --prune, and add it back"))
     return found
 
 

@@ -1,21 +1,22 @@
 """What a composite alarm is, as data, and how a container's alarms hang together. Pure.
 
 A composite alarm's rule names the container's other alarms by their short names
-(monitor/kinds/alarm_rule.py); it is made in the Region of the alarms it names, since a rule can
+(monitor/kinds/composite_rule.py); it is made in the Region of the alarms it names, since a rule can
 only name alarms of its own Region, and after them: its `rank` is 1 + the highest rank of the
 composite alarms it names (0 when it names only metric alarms), so creates go in rising rank and
-deletes in falling rank (monitor/sync/plan.py). The spec is PutCompositeAlarm's parameters (Tags as
+deletes in falling rank (monitor/state/plan.py). The spec is PutCompositeAlarm's parameters (Tags as
 a mapping); DescribeAlarms' CompositeAlarms items are projected onto the same keys, with the
 actions [] and ActionsEnabled true when absent, as for metric alarms.
 """
 
 from __future__ import annotations
 
-from monitor.config.model import Alarm, Config
+from monitor.config.model import Alarm, Config, once_per_config
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_rule, alarm_spec, graph
-from monitor.kinds.alarm_rule import Rule, RuleError
+from monitor.kinds import alarm_spec, graph
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import ACTION_KEYS, Metric
+from monitor.kinds.composite_rule import AlarmRule, RuleError
 
 KIND = "composite_alarm"
 MANAGED = ("AlarmName", "AlarmRule", "AlarmDescription", "ActionsEnabled", *ACTION_KEYS.values())
@@ -29,6 +30,7 @@ def siblings(place: Place) -> dict[str, Alarm]:
     return found
 
 
+@once_per_config
 def full_names(config: Config) -> dict[str, tuple[Place, Alarm]]:
     """Every alarm of the config by its full name (`<prefix>/<cluster>/<service>/<container>/<alarm>`)."""
     found: dict[str, tuple[Place, Alarm]] = {}
@@ -38,12 +40,12 @@ def full_names(config: Config) -> dict[str, tuple[Place, Alarm]]:
     return found
 
 
-def foreign(parsed: Rule, named: dict[str, Alarm]) -> list[str]:
+def foreign(parsed: AlarmRule, named: dict[str, Alarm]) -> list[str]:
     """The names a rule gives in quotes that are no short name of the container: sent as written."""
     return [reference.name for reference in parsed.references if reference.quoted and reference.name not in named]
 
 
-def rule(alarm: Alarm) -> Rule | RuleError:
+def rule(alarm: Alarm) -> AlarmRule | RuleError:
     try:
         return alarm_rule.parse(alarm.alarm_rule or "")
     except RuleError as error:

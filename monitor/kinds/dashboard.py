@@ -20,34 +20,55 @@ from dataclasses import replace
 import botocore.exceptions as bx
 
 from monitor import jsonfile
+from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
-from monitor.config.model import Config
-from monitor.dashboards import checks, owner
+from monitor.config.model import Config, once_per_config
+from monitor.dashboards import checks, owner, per_service
 from monitor.kinds import dashboard_spec
-from monitor.problems import Problem
-from monitor.sync.ownership import MARKER_TAG, PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource
+from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
+from monitor.problems import WARNING, Check, Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource
 
 KIND = checks.KIND
 DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
 BATCH = {"delete": DELETE_BATCH}
+# Every plan lists the dashboards under the prefix, `dashboards:` or not: one of ours left by an
+# earlier config is found for --prune and destroy. PutDashboard's Tags (on create) are granted
+# cloudwatch:TagResource, as the alarms' are: its API reference does not say, and AWS asks it of
+# every other CloudWatch create with tags.
+PERMISSIONS = iam.Permissions("dashboards", read=("cloudwatch:ListDashboards", "cloudwatch:GetDashboard"),
+                              make=("cloudwatch:PutDashboard", "cloudwatch:TagResource"),
+                              delete=("cloudwatch:DeleteDashboards",), when="the config has `dashboards:`")
 
 
+def makes(config: Config) -> bool:
+    """Whether the config has dashboards (the IAM policy's make actions)."""
+    return bool(config.dashboards)
+
+NOT_JSON = Check("PLN-004", WARNING, "a dashboard in AWS whose body is not JSON (left alone)")
+CHECKS = (NOT_JSON,)
+
+
+@once_per_config
 def desired(config: Config) -> list[Resource]:
-    """One dashboard per `dashboards:` entry whose template resolved; validation reports the rest."""
+    """One dashboard per `dashboards:` entry whose template resolved, or one a service with `per: service`;
+    validation reports the rest."""
     tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}
-    return [Resource(KIND, owner.dashboard_name(config.prefix, entry.name), dashboard_spec.body(config, entry),
-                     origin=("dashboards", n), params={"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
-            for n, entry in enumerate(config.dashboards) if entry.widgets is not None]
+    params = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+    origins = dashboard_spec.alarm_origins(config) if config.dashboards else None
+    return [Resource(KIND, per_service.name(config.prefix, entry.name, only),
+                     dashboard_spec.body(config, entry, only, origins), origin=("dashboards", n), params=params)
+            for n, entry in enumerate(config.dashboards) if entry.widgets is not None
+            for only in per_service.instances(config, entry)]
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
     """Every dashboard listed under our prefix, read once; ours only by its header's record."""
     clusters = frozenset(cluster.name for cluster in config.clusters)
     region = live.of(config).region
-    wanted = {owner.dashboard_name(config.prefix, entry.name) for entry in config.dashboards}
+    wanted = per_service.names(config)
     for name in _listed(clients, config.prefix):
         spec = _body(clients, name, actual)
         if spec is None:
@@ -80,8 +101,8 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
     try:
         found = jsonfile.loads(text)   # AWS's text, read with a depth bound as any JSON here
     except jsonfile.JsonError as error:
-        actual.problems.append(Problem((), f"dashboard {name} has a body that is not JSON we can read ({error}); "
-                                           "it is left alone", "warning"))
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON we can read "
+                                                    f"({error}); it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 

@@ -20,9 +20,11 @@ from monitor.config import facts as live
 from monitor.config.facts import Facts
 from monitor.config.model import Config, Dashboard, Item
 from monitor.config.walk import Place, containers
-from monitor.dashboards import owner, templates
+from monitor.dashboards import owner, per_service, templates
 from monitor.dashboards.layout import NEWROW, layout
-from monitor.kinds import alarm as alarm_kind, alarm_spec, composite_alarm as composite_alarm_kind
+from monitor.kinds import alarm as alarm_kind
+from monitor.kinds import alarm_spec, dashboard_service
+from monitor.kinds import composite_alarm as composite_alarm_kind
 from monitor.kinds.filter_spec import metric_namespace
 
 LIMITED = {"cpu": ("CpuUtilized", "cpu", "CPU units"), "memory": ("MemoryUtilized", "memory", "MiB")}
@@ -49,19 +51,30 @@ def clusters(config: Config, dashboard: Dashboard) -> list[str]:
     return list(dashboard.clusters) if dashboard.clusters is not None else [c.name for c in config.clusters]
 
 
-def body(config: Config, dashboard: Dashboard) -> dict:
-    """The dashboard body: the owner's header, then the template's widgets, laid out on the grid."""
+def body(config: Config, dashboard: Dashboard, only: tuple[str, str] | None = None,
+         alarms: tuple | None = None) -> dict:
+    """The dashboard body: the owner's header, then the template's widgets, laid out on the grid.
+
+    only: (cluster, service) for one of a `per: service` entry's dashboards; alarms: the (origin,
+    name, Region) of every alarm, when the caller made them already (one dashboard a service).
+    """
     found = live.of(config)
-    made = alarm_kind.desired(config) + composite_alarm_kind.desired(config)
-    context = Context(config, found, dashboard,
-                      tuple((r.origin, r.spec["AlarmName"], r.region) for r in sorted(made, key=lambda r: r.origin)))
-    shown = clusters(config, dashboard)
-    record = owner.Owner(config.prefix, found.region, tuple(shown), owner.dashboard_name(config.prefix, dashboard.name))
-    places = [p for p in containers(config) if p.cluster.name in shown]
+    context = Context(config, found, dashboard, alarm_origins(config) if alarms is None else alarms)
+    shown = [only[0]] if only else clusters(config, dashboard)
+    name = per_service.name(config.prefix, dashboard.name, only)
+    record = owner.Owner(config.prefix, found.region, tuple(shown), name)
+    places = [p for p in containers(config) if p.cluster.name in shown
+              and (only is None or p.service.name == only[1])]
     names = {"dashboard": dashboard.name}
     tokens = [owner.header(record, dashboard.template or templates.DEFAULT), NEWROW]
     tokens += list(_items(context, dashboard.widgets or [], places, names))
     return {"start": dashboard.start, "widgets": layout(tokens)}
+
+
+def alarm_origins(config: Config) -> tuple[tuple[tuple, str, str | None], ...]:
+    """(origin path, name, Region) of every alarm and composite the config makes, in the config's order."""
+    made = alarm_kind.desired(config) + composite_alarm_kind.desired(config)
+    return tuple((r.origin, r.spec["AlarmName"], r.region) for r in sorted(made, key=lambda r: r.origin))
 
 
 def _items(context: Context, items: list[Item], places: list[Place], names: dict) -> Iterator[Widget | str]:
@@ -87,7 +100,7 @@ def _split(places: list[Place], each: str, names: dict) -> list[tuple[dict, list
 
 def _widget(context: Context, item: Item, places: list[Place], names: dict) -> Iterator[Widget]:
     """The widgets one template widget makes here: mostly one, a log widget a Region, or none."""
-    title = templates.fill(item.title or TITLES[item.type] or "", names)
+    title = templates.fill(item.title or TITLES.get(item.type) or "", names)
     size = {"width": item.width, "height": item.height}
     if item.type == "text":
         yield {"type": "text", **size, "properties": {"markdown": templates.fill(item.markdown, names)}}
@@ -101,6 +114,10 @@ def _widget(context: Context, item: Item, places: list[Place], names: dict) -> I
         return
     if item.type == "logs":
         yield from _logs(context, item, places, title, size)
+        return
+    if item.type in dashboard_service.TYPES:
+        yield from dashboard_service.widgets(context.config, context.facts.region, item, places,
+                                             item.period or context.dashboard.period, size)
         return
     rows = _rows(context, item, places, names)
     if not rows:
@@ -190,7 +207,8 @@ def _limits(context: Context, item: Item, places: list[Place]) -> list[dict]:
     place = places[0]
     limits = context.facts.limits.get((place.cluster.name, place.service.name, place.container.name))
     limit = getattr(limits, LIMITED[item.type][1], None) if limits else None
-    return [{"label": limit.source, "value": limit.value}] if limit else []
+    reserved = limits.reservation if limits and item.type == "memory" else None
+    return [{"label": line.source, "value": line.value} for line in (limit, reserved) if line]
 
 
 def _alarm_graphs(context: Context, places: list[Place], rows: list[list], size: dict) -> Iterator[Widget]:
@@ -220,6 +238,11 @@ def _identity(row: list) -> tuple:
 
 
 def needs_account(config: Config) -> bool:
-    """Whether a dashboard shows alarms, whose ARNs name the account: only then is it read."""
-    return any(widget["type"] == "alarm" for entry in config.dashboards if entry.widgets is not None
-               for widget in body(config, entry)["widgets"])
+    """Whether a dashboard may show alarms, whose ARNs name the account: only then is it read (one
+    sts:GetCallerIdentity, so a template with an alarms widget and a config with alarms is enough)."""
+    return bool(alarm_origins(config)) and any(
+        _shows_alarms(entry.widgets) for entry in config.dashboards if entry.widgets is not None)
+
+
+def _shows_alarms(items: list[Item]) -> bool:
+    return any(item.type == "alarms" or (item.widgets is not None and _shows_alarms(item.widgets)) for item in items)

@@ -14,11 +14,29 @@ from monitor.config.walk import Place, containers
 from monitor.kinds import log_group
 from monitor.kinds.filter_spec import KIND, performance_metric, publishes
 from monitor.patterns import PatternError, parse
-from monitor.problems import Path, Problem
-from monitor.sync.resources import Actual, Resource
+from monitor.problems import ERROR, INFO, WARNING, Check, Path, Problem
+from monitor.state.resources import Actual, Resource
 
 MAX_PER_GROUP = quotas.FILTERS_PER_GROUP
 MAX_REGEX_PER_GROUP = quotas.REGEX_PATTERNS_PER_GROUP
+
+NO_GROUP = Check("PLN-006", ERROR, "a filter's log group that does not exist and is not created by this plan",
+                 source=quotas.PUT_METRIC_FILTER_DOC)
+ENHANCED = Check("PLN-007", INFO, "performance filters beside enhanced Container Insights' own metrics",
+                 source=quotas.CONTAINER_INSIGHTS_DOC)
+INSIGHTS_OFF = Check("PLN-008", INFO, "performance filters on a cluster with Container Insights disabled in AWS",
+                     source=quotas.CONTAINER_INSIGHTS_DOC)
+PER_GROUP = Check("FLT-030", ERROR, "more metric filters, or regex patterns, on a log group than AWS allows",
+                  source=quotas.LOGS_QUOTAS_DOC)
+GENERATED = Check("FLT-031", ERROR, "a generated performance pattern that does not parse (a bug)")
+UNIT_CLASH = Check("FLT-032", ERROR, "one metric published with two units", source=quotas.METRIC_TRANSFORMATION_DOC)
+COLLISION = Check("FLT-033", ERROR, "one metric published by two filters that are not all `shared: true`")
+LONG_NAMESPACE = Check("FLT-034", ERROR, "a container's metric namespace longer than AWS allows",
+                       source=quotas.METRIC_TRANSFORMATION_DOC)
+SHARED_GROUP = Check("FLT-035", WARNING, "a log group shared by containers, whose filters count each other's events")
+TWICE = Check("FLT-036", WARNING, "one pattern on one log group for two containers: each event counted twice")
+CHECKS = (NO_GROUP, ENHANCED, INSIGHTS_OFF, PER_GROUP, GENERATED, UNIT_CLASH, COLLISION, LONG_NAMESPACE,
+          SHARED_GROUP, TWICE)
 
 
 def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:
@@ -30,8 +48,8 @@ def missing_groups(wanted: list[Resource], actual: Actual) -> list[Problem]:
         if resource.kind == KIND and resource.parent in actual.missing and resource.parent not in created | reported:
             reported.add(resource.parent)
             container = resource.origin[:-2]   # origin is <container>.filters[n]
-            findings.append(Problem(container + ("log_group",), f"{_group(resource)} does not exist: create it "
-                                    "(or run a task that writes to it) or fix the name", "error"))
+            findings.append(NO_GROUP.problem(container + ("log_group",), f"{_group(resource)} does not exist: "
+                                             "create it (or run a task that writes to it) or fix the name"))
     return findings
 
 
@@ -71,8 +89,8 @@ def _limit(ours: list[Resource], kept: list[Resource], limit: int, counts: Calla
     for resource in ours:
         used[resource.parent] += counts(resource)
         if counts(resource) and used[resource.parent] == limit + 1:
-            findings.append(Problem(resource.origin + field, f"{_group(resource)} would have {totals[resource.parent]} "
-                                                             f"{what}; AWS allows at most {limit}", "error"))
+            findings.append(PER_GROUP.problem(resource.origin + field, f"{_group(resource)} would have "
+                                              f"{totals[resource.parent]} {what}; AWS allows at most {limit}"))
     return findings
 
 
@@ -92,14 +110,15 @@ def insights_notes(config: Config, actual: Actual) -> list[Problem]:
             continue
         live = cluster.container_insights or actual.settings.get(cluster.name)
         if live == "enhanced":
-            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
+            notes.append(ENHANCED.problem(("clusters", number), f"cluster '{cluster.name}' uses enhanced Container Insights: its native "
                                          "per-container metrics (ECS/ContainerInsights) already exist, so "
                                          + ("no performance filters are made" if cluster.container_insights else
                                             "the performance filters duplicate them; set container_insights: "
-                                            "enhanced to drop them"), "note"))
+                                            "enhanced to drop them")))
         elif live == "disabled":
-            notes.append(Problem(("clusters", number), f"cluster '{cluster.name}' has Container Insights disabled in AWS: the "
-                                         "performance filters will see no events until it is enabled", "note"))
+            notes.append(INSIGHTS_OFF.problem(("clusters", number), f"cluster '{cluster.name}' has Container Insights "
+                                              "disabled in AWS: the performance filters will see no events until "
+                                              "it is enabled"))
     return notes
 
 
@@ -113,8 +132,8 @@ def generated_patterns(wanted: list[Resource]) -> list[Problem]:
             try:
                 parse(resource.spec["filterPattern"])
             except PatternError as error:
-                found.append(Problem(resource.origin, f"the generated pattern of {resource.id} is not valid "
-                                                      f"({error}); report this as a bug", "error"))
+                found.append(GENERATED.problem(resource.origin, f"the generated pattern of {resource.id} is not valid "
+                                                      f"({error}); report this as a bug"))
     return found
 
 
@@ -132,13 +151,13 @@ def collisions(config: Config) -> list[Problem]:
         first = publishers[0]
         for where, shared, unit in publishers[1:]:
             if unit != first[2]:
-                found.append(Problem(where, f"metric {namespace} {metric} is published with unit {unit or 'None'} "
+                found.append(UNIT_CLASH.problem(where, f"metric {namespace} {metric} is published with unit {unit or 'None'} "
                                             f"here and {first[2] or 'None'} by another filter; one metric has one "
-                                            "unit", "error", related=(first[0],)))
+                                            "unit", related=(first[0],)))
             elif not (shared and first[1]):
-                found.append(Problem(where, f"metric {namespace} {metric} is also published by another filter: "
+                found.append(COLLISION.problem(where, f"metric {namespace} {metric} is also published by another filter: "
                                             "each container's metrics are its own unless every filter that "
-                                            "publishes one says `shared: true`", "error", related=(first[0],)))
+                                            "publishes one says `shared: true`", related=(first[0],)))
     return found
 
 
@@ -173,9 +192,9 @@ def namespaces(config: Config) -> list[Problem]:
         for number, item in enumerate(place.container.filters):
             namespace = publishes(config, place, item)["metricNamespace"]
             if len(namespace) > quotas.METRIC_NAMESPACE:
-                found.append(Problem(place.path + ("filters", number), f"its metric namespace '{namespace}' is "
+                found.append(LONG_NAMESPACE.problem(place.path + ("filters", number), f"its metric namespace '{namespace}' is "
                                      f"{len(namespace)} characters; AWS allows {quotas.METRIC_NAMESPACE}: give the "
-                                     "filter a `namespace:` (or shorten the config's)", "error"))
+                                     "filter a `namespace:` (or shorten the config's)"))
     return found
 
 
@@ -188,9 +207,9 @@ def shared_groups(config: Config) -> list[Problem]:
     found = []
     for (_, group), places in users.items():
         for place in places[1:]:
-            found.append(Problem(place.path + ("log_group",), f"log group '{group}' is shared with container "
+            found.append(SHARED_GROUP.problem(place.path + ("log_group",), f"log group '{group}' is shared with container "
                                  f"'{places[0].container.name}' ({_where(places[0])}); each filter here also "
-                                 f"counts the other container's events{_apart(place)}", "warning",
+                                 f"counts the other container's events{_apart(place)}",
                                  related=(places[0].path,)))
         found += _twice(places)
     return found
@@ -213,10 +232,10 @@ def _twice(places: list[Place]) -> list[Problem]:
         for number, item in enumerate(place.container.filters):
             path, key = place.path + ("filters", number), (item.pattern, item.value or "1")
             if key in first and first[key][:len(place.path)] != place.path:
-                found.append(Problem(path, f"the same pattern sits on log group '{place.container.log_group}' "
+                found.append(TWICE.problem(path, f"the same pattern sits on log group '{place.container.log_group}' "
                                            "for another container too: every matching event is counted twice. "
                                            "Keep one filter (with `shared: true` to make it one metric), or give "
-                                           f"each container its own log group{_apart(place)}", "warning",
+                                           f"each container its own log group{_apart(place)}",
                                      related=(first[key],)))
             first.setdefault(key, path)
     return found

@@ -9,8 +9,8 @@ from __future__ import annotations
 from monitor.config.model import Config, Filter
 from monitor.config.walk import Place
 from monitor.insights import DIMENSIONS, PERFORMANCE_METRICS
-from monitor.sync import identity
-from monitor.sync.identity import Identity
+from monitor.names import identity
+from monitor.names.identity import Identity
 
 KIND = "metric_filter"
 

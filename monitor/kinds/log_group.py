@@ -12,29 +12,47 @@ cannot say it), and only then are its tags reconciled on later plans. A group so
 made (Container Insights itself, a task's awslogs driver) is used as it is and never tagged.
 Any other app log group belongs to its task definition; a missing one is an error, never created.
 A group may live in another Region than the config's (`log_region`): it is read and made there.
+
+`log_groups:` (top level, or a container's own for the group its tasks would create) gives a group
+we create a retention and a KMS key: CreateLogGroup `kmsKeyId`, then PutRetentionPolicy; later plans
+reconcile both on our groups only (PutRetentionPolicy / DeleteRetentionPolicy, AssociateKmsKey /
+DisassociateKmsKey; CloudWatch Logs API reference). DescribeLogGroups gives `retentionInDays` and
+`kmsKeyId` only when set. Someone else's group keeps its own retention and key.
 """
 
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config import log_groups as settings
+from monitor.config.model import Config, Container, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
-from monitor.sync.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.names.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
 from monitor.problems import Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = "log_group"
 IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
+# CreateLogGroup with tags needs logs:TagResource too ("To assign tags when you create a log group, you
+# must have either the logs:TagResource or logs:TagLogGroup permission", CreateLogGroup API reference,
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+PERMISSIONS = iam.Permissions("log groups", read=("logs:DescribeLogGroups",), read_if=("logs:ListTagsForResource",),
+                              make=("logs:CreateLogGroup", "logs:TagResource", "logs:UntagResource", "logs:PutRetentionPolicy",
+                                    "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"),
+                              when="a cluster's performance filters, or a container's `create_log_group` "
+                                   "(also read from a task definition's `awslogs-create-group`)")
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     """Performance groups, then the groups tasks would create; one resource per group."""
     wanted = [_made(config, None, performance_log_group(cluster.name), cluster.name, ("clusters", number))
               for number, cluster in enumerate(config.clusters) if wants_performance(cluster)]
-    wanted += [_made(config, p.container.log_region, p.container.log_group, p.cluster.name, p.path + ("log_group",))
+    wanted += [_made(config, p.container.log_region, p.container.log_group, p.cluster.name, p.path + ("log_group",),
+                     p.container)
                for p in containers(config) if p.container.create_log_group and p.container.log_group]
     unique: dict[tuple[str, str], Resource] = {}
     for resource in wanted:   # several containers may write to one group
@@ -42,10 +60,20 @@ def desired(config: Config) -> list[Resource]:
     return list(unique.values())
 
 
-def _made(config: Config, region: str | None, name: str, cluster: str, origin: tuple) -> Resource:
-    """A group we create if it is missing, tagged as ours; someone else's copy serves as it is."""
-    return Resource(KIND, regional(region, name), {"tags": tags(config, cluster)}, prunable=False, claim=False,
-                    origin=origin, params={"tags": tags(config, cluster)}, region=region)
+def makes(config: Config) -> bool:
+    """Whether the config may make a log group: its own, or one a task definition read at plan time creates."""
+    return bool(desired(config)) or any(p.container.filters and not p.container.log_group for p in containers(config))
+
+
+def _made(config: Config, region: str | None, name: str, cluster: str, origin: tuple,
+          container: Container | None = None) -> Resource:
+    """A group we create if it is missing, tagged as ours, with its retention and key; someone else's
+    copy serves as it is."""
+    given = settings.settings(config, container)
+    spec = {"tags": tags(config, cluster), "retention_days": given.retention_days, "kms_key_id": given.kms_key_id}
+    params = {"tags": tags(config, cluster), **({"kmsKeyId": given.kms_key_id} if given.kms_key_id else {})}
+    return Resource(KIND, regional(region, name), spec, prunable=False, claim=False,
+                    origin=origin, params=params, region=region)
 
 
 def tags(config: Config, cluster: str) -> dict[str, str]:
@@ -90,23 +118,30 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     ours = {resource.id for resource in desired(config)}
     for region in regions(config):
         names = scope(config, region)
-        found = _existing(clients.in_region(region), names)
+        found = _described(clients.in_region(region), names)
         actual.missing |= {(KIND, regional(region, name)) for name in names if name not in found}
-        for name, handle in found.items():
-            mine = regional(region, name) in ours
+        for name, group in found.items():
+            mine, handle = regional(region, name) in ours, arn(group)
             live = _tags(clients.in_region(region), handle) if mine else {}
-            actual.add(Resource(KIND, regional(region, name), {"tags": live} if mine else {},
+            spec = {"tags": live, "retention_days": group.get("retentionInDays"),
+                    "kms_key_id": group.get("kmsKeyId")} if mine else {}
+            actual.add(Resource(KIND, regional(region, name), spec,
                                 owned=owned(config, live), prunable=False, handle=handle, region=region))
 
 
 def _existing(clients: Clients, names: list[str]) -> dict[str, str]:
-    """Name -> ARN of the groups that exist, 50 names a call."""
-    found: dict[str, str] = {}
+    """Name -> ARN of the groups that exist."""
+    return {name: arn(group) for name, group in _described(clients, names).items()}
+
+
+def _described(clients: Clients, names: list[str]) -> dict[str, dict]:
+    """Name -> DescribeLogGroups item of the groups that exist, 50 names a call."""
+    found: dict[str, dict] = {}
     paginator = clients.logs.get_paginator("describe_log_groups")
     for start in range(0, len(names), IDENTIFIERS_BATCH):
         batch = names[start:start + IDENTIFIERS_BATCH]
         for page in paginator.paginate(logGroupIdentifiers=batch):
-            found |= {g["logGroupName"]: arn(g) for g in page["logGroups"] if g["logGroupName"] in batch}
+            found |= {g["logGroupName"]: g for g in page["logGroups"] if g["logGroupName"] in batch}
     return found
 
 
@@ -130,14 +165,34 @@ def apply(clients: Clients, changes: list[Change]) -> None:
     for change in changes:
         if change.action == "create":
             _create(clients, change)
+            _keep(clients, _name(change), {}, change.after)
         else:
             _retag(clients, change.handle, change.before.get("tags", {}), change.after["tags"])
+            _keep(clients, _name(change), change.before, change.after)
+
+
+def _name(change: Change) -> str:
+    return change.id.removeprefix(f"{change.region}:") if change.region else change.id
+
+
+def _keep(clients: Clients, name: str, before: dict, after: dict) -> None:
+    """Retention and key as the plan says; CreateLogGroup already set the key of a new group."""
+    days = after.get("retention_days")
+    if days != before.get("retention_days") and days is not None:
+        clients.logs.put_retention_policy(logGroupName=name, retentionInDays=days)
+    elif days != before.get("retention_days"):
+        clients.logs.delete_retention_policy(logGroupName=name)
+    key = after.get("kms_key_id")
+    if key != before.get("kms_key_id") and before and key is not None:
+        clients.logs.associate_kms_key(logGroupName=name, kmsKeyId=key)
+    elif key != before.get("kms_key_id") and before:
+        clients.logs.disassociate_kms_key(logGroupName=name)
 
 
 def _create(clients: Clients, change: Change) -> None:
     """A group that is already there (a retried create that had reached AWS, or a concurrent run)
     counts as created once it carries the planned tags."""
-    name = change.id.removeprefix(f"{change.region}:") if change.region else change.id
+    name = _name(change)
     try:
         clients.logs.create_log_group(logGroupName=name, **change.params)
     except clients.logs.exceptions.ResourceAlreadyExistsException:

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
 from monitor.kinds.performance import compile_cluster
-from monitor.problems import Problem
-from monitor.sync import ownership
-from monitor.sync.plan import Change
-from monitor.sync.resources import Actual, Resource, regional
+from monitor.names import ownership
+from monitor.problems import ERROR, Check, Problem
+from monitor.state.plan import Change
+from monitor.state.resources import Actual, Resource, regional
 
 KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE
+PERMISSIONS = iam.Permissions("metric filters", read=("logs:DescribeMetricFilters",), make=("logs:PutMetricFilter",),
+                              delete=("logs:DeleteMetricFilter",),
+                              when="a container has `filters`, or a cluster `performance_metrics`")
+
+LISTED_TWICE = Check("PLN-003", ERROR, "an endpoint that lists one metric filter twice (AWS never does)")
+CHECKS = (LISTED_TWICE,)
 
 
+@once_per_config
 def desired(config: Config) -> list[Resource]:
     return _app_filters(config) + _performance_filters(config)
+
+
+def makes(config: Config) -> bool:
+    """Whether the config may make a filter (a container's log group may come from its task definition)."""
+    return bool(_performance_filters(config)) or any(p.container.filters for p in containers(config))
 
 
 def _app_filters(config: Config) -> list[Resource]:
@@ -84,9 +97,8 @@ def _add_once(actual: Actual, resource: Resource) -> None:
     and a plan over such an answer would say "No changes" for a filter left stale.
     """
     if resource.key in actual.resources:
-        actual.problems.append(Problem((), f"the endpoint lists metric filter {resource.id} twice; AWS never "
-                                           "does (a plain moto server does): use --local or a real account",
-                                       "error"))
+        actual.problems.append(LISTED_TWICE.problem((), f"the endpoint lists metric filter {resource.id} twice; AWS never "
+                                           "does (a plain moto server does): use --local or a real account"))
     actual.add(resource)
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.alarms import AlarmError, evaluate
-from monitor.config import Loaded
-from monitor.aws.thresholds import percent
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
-from monitor.offline import alarm_logs
 from monitor.kinds import alarm_spec
+from monitor.offline import alarm_logs
 from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
+from monitor.resolved import Loaded
+from monitor.resolved.thresholds import percent
 
 Series = list[float | None]
 

@@ -22,12 +22,12 @@ from pathlib import Path as FilePath
 
 from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
-from monitor.config import Loaded
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
 from monitor.kinds import alarm_spec, metric_filter
 from monitor.offline.replay import read_events, replay
-from monitor.problems import Problem
+from monitor.problems import ERROR, WARNING, Check, Problem
+from monitor.resolved import Loaded
 
 MINUTE = 60   # metric filters publish standard-resolution data: one datapoint a minute at most
 PLAIN = {"Sum": sum, "Minimum": min, "Maximum": max, "SampleCount": len,
@@ -53,6 +53,10 @@ def _publishes(spec: dict, metric: alarm_spec.Metric) -> bool:
 
 
 MISSING = "no log sample"
+NO_SAMPLE = Check("ALM-050", WARNING, "an alarm test case whose log sample file is missing")
+NO_SERIES = Check("ALM-051", ERROR, "an alarm test case whose log sample cannot make the alarm's series",
+                  ignorable=True)   # only `monitor test` needs it: AWS is sent nothing from it
+CHECKS = (NO_SAMPLE, NO_SERIES)
 
 
 def check(loaded: Loaded) -> list[Problem]:
@@ -65,8 +69,8 @@ def check(loaded: Loaded) -> list[Problem]:
             for n, case in enumerate(alarm.tests):
                 path = place.path + ("alarms", number, "tests", n, "logs")
                 if case.logs is not None and (message := _case_problem(loaded, place, alarm, case.logs, specs)):
-                    severity = "warning" if message.startswith(MISSING) else "error"
-                    found.append(Problem(path, message, severity, source=loaded.source))
+                    rule = NO_SAMPLE if message.startswith(MISSING) else NO_SERIES
+                    found.append(rule.problem(path, message, source=loaded.source))
     return found
 
 

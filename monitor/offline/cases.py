@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from monitor.config import Loaded
 from monitor.config.model import Filter, FilterCase
 from monitor.config.rules import MAX_DIMENSIONS
 from monitor.config.walk import containers
 from monitor.patterns import Pattern, PatternError, Result, parse
 from monitor.problems import Path, Source
+from monitor.resolved import Loaded
 
 
 @dataclass(frozen=True)

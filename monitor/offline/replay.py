@@ -147,7 +147,7 @@ def publish(specs: list[dict], events: Iterable[Event]) -> Iterator[Datum]:
 
     A match whose value field is missing or not a number publishes nothing. A minute with events
     but nothing published by a filter gets that filter's defaultValue, once, when it has one
-    (the choices are named in monitor.aws.flow_semantics). Raises PatternError for a bad pattern.
+    (the choices are named in monitor.emulator.flow_semantics). Raises PatternError for a bad pattern.
     """
     compiled = [(spec, parse(spec["filterPattern"]), spec["metricTransformations"][0]) for spec in specs]
     seen: dict[int | None, int | None] = {}

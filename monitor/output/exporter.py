@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from monitor.exporter.budget import Budget
+from monitor.cost.exporter import Budget
 from monitor.output.cost import usd
 
 
@@ -26,3 +26,12 @@ def budget_json(budget: Budget, skipped: tuple[str, ...], shard: str) -> str:
                        "datapoints": budget.datapoints, "interval": budget.interval,
                        "metrics_per_month": float(budget.metrics_a_month),
                        "usd_per_month": float(budget.estimate.total), "skipped": list(skipped)}, indent=2)
+
+
+def rules_yaml(config) -> str:
+    """The exporter's alerting rules as a Prometheus rule file (monitor/exporter/alerting.py)."""
+    import yaml
+
+    from monitor.exporter import alerting
+    header = "# Prometheus alerting rules for ecs-monitor's exporter: `promtool check rules` this file.\n"
+    return header + yaml.safe_dump(alerting.rules(config), sort_keys=False, width=120)

@@ -6,10 +6,11 @@ import json
 
 from monitor.dashboards import diff as dashboard_diff
 from monitor.dashboards.checks import KIND as DASHBOARD
-from monitor.sync.plan import Change, Outcome, Plan, leaves
-from monitor.problems import Problem, Source, dotted, placed, render as render_problem
+from monitor.output.compact import SYMBOLS, compact_line
+from monitor.problems import Problem, Source, dotted, placed
+from monitor.problems import render as render_problem
+from monitor.state.plan import Change, Outcome, Plan, leaves
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 # Texts shown as written, not as JSON strings: a composite alarm's rule quotes every alarm it names.
 # An update shows the text before and after on lines of their own, one under the other.
 TEXTS = ("AlarmRule",)
@@ -30,15 +31,23 @@ def finding_text(finding: Problem, source: Source | None) -> str:
     return render_problem(placed(finding, source))
 
 
-def plan_text(plan: Plan, source: Source | None = None, outcomes: list[Outcome] | None = None) -> str:
-    """The changes with their details (or, once applied, their results), findings, and a summary."""
+def plan_text(plan: Plan, source: Source | None = None, outcomes: list[Outcome] | None = None,
+              compact: bool = False) -> str:
+    """The changes with their details (or, once applied, their results), findings, and a summary.
+
+    `compact`: a create or delete on one line with its key fields (monitor.output.compact); only
+    updates show their field diffs. Else every field a create sets is listed too.
+    """
     results = {id(o.change): o for o in outcomes or []}
     lines = []
     for change in plan.changes:
         outcome = results.get(id(change))
-        lines += [outcome_line(outcome)] if outcome else _change_lines(change)
+        if outcome:
+            lines.append(outcome_line(outcome))
+        else:
+            lines += [compact_line(change)] if compact and change.action != "update" else change_lines(change)
     lines += [finding_text(f, source) for f in plan.findings]
-    lines.append(_summary_line(plan))
+    lines.append(summary_line(plan))
     if outcomes is not None:
         lines.append(applied_summary(outcomes))
     return "\n".join(lines)
@@ -56,7 +65,7 @@ def applied_summary(outcomes: list[Outcome]) -> str:
     return f"Applied: {len(outcomes) - failed} ok, {failed} failed."
 
 
-def _change_lines(change: Change) -> list[str]:
+def change_lines(change: Change) -> list[str]:
     """An update names each changed field with its value before and after (a metric-math query by
     its id, `Metrics.e1.Expression`); a create lists every field it sets."""
     head = f"{SYMBOLS[change.action]} {change.action} {change.kind} {change.id}"
@@ -92,7 +101,7 @@ def _at(spec: dict | None, dotted: str) -> str:
     return "(none)" if value is None else json.dumps(value)
 
 
-def _summary_line(plan: Plan) -> str:
+def summary_line(plan: Plan) -> str:
     """A plan with errors is no plan: say that nothing will be applied, not what would be."""
     s = plan.summary
     if plan.errors:
@@ -103,21 +112,23 @@ def _summary_line(plan: Plan) -> str:
 
 
 def plan_json(plan: Plan, outcomes: list[Outcome] | None = None, source: Source | None = None,
-              cost: dict | None = None) -> str:
+              cost: dict | None = None, target: dict | None = None) -> str:
     """The contract's plan document; a finding that points into the config carries its file, line and column.
 
-    `cost`, when given, is added under the key `cost` (see monitor.output.cost.plan_cost_json).
+    `cost`, when given, is added under the key `cost` (see monitor.output.cost.plan_cost_json);
+    `target` (`{"account", "region", "endpoint"}`, monitor.sync.where.Where.as_dict) under `target`.
     """
     results = {id(o.change): o for o in outcomes or []}
     changes = [_change_json(c, results.get(id(c))) for c in plan.changes]
     findings = [_finding_json(placed(f, source)) for f in plan.findings]
     document = {"changes": changes, "summary": plan.summary, "findings": findings}
-    return json.dumps(document | ({"cost": cost} if cost is not None else {}), indent=2)
+    extra = {key: value for key, value in (("cost", cost), ("target", target)) if value is not None}
+    return json.dumps(document | extra, indent=2)
 
 
 def _finding_json(finding: Problem) -> dict:
     if finding.source is None:
-        return {"severity": finding.severity, "message": finding.message,
+        return {"code": finding.code, "severity": finding.severity, "message": finding.message,
                 **({"path": dotted(finding.path)} if finding.path else {})}
     return _problem_json(finding)
 
@@ -146,5 +157,5 @@ def problems_json(problems: list[Problem]) -> str:
 def _problem_json(problem: Problem) -> dict:
     line, column = _line(problem)
     return {"file": problem.source.name if problem.source else None, "line": line, "column": column,
-            "severity": problem.severity, "path": dotted(problem.path), "message": problem.message,
+            "code": problem.code, "severity": problem.severity, "path": dotted(problem.path), "message": problem.message,
             "text": render_problem(problem)}

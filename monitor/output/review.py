@@ -157,7 +157,7 @@ def text(report: Report, source: Source | None = None) -> str:
         lines += ["", f"{title}:"] + [f"  {line}" for line in said]
     lines += ["", "Service design findings:"] + ([_finding_text(f, source) for f in ordered(report.design)]
                                                  or ["  none" if report.design_checked else "  not checked"])
-    lines += [f"note: {note}" for note in report.notes]
+    lines += [f"info: {note}" for note in report.notes]
     return "\n".join(lines + ["", costs.estimate_text(report.cost), "", _summary(report)])
 
 

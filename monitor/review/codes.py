@@ -5,7 +5,8 @@ The README's table is this function's output (a test compares them), so it canno
 
 from __future__ import annotations
 
-from monitor.review import alarm_rules, collect, deployed, design, ecr, environment
+from monitor.review import alarm_findings as alarm_rules
+from monitor.review import collect, deployed, design, ecr, environment
 from monitor.review.findings import Rule, catalogue
 
 
@@ -15,8 +16,8 @@ def rules() -> dict[str, Rule]:
 
 
 def markdown_table() -> str:
-    """| Code | Severity | Finding | Usual fix | Security Hub |, one line a code in code order."""
-    lines = ["| Code | Severity | Finding | Usual fix | Security Hub |", "|---|---|---|---|---|"]
-    lines += [f"| `{r.code}` | {r.severity} | {r.title} | {r.fix.replace('|', '/')} | {r.control or ''} |"
-              for r in sorted(rules().values(), key=lambda r: r.code)]
+    """| Code | Severity | Finding | Usual fix | Security Hub | Ignorable |, one line a code in code order."""
+    lines = ["| Code | Severity | Finding | Usual fix | Security Hub | Ignorable |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.severity} | {r.title} | {r.fix.replace('|', '/')} | {r.control or ''} | "
+              f"{'yes' if r.silenceable else 'no'} |" for r in sorted(rules().values(), key=lambda r: r.code)]
     return "\n".join(lines)

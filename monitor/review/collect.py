@@ -1,7 +1,7 @@
 """Every design finding: from the services the config names in the account, or from task definition files.
 
 Live: each service's task definition is the config's `task_definition`, else the one the service
-runs (DescribeServices, 10 services a call: monitor/aws/services.py), read once with
+runs (DescribeServices, 10 services a call: monitor/resolved/services.py), read once with
 DescribeTaskDefinition however many services name it; then the ECR repositories of their images
 (monitor/review/ecr.py). Read only. A service or task definition that cannot be read (it does not
 exist, or access is denied) is a finding saying its design was not checked; other AWS errors propagate.
@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path as FilePath
 
-from monitor.aws import services, sizing, taskdefs
 from monitor.aws.clients import Clients
 from monitor.aws.errors import DENIED_CODES, explain
 from monitor.config.model import Config, Service
 from monitor.problems import Path
-from monitor.review import design, ecr, taskfiles
+from monitor.resolved import services, taskdefs
+from monitor.review import design, ecr
 from monitor.review.findings import WARNING, Finding, Rule
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 UNREAD = Rule("ECS-READ-001", WARNING, "service design not checked: its task definition could not be read",
               "give the service a task_definition that exists, or allow ecs:DescribeServices and "
@@ -44,7 +46,7 @@ def from_account(clients: Clients, config: Config) -> list[Finding]:
 
 
 def from_files(files: Iterable[str | FilePath], config: Config | None = None) -> list[Finding]:
-    """The design findings of task definition files (either JSON shape: monitor/review/taskfiles.py).
+    """The design findings of task definition files (either JSON shape: monitor/taskdefs/files.py).
 
     A file's service in the config, if any, is the one whose `task_definition` names the file's
     family (else whose name is the family); it gives the main containers and `apm`. Offline: ECR is

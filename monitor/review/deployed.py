@@ -18,34 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from monitor import quotas
 from monitor.aws.clients import Clients
-from monitor.config import Loaded
 from monitor.review import live, live_drift, live_history, live_states, live_topics
-from monitor.review.alarm_table import Row
+from monitor.review.context import Deployed
 from monitor.review.findings import Finding, Rule
-from monitor.sync.resources import Resource
 
 ALARM_TYPES = ["MetricAlarm", "CompositeAlarm"]
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
 Summary = live_history.History | live_drift.Drift   # what an analysis may return besides a list of findings
-
-
-@dataclass(frozen=True)
-class Deployed:
-    """What a live analysis is given: clients (read only), the config, every alarm as DescribeAlarms
-    returned it (`metric_alarms`, `composite_alarms`), their review rows, the config's desired alarms
-    as PutMetricAlarm specs (Resource.spec; `id` is the alarm name) and the time of the review (UTC)."""
-
-    clients: Clients
-    loaded: Loaded
-    metric_alarms: list[dict]
-    composite_alarms: list[dict]
-    rows: list[Row]
-    desired: list[Resource]
-    now: datetime
 
 
 @dataclass(frozen=True)

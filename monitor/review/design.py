@@ -1,7 +1,7 @@
 """The service design checks over one task definition and its service's config entry. Pure.
 
-Sizing reuses monitor/aws/sizing.py's rules (the Fargate table, what RegisterTaskDefinition
-refuses, what makes a limit mislead), each given a code here; its sources are cited there.
+Sizing reuses monitor/taskdefs/sizing.py's checks (the Fargate table, what RegisterTaskDefinition
+refuses, what makes a limit mislead), with their codes; each is given its usual fix here.
 The other checks and their sources:
 - a sidecar without a hard limit (`memory`): a container's memory past its soft limit comes from
   the task's, which the app needs too ("Container definitions", Memory:
@@ -21,34 +21,28 @@ The other checks and their sources:
 
 from __future__ import annotations
 
-from monitor.aws import logconfig, sizing
 from monitor.config.model import Service
 from monitor.problems import Path
 from monitor.review import environment, images
 from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
+from monitor.taskdefs import logconfig, sizing
 
 Hit = tuple[Rule, str | None, str]   # rule, container (None: the whole task), message
 
-SIZING = {
-    sizing.FARGATE_SIZE: Rule("ECS-SIZE-001", ERROR, "task CPU/memory outside Fargate's table",
-                              "use a task cpu and memory pair from Fargate's table"),
-    sizing.OVER_TASK: Rule("ECS-SIZE-002", ERROR, "container memory limit above the task's memory",
-                           "lower the container's memory/memoryReservation, or raise the task's memory"),
-    sizing.CPU_SUM: Rule("ECS-SIZE-003", ERROR, "containers' cpu above the task's cpu",
-                         "lower the containers' cpu to add up to the task's cpu at most, or raise the task's cpu"),
-    sizing.RESERVATION_OVER_HARD: Rule("ECS-SIZE-004", ERROR, "soft limit above the container's hard limit",
-                                       "set memoryReservation below the container's memory"),
-    sizing.RESERVED_SUM: Rule("ECS-SIZE-005", ERROR, "containers reserve more memory than the task has",
-                              "lower the containers' memoryReservation (else memory), or raise the task's memory"),
-    sizing.HARD_SUM: Rule("ECS-SIZE-006", WARNING, "containers' hard limits add up past the task's memory",
-                          "size the task's memory for every container at its hard limit, or lower the limits"),
-    sizing.LIMITLESS: Rule("ECS-SIZE-007", WARNING, "main container with neither a hard nor a soft memory limit",
-                           "give the container a memoryReservation (what it needs), and a memory (hard limit) "
-                           "if it must not crowd out the others"),
-    sizing.NO_HEADROOM: Rule("ECS-SIZE-009", WARNING, "soft limit with no headroom left in the task",
-                             "leave room above memoryReservation: raise the hard limit or the task's memory, "
-                             "or lower the reservations"),
-}
+# The usual fix of each sizing check; the code, title and source are the check's (`validate` reports it too).
+SIZING_FIXES = (
+    (sizing.FARGATE_SIZE, "use a task cpu and memory pair from Fargate's table"),
+    (sizing.OVER_TASK, "lower the container's memory/memoryReservation, or raise the task's memory"),
+    (sizing.CPU_SUM, "lower the containers' cpu to add up to the task's cpu at most, or raise the task's cpu"),
+    (sizing.RESERVATION_OVER_HARD, "set memoryReservation below the container's memory"),
+    (sizing.RESERVED_SUM, "lower the containers' memoryReservation (else memory), or raise the task's memory"),
+    (sizing.HARD_SUM, "size the task's memory for every container at its hard limit, or lower the limits"),
+    (sizing.LIMITLESS, "give the container a memoryReservation (what it needs), and a memory (hard limit) "
+                       "if it must not crowd out the others"),
+    (sizing.NO_HEADROOM, "leave room above memoryReservation: raise the hard limit or the task's memory, "
+                         "or lower the reservations"),
+)
+SIZING = {check: Rule(check.code, check.severity, check.title, fix, source=check.source) for check, fix in SIZING_FIXES}
 SIDECAR_LIMIT = Rule("ECS-SIZE-008", WARNING, "sidecar without a hard memory limit",
                      "give the sidecar a memory (hard limit) so it cannot take the app's memory")
 NO_LOGGING = Rule("ECS-LOG-001", WARNING, "container without a log configuration",

@@ -31,8 +31,8 @@ URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IG
 FIX = ("move it to the container's `secrets`, with `valueFrom` the ARN of a Secrets Manager secret or an "
        "SSM Parameter Store parameter, and rotate the value: it was readable with ecs:DescribeTaskDefinition")
 
-SECRET_NAME = Rule("ECS-SECRET-001", ERROR, "secret in a plaintext environment variable", FIX, "ECS.8")
-SECRET_URL = Rule("ECS-SECRET-002", ERROR, "password inside a URL in a plaintext environment variable", FIX, "ECS.8")
+SECRET_NAME = Rule("ECS-SECRET-001", ERROR, "secret in a plaintext environment variable", FIX, "ECS.8", ignorable=True)
+SECRET_URL = Rule("ECS-SECRET-002", ERROR, "password inside a URL in a plaintext environment variable", FIX, "ECS.8", ignorable=True)
 RULES = (SECRET_NAME, SECRET_URL)
 
 

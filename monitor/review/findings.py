@@ -2,7 +2,7 @@
 
 A code names a rule for good: `AREA-TOPIC-NNN` (`ECS-SIZE-001`, `ECR-SCAN-001`, ...). A code is
 never reused or renumbered; a retired rule keeps its code unused. Alarm findings are the
-`ALARM-<TOPIC>-NNN` family (monitor/review/alarm_rules.py). Severity is `error` (AWS refuses it,
+`ALARM-<TOPIC>-NNN` family (monitor/review/alarm_findings.py). Severity is `error` (AWS refuses it,
 it exposes a secret, or an alarm can never do its job), `warning` (AWS accepts it, but the monitoring or the service
 suffers) or `info` (worth knowing; nothing to fix unless you want to). `control` is the AWS
 Security Hub CSPM control covering the same point, where there is one, so that findings map onto
@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from monitor.problems import Path, Problem, dotted
+from monitor.problems import ERROR, INFO, SEVERITIES, WARNING, Check, Path, Problem, dotted
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)   # worst first
-PROBLEM_SEVERITY = {ERROR: "error", WARNING: "warning", INFO: "note"}   # monitor.problems' words
+__all__ = ["ERROR", "INFO", "SEVERITIES", "WARNING", "Finding", "Rule", "at_least", "catalogue", "ordered", "rank"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,8 @@ class Finding:
 
     def as_problem(self) -> Problem:
         """The finding as a config problem, so `monitor.problems.render` can place it at FILE:LINE:COL."""
-        return Problem(self.path, f"{self.code} {self.subject}: {self.message} (fix: {self.fix})",
-                       PROBLEM_SEVERITY[self.severity])
+        return Problem(self.path, f"{self.subject}: {self.message} (fix: {self.fix})",
+                       Check(self.code, self.severity, self.message))
 
     def to_dict(self) -> dict:
         """The JSON view; the config path is dotted (`clusters[0].services[1].task_definition`)."""
@@ -53,18 +51,11 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A check's fixed parts: its code, severity, a title for tables and docs, the usual fix, the control."""
+class Rule(Check):
+    """A review check: a Check (code, severity, title, source) with the usual fix and the control."""
 
-    code: str
-    severity: str
-    title: str
     fix: str
     control: str | None = None
-
-    def __post_init__(self):
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"rule {self.code}: severity must be one of {', '.join(SEVERITIES)}")
 
     def finding(self, subject: str, message: str, fix: str | None = None, path: Path = (),
                 source: str | None = None) -> Finding:

@@ -22,23 +22,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from monitor import kinds, quotas
-from monitor.aws import taskdefs
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds import alarm_spec
+from monitor.names import ownership
+from monitor.resolved import taskdefs
 from monitor.review import live_drift, live_history, live_states, live_topics
+from monitor.review.context import Deployed
 from monitor.review.findings import Finding, ordered
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
-from monitor.sync import ownership
-from monitor.sync.resources import Actual, Resource
-
-if TYPE_CHECKING:   # the seam imports this module; the context's type is for readers only
-    from monitor.review.deployed import Deployed
+from monitor.state.resources import Actual, Resource
 
 RULES = live_history.RULES + live_states.RULES + live_topics.RULES + live_drift.RULES
 

@@ -1,10 +1,10 @@
 """Drift between the config's alarms and the deployed ones: changed by hand, deleted by hand, and
 alarms on our metrics that we do not own.
 
-The comparison is `plan`'s own (monitor/sync/plan.py over the alarm kind's specs,
+The comparison is `plan`'s own (monitor/state/plan.py over the alarm kind's specs,
 monitor/kinds/alarm_spec.py `make_spec` and `to_spec`), so drift shows exactly what the next
 `apply` would change back: an update is an alarm changed by hand (its fields), a create is one
-deleted by hand (or never applied). Ownership is the one rule of monitor/sync/ownership.py.
+deleted by hand (or never applied). Ownership is the one rule of monitor/names/ownership.py.
 An alarm is "on our metrics" when a metric it watches (its own, or any in `Metrics`) is in a
 namespace the config's filters publish to (the config's `namespace` and every filter's) or has a
 ClusterName dimension naming one of the config's clusters, or, without ClusterName, a ServiceName
@@ -19,10 +19,10 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.kinds import alarm as alarm_kind
 from monitor.kinds.filter_spec import metric_namespace
+from monitor.names import ownership
 from monitor.review.findings import INFO, WARNING, Finding, Rule
-from monitor.sync import ownership
-from monitor.sync.plan import plan
-from monitor.sync.resources import Actual, Resource
+from monitor.state.plan import plan
+from monitor.state.resources import Actual, Resource
 
 CHANGED = Rule("ALARM-DRIFT-001", WARNING, "alarm changed by hand",
                "put the change in the config, or run `monitor apply` to undo it")

@@ -4,7 +4,7 @@ Rows of the config come from the desired resources of every alarm kind (any spec
 `AlarmName`: metric, metric-math and composite alarms alike), so a kind added later is
 reviewed without a change here; an alarm whose `N%` threshold has no known limit still gets its
 row, with no number. Rows of the account come from DescribeAlarms items; an alarm is ours by
-the ownership rule (monitor/sync/ownership.py), and then linked to its place in the config.
+the ownership rule (monitor/names/ownership.py), and then linked to its place in the config.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.cost.estimate import Estimate
 from monitor.kinds import alarm_spec
+from monitor.names import ownership
 from monitor.offline.alarm_cases import AlarmCaseResult
 from monitor.problems import Path
-from monitor.review import alarm_rules, sources
-from monitor.review.alarm_table import Row, Case, row
+from monitor.review import alarm_findings as alarm_rules
+from monitor.review import sources
+from monitor.review.alarm_table import Case, Row, row
 from monitor.review.findings import SEVERITIES, Finding, at_least, ordered
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.review.shares import Share
-from monitor.sync import ownership
-from monitor.sync.resources import Resource
+from monitor.state.resources import Resource
 
 CONFIG, DEPLOYED = "config", "deployed"
 UNOWNED = "unowned"

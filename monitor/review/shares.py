@@ -1,6 +1,6 @@
 """Alarm thresholds written as `N%` of a container's limit, as the review shows and checks them.
 
-The number and its note come from monitor/aws/thresholds.py (the same the plan prints); here each
+The number and its note come from monitor/resolved/thresholds.py (the same the plan prints); here each
 also keeps the limit it is a share of, because whether a share above 100% can ever be reached
 depends on it: a hard memory limit, the task's memory and the task's CPU are ceilings (the
 container is killed past its hard limit; the task-level cpu and memory are hard upper bounds,
@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
-from monitor.aws import services, sizing, taskdefs, thresholds
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.problems import Path
-from monitor.review import collect, taskfiles
+from monitor.resolved import services, taskdefs, thresholds
+from monitor.review import collect
+from monitor.taskdefs import files as taskfiles
+from monitor.taskdefs import sizing
 
 CEILINGS = (sizing.HARD, sizing.TASK)
 Definitions = dict[Path, dict]   # service path -> its task definition

@@ -1,1 +1,1 @@
-"""Desired against actual: the pure plan, ownership and identity, and the writes that apply it."""
+"""The flow of validate, plan, apply and destroy: the config checked, its state read, the plan made and applied."""

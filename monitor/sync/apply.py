@@ -9,7 +9,7 @@ import botocore.exceptions as bx
 from monitor.aws.clients import Clients
 from monitor.aws.errors import UNREADABLE, explain
 from monitor.kinds import BY_NAME
-from monitor.sync.plan import Change, Outcome, Plan
+from monitor.state.plan import Change, Outcome, Plan
 
 
 class Interrupted(Exception):

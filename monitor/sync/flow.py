@@ -2,69 +2,79 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from monitor import kinds
-from monitor.aws import account, connect, taskdefs
 from monitor.aws.clients import Clients
-from monitor.config import Loaded, load
-from monitor.config.model import Config
+from monitor.config.model import Config, once_per_config
+from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
-from monitor.kinds import alarm_advice, alarm_checks, filter_checks
+from monitor.exporter import rules as exporter_rules
+from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
 from monitor.offline import alarm_logs
-from monitor.problems import Mark, Problem, Source, errors, placed
-from monitor.review import taskfiles
-from monitor.sync.plan import Plan, duplicates, plan
-from monitor.sync.resources import Actual, Resource
+from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, errors, placed, silence
+from monitor.resolved import Loaded, account, edges, load, taskdefs
+from monitor.state.plan import Plan, duplicates, plan
+from monitor.state.resources import Actual
+from monitor.taskdefs import files as taskfiles
+
+TASK_FILE = Check("TSK-006", ERROR, "a file in task-definitions/ that is not a task definition",
+                  source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html")
+CHECKS = (TASK_FILE,)
 
 
 def validate(path: str) -> Loaded:
     """The config's own problems, then what only the desired state shows: clashes and quotas."""
     loaded = load(path)
+    if loaded.config is not None and not errors(loaded.problems):   # expressions name what `use:` resolved
+        loaded.problems += exporter_rules.check(loaded.config, loaded.source)
     blocking = [p for p in errors(loaded.problems) if p not in loaded.dashboard_problems]
     if loaded.config is not None and not blocking:
         # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
         config = loaded.config if loaded.ok else loaded.config.model_copy(update={"dashboards": []})
-        wanted = kinds.desired(config)
-        found = offline_checks(config, wanted) + filter_checks.limits(wanted, Actual())
+        found = offline_checks(config) + filter_checks.limits(kinds.desired(config), Actual())
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         found += _task_definition_files(loaded, config)
         loaded.problems += [placed(p, loaded.source) for p in found]
+    loaded.problems = silence(loaded.problems, ignored(loaded.config))
     return loaded
+
+
+def ignored(config: Config | None) -> list[str]:
+    """The codes the config's `ignore:` silences (none before the config has loaded)."""
+    return config.ignore if config is not None else []
 
 
 def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     """The sizing of the task definitions in task-definitions/ beside the config (an invalid Fargate
     size, limits past the task's), so that validate says it before the plan reads them from AWS."""
     try:
-        files = connect.task_definitions(loaded)
-        return taskdefs.offline(config, [taskfiles.task_definition(d, d["family"]) for d in files])   # "1 vCPU" -> "1024"
+        return taskdefs.offline(config, taskfiles.of_families(loaded.source.name, task_families(config)))
     except taskfiles.TaskFileError as error:
         return [_in_file(error)]
-    except ValueError as error:
-        return [Problem((), str(error), "error")]
 
 
 def _in_file(error: taskfiles.TaskFileError) -> Problem:
     """A task-definitions file's problem at its own line and column, as a config's problems are placed."""
     if error.line is None:
-        return Problem((), str(error), "error")
-    return Problem((), error.reason, "error", source=Source(name=error.path), mark=Mark(error.line, error.column))
+        return TASK_FILE.problem((), str(error))
+    return TASK_FILE.problem((), error.reason, source=Source(name=error.path), mark=Mark(error.line, error.column))
 
 
-def offline_checks(config: Config, wanted: list[Resource]) -> list[Problem]:
+@once_per_config
+def offline_checks(config: Config) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
+    wanted = kinds.desired(config)
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
             + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
             + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
 
 
-def _added_by_task_definitions(given: Config, resolved: Config, wanted: list[Resource]) -> list[Problem]:
-    """The offline checks' findings that only the log groups read from task definitions cause."""
+def _added_by_task_definitions(given: Config, resolved: Config) -> list[Problem]:
+    """The offline checks' findings that only what the task definitions resolved causes; validate
+    reported the rest (each config's checks run once: offline_checks is kept with its config)."""
     if resolved == given:
         return []
-    known = set(offline_checks(given, kinds.desired(given)))
-    return [p for p in offline_checks(resolved, wanted) if p not in known]
+    known = set(offline_checks(given))
+    return [p for p in offline_checks(resolved) if p not in known]
 
 
 def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
@@ -76,13 +86,30 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     name, in every Region read), so it reads none for sizing, and one it cannot read, of a
     service already deleted say, is a warning there, not a stop.
     """
-    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
-    config = account.gather(clients, config, arns=not destroy)
-    if destroy:
-        findings = [replace(p, severity="warning") for p in findings]
+    config, findings = scope(loaded, clients, destroy)
     wanted = [] if destroy else kinds.desired(config)
     actual = kinds.read(clients, config)
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
-        findings += _added_by_task_definitions(loaded.config, config, wanted) + kinds.check(config, wanted, actual, prune)
-    return plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+        findings += _added_by_task_definitions(loaded.config, config) + kinds.check(config, wanted, actual, prune)
+    result = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    result.findings = silence(result.findings, ignored(loaded.config))
+    return result
+
+
+def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Config, list[Problem]]:
+    """The config as the plan sees it: log groups read from task definitions, the home Region and,
+    when something shows alarms by ARN, the account; and what reading the task definitions found."""
+    config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
+    if not destroy and edges.needed(config):
+        config, found = edges.gather(clients, config)
+        findings += found
+    config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
+    if destroy:
+        findings = [demoted(p, WARNING) for p in findings]
+    return config, findings
+
+
+def reread(loaded: Loaded, clients: Clients, destroy: bool = False) -> Actual:
+    """What AWS has now in the scope a plan of this config reads: a saved plan's check before it is applied."""
+    return kinds.read(clients, scope(loaded, clients, destroy)[0])

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from monitor.alarms import Alarm, AlarmError, evaluate
+from monitor.alarms import MetricAlarm, AlarmError, evaluate
 
 GOOD = {"comparison": ">", "threshold": 10, "evaluation_periods": 3}
 
@@ -33,7 +33,7 @@ GOOD = {"comparison": ">", "threshold": 10, "evaluation_periods": 3}
 ])
 def test_bad_definition(change: dict, field: str, words: str) -> None:
     with pytest.raises(AlarmError) as raised:
-        Alarm(**{**GOOD, **change})
+        MetricAlarm(**{**GOOD, **change})
     assert raised.value.field == field and words in str(raised.value)
     assert isinstance(raised.value, ValueError)
 
@@ -55,7 +55,7 @@ def test_unknown_key_in_a_mapping() -> None:
     ([1, 2], [1000, None], "sample_counts[1]"),
 ])
 def test_bad_series(series, counts, field: str) -> None:
-    alarm = Alarm(**GOOD, statistic="p99", evaluate_low_sample_count_percentile="ignore")
+    alarm = MetricAlarm(**GOOD, statistic="p99", evaluate_low_sample_count_percentile="ignore")
     with pytest.raises(AlarmError) as raised:
         evaluate(series, alarm, counts)
     assert raised.value.field == field
@@ -67,7 +67,7 @@ def test_missing_key_in_a_mapping() -> None:
 
 
 def test_defaults_and_normal_forms() -> None:
-    alarm = Alarm("GreaterThanOrEqualToThreshold", 5, 4)
+    alarm = MetricAlarm("GreaterThanOrEqualToThreshold", 5, 4)
     assert (alarm.comparison, alarm.threshold, alarm.datapoints_to_alarm) == (">=", 5.0, 4)
     assert (alarm.treat_missing_data, alarm.evaluate_low_sample_count_percentile) == ("missing", "evaluate")
     assert evaluate([], alarm) == []

@@ -6,15 +6,15 @@ from fractions import Fraction
 
 import pytest
 
-from monitor.alarms import Alarm, AlarmError, State, decide, evaluate, semantics
+from monitor.alarms import MetricAlarm, AlarmError, State, decide, evaluate, semantics
 
 OK, ALARM, INSUFFICIENT = State.OK, State.ALARM, State.INSUFFICIENT_DATA
 X, O, _ = 20, 0, None
 
 
-def alarm(n: int = 3, m: int | None = None, treatment: str = "missing", **options) -> Alarm:
+def alarm(n: int = 3, m: int | None = None, treatment: str = "missing", **options) -> MetricAlarm:
     """`> 10`, range 5 for N = 3, as in AWS's tables."""
-    return Alarm(">", 10, n, datapoints_to_alarm=m, treat_missing_data=treatment, **options)
+    return MetricAlarm(">", 10, n, datapoints_to_alarm=m, treat_missing_data=treatment, **options)
 
 
 def test_initial_state() -> None:
@@ -38,7 +38,7 @@ def test_extra_range_periods() -> None:
     assert semantics.EXTRA_RANGE_PERIODS == 2
     assert alarm(3).evaluation_range == 5 and alarm(1).evaluation_range == 3
     assert alarm(3, evaluation_range=9).evaluation_range == 9
-    daily = Alarm("<=", 0, 1, treat_missing_data="breaching")
+    daily = MetricAlarm("<=", 0, 1, treat_missing_data="breaching")
     assert evaluate([O, _, _, _], daily) == [ALARM, ALARM, ALARM, ALARM]
     assert evaluate([X, _, _, _], daily) == [OK, OK, OK, ALARM]
 
@@ -113,4 +113,4 @@ def test_exact_percentiles(statistic: str) -> None:
 @pytest.mark.parametrize("comparison", sorted(semantics.UNSUPPORTED_COMPARISONS))
 def test_unsupported_comparisons(comparison: str) -> None:
     with pytest.raises(AlarmError, match="anomaly-detection"):
-        Alarm(comparison, 10, 1)
+        MetricAlarm(comparison, 10, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.alarms import Alarm, State, evaluate
+from monitor.alarms import MetricAlarm, State, evaluate
 
 OK, ALARM, INSUFFICIENT = State.OK, State.ALARM, State.INSUFFICIENT_DATA
 X, O, _ = 20, 0, None
@@ -19,7 +19,7 @@ X, O, _ = 20, 0, None
 
 def states(series, n, m=None, **options) -> list[State]:
     """Evaluate against `> 10`, N of them, M to alarm."""
-    return evaluate(series, Alarm(">", 10, n, datapoints_to_alarm=m, **options))
+    return evaluate(series, MetricAlarm(">", 10, n, datapoints_to_alarm=m, **options))
 
 
 # --- Evaluating an alarm [A1] ----------------------------------------------------------------
@@ -27,7 +27,7 @@ def states(series, n, m=None, **options) -> list[State]:
 def test_the_figure() -> None:
     """Threshold 3, 3 of 3: ALARM when periods 3-5 breach, OK at 6, still OK after a lone breach at 9."""
     series = [1, 1, 4, 4, 4, 1, 1, 1, 4, 1]
-    assert evaluate(series, Alarm(">", 3, 3)) == [OK, OK, OK, OK, ALARM, OK, OK, OK, OK, OK]
+    assert evaluate(series, MetricAlarm(">", 3, 3)) == [OK, OK, OK, OK, ALARM, OK, OK, OK, OK, OK]
 
 
 @pytest.mark.parametrize("series, n, m, expected", [
@@ -50,7 +50,7 @@ def test_m_of_n(series, n, m, expected) -> None:
     ("LessThanThreshold", -1, True), ("LessThanOrEqualToThreshold", 10, True),
 ])
 def test_comparisons(comparison: str, value: float, breaches: bool) -> None:
-    assert evaluate([value], Alarm(comparison, 10, 1)) == [ALARM if breaches else OK]
+    assert evaluate([value], MetricAlarm(comparison, 10, 1)) == [ALARM if breaches else OK]
 
 
 def test_aws_names_for_the_whole_definition() -> None:
@@ -132,33 +132,33 @@ def test_a_lone_breach_alarms_once_it_is_old_enough() -> None:
 ])
 def test_low_sample_threshold(statistic: str, least: int) -> None:
     """Fewer than 10/(1-p) samples for p in [0.5, 1), fewer than 10/p for p in (0, 0.5)."""
-    alarm = Alarm(">", 10, 1, statistic=statistic, evaluate_low_sample_count_percentile="ignore")
+    alarm = MetricAlarm(">", 10, 1, statistic=statistic, evaluate_low_sample_count_percentile="ignore")
     assert evaluate([X], alarm, [least - 1]) == [INSUFFICIENT]
     assert evaluate([X], alarm, [least]) == [ALARM]
 
 
 def test_ignore_holds_the_state_during_low_sample_periods() -> None:
     """"The alarm state does not change during periods with too few data points" [A6]."""
-    alarm = Alarm(">", 10, 1, statistic="p99", evaluate_low_sample_count_percentile="ignore")
+    alarm = MetricAlarm(">", 10, 1, statistic="p99", evaluate_low_sample_count_percentile="ignore")
     assert evaluate([X, X, O, O, O], alarm, [5000, 5000, 10, 5000, 999]) == [ALARM, ALARM, ALARM, OK, OK]
     assert evaluate([O, X, X], alarm, [5000, 3, 1000]) == [OK, OK, ALARM]
 
 
 def test_evaluate_uses_every_period() -> None:
     """`evaluate` (the default) evaluates "no matter how many data points are available" [A6]."""
-    alarm = Alarm(">", 10, 1, statistic="p99")
+    alarm = MetricAlarm(">", 10, 1, statistic="p99")
     assert evaluate([X, O, X], alarm, [1, 1, 1]) == [ALARM, OK, ALARM]
     assert evaluate([X, O, X], alarm) == [ALARM, OK, ALARM]
 
 
 def test_a_missing_percentile_follows_the_missing_data_rules() -> None:
     """A period without samples has no datapoint: it is missing, not a low sample."""
-    alarm = Alarm(">", 10, 1, statistic="p99", evaluate_low_sample_count_percentile="ignore",
+    alarm = MetricAlarm(">", 10, 1, statistic="p99", evaluate_low_sample_count_percentile="ignore",
                   treat_missing_data="notBreaching", evaluation_range=1)
     assert evaluate([X, None], alarm, [5000, 0]) == [ALARM, OK]
 
 
 def test_other_statistics_never_hold() -> None:
     """The setting is "used only for alarms based on percentiles" [A6]."""
-    alarm = Alarm(">", 10, 1, statistic="Average", evaluate_low_sample_count_percentile="ignore")
+    alarm = MetricAlarm(">", 10, 1, statistic="Average", evaluate_low_sample_count_percentile="ignore")
     assert evaluate([X, O], alarm, [1, 1]) == [ALARM, OK]

@@ -6,7 +6,7 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEma
 b35549706cab03cdcd0a8df9956a2381c0315642/doc_source/AlarmThatSendsEmail.md).
 
 Both tables: Evaluation Periods 3, evaluation range 5, most recent datapoint on the right; `0` is not
-breaching, `X` breaching, `-` missing. Datapoints to Alarm is 3 in the first table, 2 in the second.
+breaching, `X` breaching, `-` missing. Datapoints to MetricAlarm is 3 in the first table, 2 in the second.
 The expected states are copied from the page, column by column (MISSING, IGNORE, BREACHING,
 NOT BREACHING); RETAIN stands for the page's "Retain current state".
 """
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.alarms import Alarm, State, decide, evaluate
+from monitor.alarms import MetricAlarm, State, decide, evaluate
 
 OK, ALARM, INSUFFICIENT = State.OK, State.ALARM, State.INSUFFICIENT_DATA
 RETAIN = "retain current state"
 TREATMENTS = ("missing", "ignore", "breaching", "notBreaching")
 VALUES = {"0": 0.0, "X": 20.0, "-": None}
 
-# pattern, MISSING, IGNORE, BREACHING, NOT BREACHING  (Datapoints to Alarm 3 of 3)
+# pattern, MISSING, IGNORE, BREACHING, NOT BREACHING  (Datapoints to MetricAlarm 3 of 3)
 THREE_OF_THREE = [
     ("0 - X - X", OK, OK, OK, OK),
     ("0 - - - -", OK, OK, OK, OK),
@@ -31,7 +31,7 @@ THREE_OF_THREE = [
     ("- - X - -", ALARM, RETAIN, ALARM, OK),
 ]
 
-# pattern, MISSING, IGNORE, BREACHING, NOT BREACHING  (Datapoints to Alarm 2 of 3)
+# pattern, MISSING, IGNORE, BREACHING, NOT BREACHING  (Datapoints to MetricAlarm 2 of 3)
 TWO_OF_THREE = [
     ("0 - X - X", ALARM, ALARM, ALARM, ALARM),
     ("0 0 X 0 X", ALARM, ALARM, ALARM, ALARM),
@@ -51,9 +51,9 @@ def window(pattern: str) -> list[float | None]:
     return [VALUES[mark] for mark in pattern.split()]
 
 
-def alarm(m: int, treatment: str) -> Alarm:
+def alarm(m: int, treatment: str) -> MetricAlarm:
     """The page's alarm: 3 evaluation periods, a range of 5."""
-    return Alarm(">", 10, 3, datapoints_to_alarm=m, treat_missing_data=treatment, evaluation_range=5)
+    return MetricAlarm(">", 10, 3, datapoints_to_alarm=m, treat_missing_data=treatment, evaluation_range=5)
 
 
 @pytest.mark.parametrize("pattern, m, treatment, expected", CASES, ids=[f"{c[0]}|{c[1]}of3|{c[2]}" for c in CASES])

@@ -1,0 +1,191 @@
+"""Task definitions read at plan time: the log groups of containers whose `log_group` the config
+leaves out, and the sizing problems (`sizing.problems`) of every service whose task definition is read.
+
+A service's task definition is read when one of its containers needs a log group, or when the
+config names it (`task_definition`). Each is read once, however many services name it. An AWS
+failure (denied, expired credentials, throttling past the retries) propagates as the AWS error it
+is; only a task definition that does not exist (ECS `ClientException`, DescribeTaskDefinition API
+reference) is a finding, one per service, at the config line that named it: an error where a log
+group depends on it, else a warning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+import botocore.exceptions as bx
+
+from monitor.aws import iam
+from monitor.aws.clients import Clients
+from monitor.config import facts
+from monitor.config.model import Config, Service
+from monitor.config.walk import Place, containers, map_containers
+from monitor import quotas
+from monitor.problems import ERROR, WARNING, Check, Path, Problem
+from monitor.resolved import services, thresholds
+from monitor.taskdefs import logconfig, sizing
+from monitor.taskdefs.logconfig import LogTarget
+
+NOT_FOUND = "ClientException"   # what DescribeTaskDefinition answers for an unknown family or revision
+_DESCRIBE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html"
+UNREADABLE = Check("TSK-002", ERROR, "a task definition that cannot be read, where a log group depends on it",
+                   source=_DESCRIBE)
+UNCHECKED = Check("TSK-003", WARNING, "a task definition that cannot be read: its sizes go unchecked", source=_DESCRIBE)
+NO_CONTAINER = Check("TSK-004", ERROR, "a container the task definition does not have", source=_DESCRIBE)
+NO_LOG_TARGET = Check("TSK-005", ERROR, "a container whose log group the task definition does not give",
+                      source=quotas.TASK_DEFINITION_DOC)
+CHECKS = (UNREADABLE, UNCHECKED, NO_CONTAINER, NO_LOG_TARGET)
+Definition = dict | str   # DescribeTaskDefinition's `taskDefinition`, or why there is none
+# DescribeTaskDefinition takes no resource-level permission: `*` (Service Authorization Reference, Amazon ECS:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+PERMISSIONS = iam.Permissions("task definitions", read_if=("ecs:DescribeTaskDefinition",),
+                              when="a service names a `task_definition`, or a container with `filters` has no "
+                                   "`log_group`")
+
+
+def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Config, list[Problem]]:
+    """The config with each missing `log_group` (and its Region and driver) read from a task definition.
+
+    With `sizes`, the findings also hold the sizing problems of each task definition read, and
+    every task definition the config names is read; without (destroy), only what log groups need.
+    """
+    wanting = _wanting(config)
+    named, findings = services.named(clients, config, _paths(config, wanting, sizes))
+    definitions = {reference: describe(clients, reference) for reference in {r for r, _ in named.values()}}
+    targets: dict[Path, LogTarget] = {}
+    read: dict[Path, dict] = {}
+    for path, (reference, origin) in named.items():
+        definition = definitions[reference]
+        if isinstance(definition, str):
+            findings.append(_unreadable(reference, definition, origin, needed=path in wanting))
+            continue
+        read[path] = definition
+        findings += _sizing(definition, origin, _service(config, path)) if sizes else []
+        findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
+    resolved, made = thresholds.resolve(_with_targets(config, targets, clients.region), read if sizes else {})
+    return _with_limits(resolved, read if sizes else {}), findings + (made if sizes else [])
+
+
+def reads(config: Config, sizes: bool = True) -> tuple[list[tuple[str, str]], bool]:
+    """What `resolve` may call AWS for, for the IAM policy: the (cluster, service) pairs it describes, and
+    whether it reads any task definition."""
+    paths = _paths(config, _wanting(config), sizes)
+    return services.described(config, paths), bool(paths)
+
+
+def _paths(config: Config, wanting: dict[Path, list[Place]], sizes: bool) -> list[Path]:
+    """The services whose task definitions are read: for log groups, and with `sizes` for sizing too."""
+    return list(wanting) + (_naming(config, wanting) if sizes else [])
+
+
+def _with_limits(config: Config, read: dict[Path, dict]) -> Config:
+    """Each container's limits from the task definition read for its service, carried in the config's
+    facts to what draws them (dashboards): read here once, never again."""
+    found = {(p.cluster.name, p.service.name, p.container.name): sizing.limits(read[p.path[:4]], p.container.name)
+             for p in containers(config)
+             if p.path[:4] in read and p.container.name in _by_name(read[p.path[:4]])}
+    return facts.with_facts(config, limits=found) if found else config
+
+
+def _wanting(config: Config) -> dict[Path, list[Place]]:
+    """Containers with filters but no `log_group`, by the path of their service."""
+    found: dict[Path, list[Place]] = defaultdict(list)
+    for place in containers(config):
+        if place.container.filters and not place.container.log_group:
+            found[place.path[:4]].append(place)
+    return found
+
+
+def _naming(config: Config, wanting: dict[Path, list[Place]]) -> list[Path]:
+    """The other services that name a task definition: read for their sizing alone."""
+    return [("clusters", c, "services", s) for c, cluster in enumerate(config.clusters)
+            for s, service in enumerate(cluster.services)
+            if service.task_definition and ("clusters", c, "services", s) not in wanting]
+
+
+def _service(config: Config, path: Path) -> Service:
+    return config.clusters[path[1]].services[path[3]]
+
+
+def describe(clients: Clients, reference: str) -> Definition:
+    """DescribeTaskDefinition's `taskDefinition`; for one that does not exist, why (AWS's message)."""
+    try:
+        return clients.ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+    except bx.ClientError as error:
+        detail = error.response.get("Error", {})
+        if detail.get("Code") != NOT_FOUND:
+            raise
+        return detail.get("Message") or "it does not exist"
+
+
+def _by_name(definition: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in definition.get("containerDefinitions", [])}
+
+
+def _unreadable(reference: str, why: str, origin: Path, needed: bool) -> Problem:
+    """An error where a container's log group depends on it; else only its sizing goes unchecked."""
+    if needed:
+        return UNREADABLE.problem(origin, f"task definition '{reference}' could not be read: {why}")
+    return UNCHECKED.problem(origin, f"task definition '{reference}' could not be read, so its container sizes are "
+                             f"not checked: {why}")
+
+
+def offline(config: Config, definitions: list[dict]) -> list[Problem]:
+    """The sizing problems of the task definitions given as files (RegisterTaskDefinition's input
+    shape, e.g. from task-definitions/ beside the config), each at the `task_definition` line of
+    every service naming its family: what `validate` can say before anything is registered.
+    """
+    by_family = {definition.get("family"): definition for definition in definitions}
+    return [problem for c, cluster in enumerate(config.clusters) for s, service in enumerate(cluster.services)
+            if service.task_definition and (found := by_family.get(service.task_definition.split(":")[0]))
+            for problem in _sizing(found, ("clusters", c, "services", s, "task_definition"), service)]
+
+
+def _sizing(definition: dict, origin: Path, service: Service) -> list[Problem]:
+    """The task definition's sizing problems, at the line that named it; the config's containers are the main ones."""
+    return [replace(p, path=origin) for p in sizing.problems(definition, [c.name for c in service.containers])]
+
+
+def _targets(definition: dict[str, dict], places: list[Place], reference: str,
+             targets: dict[Path, LogTarget]) -> list[Problem]:
+    """Each container's log target into `targets`; a finding for each container that has none."""
+    findings = []
+    for place in places:
+        name = place.container.name
+        found = logconfig.target(definition, name) if name in definition else None
+        if isinstance(found, LogTarget):
+            targets[place.path] = found
+        elif found is None:
+            findings.append(NO_CONTAINER.problem(place.path + ("name",), f"task definition '{reference}' has no "
+                                                 f"container '{name}'; known: {', '.join(definition)}"))
+        else:
+            findings.append(NO_LOG_TARGET.problem(place.path, found))
+    return findings
+
+
+def _with_targets(config: Config, targets: dict[Path, LogTarget], home: str | None) -> Config:
+    """A log group in the home Region carries no `log_region`, however it was said."""
+    def change(place: Place):
+        found = targets.get(place.path)
+        update = {"log_region": None} if place.container.log_region == home else {}
+        if found:
+            update = {"log_group": found.group, "log_region": None if found.region in (None, home) else found.region,
+                      "create_log_group": found.creates, "firelens_metadata": found.metadata}
+        return place.container.model_copy(update=update)
+    return map_containers(config, change)
+
+
+def offline_log_groups(config: Config, definitions: list[dict]) -> tuple[Config, list[Problem]]:
+    """The config with each missing `log_group` read from the task-definition files given (those of
+    task-definitions/ beside the config), matched by the family a service's `task_definition` names:
+    what `replay` and `validate` can know with no AWS. A service that names no task definition keeps
+    its containers without a group (only the plan can ask ECS which one it runs)."""
+    by_family = {definition.get("family"): _by_name(definition) for definition in definitions}
+    targets: dict[Path, LogTarget] = {}
+    findings: list[Problem] = []
+    for path, places in _wanting(config).items():
+        reference = _service(config, path).task_definition
+        if reference and (found := by_family.get(reference.split(":")[0])) is not None:
+            findings += _targets(found, places, reference, targets)
+    return _with_targets(config, targets, config.region), findings

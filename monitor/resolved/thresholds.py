@@ -1,0 +1,85 @@
+"""Alarm thresholds written as a share of a container's limit (`90%`), made concrete. Pure: no AWS.
+
+The limit is the one monitor/taskdefs/sizing.py reads from the service's task definition: for memory
+the hard limit, else the soft limit (reservation), else the task's memory; for CPU the
+container's share (CpuShares, the figure Container Insights reports as CpuReserved), else the
+task's CPU. CpuUtilized is in CPU units and MemoryUtilized in MiB ("Container Insights
+performance log events for Amazon ECS"), the units of those limits, so 90% of a 1024 MiB hard
+limit is 921.6. A CPU share is not a cap, so CPU above 100% of it is possible.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.config.model import Alarm, Config
+from monitor.config.walk import Place, containers, map_containers
+from monitor.problems import ERROR, INFO, Check, Path, Problem
+from monitor.taskdefs import sizing
+
+PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
+LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory"}   # performance field -> the limit it is a share of
+NO_LIMIT = Check("ALM-040", ERROR, "an N% threshold whose limit the task definition does not give")
+RESOLVED = Check("ALM-041", INFO, "an N% threshold, and the number it stands for")
+CHECKS = (NO_LIMIT, RESOLVED)
+
+
+def percent(threshold: float | str) -> float | None:
+    """`90%` -> 90.0; None for a number or any other text."""
+    match = PERCENT.fullmatch(threshold) if isinstance(threshold, str) else None
+    return float(match.group(1)) if match else None
+
+
+def limited_field(metric: str | None) -> str | None:
+    """The limit (`cpu` or `memory`) a metric can be a share of: CpuUtilized, ContainerMemoryUtilized, ..."""
+    return LIMITED.get(metric.removeprefix("Container")) if metric else None
+
+
+def resolve(config: Config, definitions: dict[Path, dict]) -> tuple[Config, list[Problem]]:
+    """Each `N%` threshold as a number, with a note saying of what; an error where no limit is known.
+
+    definitions: the task definition read for each service, by the service's path.
+    """
+    findings: list[Problem] = []
+
+    def change(place: Place):
+        if not any(percent(alarm.threshold) is not None for alarm in place.container.alarms):
+            return place.container
+        alarms = [_concrete(place, n, alarm, definitions.get(place.path[:4]), findings)
+                  for n, alarm in enumerate(place.container.alarms)]
+        return place.container.model_copy(update={"alarms": alarms})
+
+    return map_containers(config, change), findings
+
+
+def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, findings: list[Problem]) -> Alarm:
+    share = percent(alarm.threshold)
+    if share is None:
+        return alarm
+    where = place.path + ("alarms", number, "threshold")
+    limit = limit_of(place, alarm, definition)
+    if isinstance(limit, str):
+        findings.append(NO_LIMIT.problem(where, f"threshold {alarm.threshold}: {limit}"))
+        return alarm
+    value = round(share / 100 * limit.value, 6)
+    findings.append(RESOLVED.problem(where, f"alarm {alarm.name}: threshold {value:g} {limit.unit} = {share:g}% of the "
+                                   f"{limit.source}"))
+    return alarm.model_copy(update={"threshold": value})
+
+
+def limit_of(place: Place, alarm: Alarm, definition: dict | None) -> sizing.Limit | str:
+    """The container's limit for the alarm's metric (`N%` is a share of it), or why there is none."""
+    if definition is None:
+        return "the service's task definition could not be read, so the limit is unknown"
+    try:
+        limits = sizing.limits(definition, place.container.name)
+    except KeyError as error:
+        return str(error.args[0])
+    found = getattr(limits, limited_field(alarm.metric) or "", None)
+    return found or f"task definition '{sizing.label(definition)}' sets no {limited_field(alarm.metric)} limit"
+
+
+def wanted(config: Config) -> bool:
+    """Whether any alarm has a percent threshold, so that task definitions must be read for it."""
+    return any(percent(alarm.threshold) is not None for place in containers(config)
+               for alarm in place.container.alarms)

@@ -1,0 +1,234 @@
+"""The alarm findings: `ALARM-<TOPIC>-NNN`, each rule a small function over one row (or all rows). Pure.
+
+Sources of the rules:
+- actions: PutMetricAlarm AlarmActions and ActionsEnabled
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html);
+  AWS Config's `cloudwatch-alarm-action-check` checks the first as well. An alarm a composite alarm
+  with actions names (directly, or through other composites) needs none of its own: "configure the
+  actions you want to take only at the composite alarm level, and create the underlying monitored
+  alarms without actions" (CloudWatch User Guide, Composite alarms,
+  https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-combining.html);
+- thresholds no datapoint can cross, or every datapoint crosses: the metric's range (counts,
+  bytes and CPU/memory figures are never negative; a `...Utilization` metric, or one in unit
+  Percent, is a share of at most 100), and shares of a ceiling (monitor/review/shares.py);
+- missing data: monitor/alarms/advice.py;
+- metric resolution and high-resolution periods: PutMetricAlarm, Period (monitor/review/sources.py);
+- noise: a 1-of-1 alarm goes off on one datapoint; AWS's recommended ECS alarms use 5 of 5
+  ("Recommended alarms", Amazon ECS:
+  https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html#ECS);
+- duplicates: two alarms on the same metric, statistic, period, comparison and threshold act
+  together, and cost twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from monitor.alarms import advice
+from monitor.config.model import Config
+from monitor.kinds import composite_rule as alarm_rule
+from monitor.kinds.alarm_spec import INSIGHTS
+from monitor.review.alarm_table import COMPOSITE_KIND, Row
+from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
+from monitor.review.sources import AWS, INSIGHTS_KIND, MINUTE
+
+NO_ACTION = Rule("ALARM-ACTION-001", WARNING, "no action for ALARM",
+                 "add an action for ALARM (`actions: [arn:aws:sns:...]`, AlarmActions), or delete the alarm")
+DISABLED = Rule("ALARM-ACTION-002", WARNING, "actions disabled",
+                "enable its actions (ActionsEnabled true: `aws cloudwatch enable-alarm-actions`)")
+ALWAYS = Rule("ALARM-THRESHOLD-001", ERROR, "threshold crossed by every datapoint",
+              "compare with a threshold inside the metric's range", ignorable=True)
+NEVER = Rule("ALARM-THRESHOLD-002", ERROR, "threshold no datapoint can cross",
+             "compare with a threshold inside the metric's range", ignorable=True)
+SPARSE = Rule("ALARM-MISSING-001", WARNING, "sparse filter metric whose missing data is not handled",
+              "set treat_missing_data to what a minute without a match means")
+SILENCED = Rule("ALARM-MISSING-002", WARNING, "task-count alarm that missing data silences",
+                "treat_missing_data: breaching")
+UNPUBLISHED = Rule("ALARM-METRIC-001", WARNING, "metric that nothing publishes",
+                   "point the alarm at a metric a filter of the config or an AWS namespace publishes")
+INSIGHTS_OFF = Rule("ALARM-METRIC-002", WARNING, "Container Insights metric on a cluster with Container Insights disabled",
+                    "enable container_insights on the cluster")
+TOO_SHORT = Rule("ALARM-PERIOD-001", WARNING, "period shorter than the metric's resolution",
+                 "period: 60 (or a multiple of 60)")
+HIGH_RESOLUTION = Rule("ALARM-PERIOD-002", INFO, "high-resolution period where standard resolution would do",
+                       "period: 60, unless the metric is published at high resolution and seconds matter "
+                       "(a high-resolution alarm costs 3 times a standard one)")
+NOISY = Rule("ALARM-NOISE-001", WARNING, "single-datapoint alarm on a noisy metric",
+             "evaluation_periods: 5 with datapoints_to_alarm: 3 or more (M of N), as AWS's recommended ECS alarms do")
+DUPLICATE = Rule("ALARM-DUP-001", WARNING, "duplicate alarm", "delete one of the two, or make them differ")
+FAILING = Rule("ALARM-TEST-001", ERROR, "alarm test fails", "fix the alarm or the test case; run `monitor test`",
+               ignorable=True)
+RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, SPARSE, SILENCED, UNPUBLISHED, INSIGHTS_OFF, TOO_SHORT,
+         HIGH_RESOLUTION, NOISY, DUPLICATE, FAILING)
+
+NOISY_METRIC = re.compile(r"cpu|memory|latency|duration|responsetime|utiliz", re.IGNORECASE)
+NOISY_STATISTIC = re.compile(r"Average|Maximum|p\d+(\.\d+)?")
+ABOVE, BELOW = (">", ">="), ("<", "<=")
+
+
+def check(rows: list[Row], config: Config | None = None) -> list[Finding]:
+    """Every finding of every rule over the rows; `config` tells which clusters have Container Insights off."""
+    told = notified(rows)
+    found = [finding for row in rows for rule in EACH for finding in rule(row, config)
+             if not (finding.code == NO_ACTION.code and row.name in told)]
+    return found + duplicates(rows)
+
+
+def notified(rows: list[Row]) -> dict[str, str]:
+    """Alarm name -> the composite alarm with ALARM actions (enabled) whose rule names it, directly or
+    through composites that name it: such an alarm is heard through that composite."""
+    rules = {row.name: alarm_rule.names(row.item.get("AlarmRule", "")) for row in rows if row.kind == COMPOSITE_KIND}
+    found: dict[str, str] = {}
+    for row in rows:
+        if row.kind != COMPOSITE_KIND or not row.actions.get("alarm") or not row.actions_enabled:
+            continue
+        todo, seen = list(rules[row.name]), {row.name}
+        while todo:
+            name = _alarm_name(todo.pop())
+            if name in seen:
+                continue
+            seen.add(name)
+            found.setdefault(name, row.name)
+            todo += rules.get(name, [])
+    return found
+
+
+def _alarm_name(reference: str) -> str:
+    """A rule names an alarm by name or by ARN (arn:aws:cloudwatch:<region>:<account>:alarm:<name>)."""
+    return reference.split(":alarm:", 1)[1] if reference.startswith("arn:") and ":alarm:" in reference else reference
+
+
+def _finding(rule: Rule, row: Row, message: str, fix: str | None = None, key: str | None = None) -> Finding:
+    path = row.path + ((key,) if key and row.path else ())
+    return rule.finding(row.name, message, fix, path=path)
+
+
+def actions(row: Row, config: Config | None) -> list[Finding]:
+    found = []
+    if not row.actions.get("alarm"):
+        found.append(_finding(NO_ACTION, row, "nobody is told when it goes to ALARM: it has no AlarmActions",
+                              key="actions"))
+    if not row.actions_enabled:
+        found.append(_finding(DISABLED, row, "ActionsEnabled is false: its state changes run none of its actions"))
+    return found
+
+
+def threshold(row: Row, config: Config | None) -> list[Finding]:
+    """The threshold against the metric's range, or against the ceiling an `N%` share is of."""
+    if row.kind != "metric" or row.threshold is None and row.share is None:
+        return []
+    if row.share is not None:
+        return _share(row)
+    low, high = _range(row)
+    said = _crossing(row.comparison, row.threshold, low, high)
+    if said is None:
+        return []
+    rule, why = said
+    message = f"{row.statistic} {row.comparison} {row.threshold:g} on {row.metric}, {why}"
+    return [_finding(rule, row, message, key="threshold")]
+
+
+def _range(row: Row) -> tuple[float | None, float | None]:
+    """The lowest and highest value the statistic can take; None where unknown."""
+    item = row.item
+    unsigned = row.origin.unsigned or row.statistic == "SampleCount"
+    percent = item.get("Unit") == "Percent" or (row.origin.kind in (INSIGHTS_KIND, AWS) and row.metric.endswith("Utilization"))
+    return (0.0 if unsigned else None), (100.0 if percent and row.statistic != "SampleCount" else None)
+
+
+def _crossing(comparison: str | None, value: float, low: float | None, high: float | None) -> tuple[Rule, str] | None:
+    if low is not None and ((comparison == ">=" and value <= low) or (comparison == ">" and value < low)):
+        return ALWAYS, f"which is never below {low:g}: every datapoint breaches, so it is in ALARM whenever there is data"
+    if low is not None and ((comparison == "<" and value <= low) or (comparison == "<=" and value < low)):
+        return NEVER, f"which is never below {low:g}: no datapoint can breach, so it never goes to ALARM"
+    if high is not None and ((comparison == ">" and value >= high) or (comparison == ">=" and value > high)):
+        return NEVER, f"a percentage, never above {high:g}: no datapoint can breach, so it never goes to ALARM"
+    if high is not None and ((comparison == "<" and value > high) or (comparison == "<=" and value >= high)):
+        return ALWAYS, f"a percentage, never above {high:g}: every datapoint breaches"
+    return None
+
+
+def _share(row: Row) -> list[Finding]:
+    """`N%` of a ceiling (a hard limit, the task's size) above 100 can never be crossed from below."""
+    share = row.share
+    if share.ceiling is False or share.percent < 100:
+        return []
+    said = _crossing(row.comparison, share.percent, None, 100.0)
+    if said is None:
+        return []
+    rule, _ = said
+    limit = share.limit.source if share.limit else "the container's limit (a ceiling unless it is a soft limit or a CPU share)"
+    return [_finding(rule, row, f"{share.percent:g}% of {limit}: usage cannot pass the limit, so "
+                                f"'{row.comparison} {share.percent:g}%' is {'never' if rule is NEVER else 'always'} true",
+                     "give a share below 100%", key="threshold")]
+
+
+def missing_data(row: Row, config: Config | None) -> list[Finding]:
+    """A sparse filter metric or a task count whose treatment misreads a gap (monitor/alarms/advice.py)."""
+    operator, treatment = row.item.get("ComparisonOperator", ""), row.treat_missing_data or "missing"
+    if row.kind != "metric":
+        return []
+    if row.origin.sparse and (found := advice.sparse(row.metric, row.origin.sparse, operator, treatment)):
+        return [_finding(SPARSE, row, found.message, found.fix, key="treat_missing_data")]
+    if row.namespace in (INSIGHTS, "AWS/ECS") and (found := advice.task_count(row.metric, operator, treatment)):
+        return [_finding(SILENCED, row, found.message, found.fix, key="treat_missing_data")]
+    return []
+
+
+def published(row: Row, config: Config | None) -> list[Finding]:
+    """Every metric the alarm reads must be published by someone: the config, Container Insights or AWS."""
+    found = [_finding(UNPUBLISHED, row, f"{namespace} {metric}: no filter of the config publishes into namespace "
+                                        f"'{namespace}', and it is not an AWS namespace", key="namespace")
+             for namespace, metric, where in row.watched if not where.published]
+    off = {c.name for c in config.clusters if c.container_insights == "disabled"} if config else set()
+    cluster = row.dimensions.get("ClusterName")
+    if row.namespace == INSIGHTS and cluster in off:
+        said = advice.insights_off(cluster, INSIGHTS, row.metric)
+        found.append(_finding(INSIGHTS_OFF, row, said.message, said.fix))
+    return found
+
+
+def period(row: Row, config: Config | None) -> list[Finding]:
+    """10, 20 and 30 s periods: blind on a one-minute metric; a higher price on any other."""
+    if row.period is None or row.period >= MINUTE:
+        return []
+    coarse = [where for _, _, where in row.watched if where.resolution and where.resolution > row.period]
+    if coarse:
+        return [_finding(TOO_SHORT, row, f"period {row.period} s on {coarse[0].label}, which has one datapoint a minute "
+                                         "at most: most periods have no data", key="period")]
+    return [_finding(HIGH_RESOLUTION, row, f"period {row.period} s makes it a high-resolution alarm", key="period")]
+
+
+def noise(row: Row, config: Config | None) -> list[Finding]:
+    """One datapoint of a CPU, memory or latency Average/Maximum is enough to wake someone: 1 of 1."""
+    if row.kind != "metric" or (row.evaluation_periods, row.datapoints_to_alarm) != (1, 1):
+        return []
+    if not NOISY_STATISTIC.fullmatch(row.statistic or "") or not NOISY_METRIC.search(row.metric):
+        return []
+    return [_finding(NOISY, row, f"1 of 1 on {row.statistic} of {row.metric}: one spike is an alarm",
+                     key="evaluation_periods")]
+
+
+def tests(row: Row, config: Config | None) -> list[Finding]:
+    return [_finding(FAILING, row, f"tests[{test.case}]: {'; '.join(test.failures)}", key="tests")
+            for test in row.tests if not test.passed]
+
+
+def duplicates(rows: list[Row]) -> list[Finding]:
+    """Every alarm after the first on the same metric, statistic, period, comparison and threshold."""
+    first: dict[str, Row] = {}
+    found = []
+    for row in (r for r in rows if r.kind != COMPOSITE_KIND):
+        key = json.dumps([row.namespace, row.metric, row.dimensions, row.statistic, row.period, row.comparison,
+                          row.threshold, row.item.get("Metrics") or None], sort_keys=True, default=str)
+        if key in first:
+            found.append(_finding(DUPLICATE, row, f"same metric, statistic, period, comparison and threshold as "
+                                                  f"{first[key].name}: both fire together"))
+        first.setdefault(key, row)
+    return found
+
+
+EACH: tuple[Callable[[Row, Config | None], list[Finding]], ...] = (
+    actions, threshold, missing_data, published, period, noise, tests)

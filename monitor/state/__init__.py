@@ -1,0 +1,1 @@
+"""Desired and actual state as data (Resource, Actual), and the plan: a pure diff of the two."""
