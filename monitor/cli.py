@@ -404,13 +404,14 @@ def cmd_exporter(args) -> int:
         return OK
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)
+    web = web_config(args.web_config)   # before any client exists: a bad file costs no AWS call
     with connect(target(args), loaded, args.local) as clients:
-        plan = command.make_plan(loaded.config, clients, shard)
         if args.once:
-            text, error = command.once(clients, plan)
+            text, error = command.once(clients, command.make_plan(loaded.config, clients, shard))
             sys.stdout.write(text.decode("utf-8"))
             return _fail(f"the refresh failed: {error}") if error else OK
-        return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args))
+        plan = command.first_plan(loaded.config, clients, shard)
+        return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args), web)
 
 
 def _exporter_plan(args, config, shard) -> int:
@@ -424,7 +425,21 @@ def _exporter_plan(args, config, shard) -> int:
     return OK
 
 
-def _serve(listen, clients, plan, load, path) -> int:
+def web_config(path: str | None):
+    """`--web-config FILE` (exporter-toolkit format): TLS and basic auth, or every problem at its place."""
+    from monitor.exporter import webconfig
+    if path is None:
+        return None
+    if not Path(path).exists():
+        raise UserError(f"no web config file {path}", USAGE)
+    web, problems = webconfig.load(path)
+    if problems:
+        print(render.problems_text(problems), file=sys.stderr)
+        raise UserError(f"{path} is not a valid web config (exporter-toolkit format)")
+    return web
+
+
+def _serve(listen, clients, plan, load, path, web=None) -> int:
     """Run the daemon until SIGTERM; its log goes to stderr."""
     import logging
 
@@ -433,7 +448,7 @@ def _serve(listen, clients, plan, load, path) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     refresher = Refresher(clients, plan)
     try:
-        daemon.run(listen, refresher, daemon.Reloader(path, load, refresher))
+        daemon.run(listen, refresher, daemon.Reloader(path, load, refresher), web)
     except OSError as error:
         raise UserError(f"cannot listen on {listen}: {error.strerror}") from None
     return OK

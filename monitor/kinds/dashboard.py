@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
+from monitor import jsonfile
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
@@ -102,9 +103,10 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
             return None
         raise
     try:
-        found = json.loads(text)
-    except ValueError:
-        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON; it is left alone"))
+        found = jsonfile.loads(text)   # AWS's text, read with a depth bound as any JSON here
+    except jsonfile.JsonError as error:
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON we can read "
+                                                    f"({error}); it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 

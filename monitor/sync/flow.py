@@ -10,7 +10,7 @@ from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm, alarm_advice, alarm_checks, composite_alarm, dashboard_spec, filter_checks, strays
 from monitor.offline import alarm_logs
-from monitor.problems import ERROR, WARNING, Check, Problem, demoted, errors, placed, silence
+from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, errors, placed, silence
 from monitor.resolved import Loaded, account, edges, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual
@@ -49,7 +49,14 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     try:
         return taskdefs.offline(config, taskfiles.of_families(loaded.source.name, task_families(config)))
     except taskfiles.TaskFileError as error:
-        return [TASK_FILE.problem((), str(error))]
+        return [_in_file(error)]
+
+
+def _in_file(error: taskfiles.TaskFileError) -> Problem:
+    """A task-definitions file's problem at its own line and column, as a config's problems are placed."""
+    if error.line is None:
+        return TASK_FILE.problem((), str(error))
+    return TASK_FILE.problem((), error.reason, source=Source(name=error.path), mark=Mark(error.line, error.column))
 
 
 @once_per_config
