@@ -29,6 +29,7 @@ prometheus:
 bench: dev
 	$(BIN)/python benchmarks/bench_apply.py
 	$(BIN)/python benchmarks/bench_patterns.py
+	$(BIN)/python benchmarks/bench_regex.py
 	$(BIN)/python benchmarks/bench_exporter.py
 
 clean:

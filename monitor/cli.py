@@ -29,7 +29,7 @@ from monitor.output import cost as costs
 from monitor.output import markdown
 from monitor.output import plan as render
 from monitor.resolved import Loaded
-from monitor.sync import flow, saved
+from monitor.sync import saved
 
 OK, FAILED, USAGE = 0, 1, 2
 BROKEN_PIPE = 128 + 13   # what a shell reports for a tool ended by SIGPIPE
@@ -361,10 +361,10 @@ def _lines(files: list[str]):
 
 
 def cmd_replay(args) -> int:
+    from monitor.config.walk import task_families
     from monitor.kinds import metric_filter
     from monitor.offline.replay import on_group, read_events, replay
     from monitor.output import filters as report
-    from monitor.config.walk import task_families
     from monitor.resolved.taskdefs import offline_log_groups
     from monitor.taskdefs.files import TaskFileError, of_families
     loaded = load_valid(args, offline=True)
@@ -404,13 +404,14 @@ def cmd_exporter(args) -> int:
         return OK
     if args.plan:
         return _exporter_plan(args, loaded.config, shard)
+    web = web_config(args.web_config)   # before any client exists: a bad file costs no AWS call
     with connect(target(args), loaded, args.local) as clients:
-        plan = command.make_plan(loaded.config, clients, shard)
         if args.once:
-            text, error = command.once(clients, plan)
+            text, error = command.once(clients, command.make_plan(loaded.config, clients, shard))
             sys.stdout.write(text.decode("utf-8"))
             return _fail(f"the refresh failed: {error}") if error else OK
-        return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args))
+        plan = command.first_plan(loaded.config, clients, shard)
+        return _serve(listen, clients, plan, command.loader(clients, shard), config_path(args), web)
 
 
 def _exporter_plan(args, config, shard) -> int:
@@ -424,7 +425,21 @@ def _exporter_plan(args, config, shard) -> int:
     return OK
 
 
-def _serve(listen, clients, plan, load, path) -> int:
+def web_config(path: str | None):
+    """`--web-config FILE` (exporter-toolkit format): TLS and basic auth, or every problem at its place."""
+    from monitor.exporter import webconfig
+    if path is None:
+        return None
+    if not Path(path).exists():
+        raise UserError(f"no web config file {path}", USAGE)
+    web, problems = webconfig.load(path)
+    if problems:
+        print(render.problems_text(problems), file=sys.stderr)
+        raise UserError(f"{path} is not a valid web config (exporter-toolkit format)")
+    return web
+
+
+def _serve(listen, clients, plan, load, path, web=None) -> int:
     """Run the daemon until SIGTERM; its log goes to stderr."""
     import logging
 
@@ -433,7 +448,7 @@ def _serve(listen, clients, plan, load, path) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     refresher = Refresher(clients, plan)
     try:
-        daemon.run(listen, refresher, daemon.Reloader(path, load, refresher))
+        daemon.run(listen, refresher, daemon.Reloader(path, load, refresher), web)
     except OSError as error:
         raise UserError(f"cannot listen on {listen}: {error.strerror}") from None
     return OK

@@ -125,6 +125,9 @@ def test_destroy_deletes_in_one_call_and_leaves_other_configs_alone(aws, configu
     assert sorted(a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]) == sorted(theirs)
 
 
+OURS = [{"Key": "managed-by", "Value": "ecs-monitor"}, {"Key": "ecs-monitor:prefix", "Value": "monitor"}]
+
+
 def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     """moto never paginates DescribeAlarms (it ignores MaxRecords), so the pages are stubbed."""
     calls = clients()
@@ -133,17 +136,21 @@ def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     item = {"AlarmName": NAME + "a", "AlarmArn": arn + NAME + "a", "Threshold": 1, "EvaluationPeriods": 1,
             "MetricName": "M", "Namespace": "N", "Period": 60, "ComparisonOperator": "GreaterThanThreshold",
             "Statistic": "Sum"}
-    prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100, "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]}
+    prefix = {"AlarmNamePrefix": "monitor/", "MaxRecords": 100, "AlarmTypes": ["MetricAlarm"]}
     alarms.add_response("describe_alarms", {"MetricAlarms": [item], "NextToken": "t"}, prefix)
     alarms.add_response("describe_alarms", {"MetricAlarms": [{**item, "AlarmName": NAME + "b",
                                                              "AlarmArn": arn + NAME + "b"}]},
                         {**prefix, "NextToken": "t"})
+    every = {"MaxRecords": 100, "AlarmTypes": ["CompositeAlarm"]}   # every composite of the Region, no prefix
+    alarms.add_response("describe_alarms", {"CompositeAlarms": [], "NextToken": "c"}, every)
+    alarms.add_response("describe_alarms", {"CompositeAlarms": []}, {**every, "NextToken": "c"})
     wanted = {"ResourceTypeFilters": ["cloudwatch:alarm"], "ResourcesPerPage": 100,
               "TagFilters": [{"Key": "ecs-monitor:prefix", "Values": ["monitor"]}]}
     tagging.add_response("get_resources", {"ResourceTagMappingList": [
-        {"ResourceARN": arn + NAME + "a", "Tags": [{"Key": "team", "Value": "a"}]}], "PaginationToken": "p"}, wanted)
+        {"ResourceARN": arn + NAME + "a", "Tags": [{"Key": "team", "Value": "a"}, *OURS]}], "PaginationToken": "p"},
+        wanted)
     tagging.add_response("get_resources", {"ResourceTagMappingList": [
-        {"ResourceARN": arn + NAME + "b", "Tags": [{"Key": "team", "Value": "b"}]}], "PaginationToken": ""},
+        {"ResourceARN": arn + NAME + "b", "Tags": [{"Key": "team", "Value": "b"}, *OURS]}], "PaginationToken": ""},
         {**wanted, "PaginationToken": "p"})
     from monitor.config.model import Config
     from monitor.state.resources import Actual
@@ -151,7 +158,9 @@ def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     with alarms, tagging:
         alarm_kind.read(calls, Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]}), actual)
     specs = {r.id: r.spec for r in actual.resources.values()}
-    assert {name: spec["Tags"] for name, spec in specs.items()} == {NAME + "a": {"team": "a"}, NAME + "b": {"team": "b"}}
+    ours = {tag["Key"]: tag["Value"] for tag in OURS}
+    assert {name: spec["Tags"] for name, spec in specs.items()} == {NAME + "a": {"team": "a", **ours},
+                                                                     NAME + "b": {"team": "b", **ours}}
     spec = specs[NAME + "a"]
     assert (spec["Dimensions"], spec["AlarmActions"], spec["DatapointsToAlarm"], spec["TreatMissingData"]) == \
         ([], [], 1, "missing")

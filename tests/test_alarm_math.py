@@ -82,10 +82,11 @@ def test_a_query_added_shows_whole_and_the_order_of_queries_is_no_change(aws, co
     converge(configure(with_alarms(more)))
 
 
-def test_a_hand_made_math_alarm_named_like_ours_is_ours(aws, configure):
-    """Math is ours now: an alarm of that shape named like ours is pruned like any of ours."""
+def test_a_math_alarm_of_ours_that_left_the_config_is_pruned(aws, configure):
+    """Math is ours: an alarm of that shape with our name and our tags is pruned like any of ours."""
     boto3.client("cloudwatch", region_name=REGION).put_metric_alarm(
-        AlarmName=NAME + "by-hand", EvaluationPeriods=1, ComparisonOperator="GreaterThanThreshold", Threshold=1.0,
+        AlarmName=NAME + "by-hand", Tags=[{"Key": "managed-by", "Value": "ecs-monitor"},
+                                          {"Key": "ecs-monitor:prefix", "Value": "monitor"}], EvaluationPeriods=1, ComparisonOperator="GreaterThanThreshold", Threshold=1.0,
         Metrics=[{"Id": "e1", "Expression": "m1 * 2"},   # no ReturnData: true by default
                  {"Id": "m1", "ReturnData": False, "MetricStat": {
                      "Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"}, "Period": 60,
@@ -138,7 +139,8 @@ def test_reads_stay_one_describe_alarms_page_a_region(aws, configure):
     converge(loaded)
     reads = clients()
     assert make_plan(loaded, reads).changes == []
-    assert reads.calls["DescribeAlarms"] == 2   # the home Region and eu-west-1, one page each
+    # The home Region and eu-west-1, one page each of our metric alarms and of every composite alarm.
+    assert reads.calls["DescribeAlarms"] == 4
     assert reads.calls["GetResources"] <= 1      # tags only where alarms of ours are
 
 

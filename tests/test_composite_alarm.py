@@ -17,7 +17,8 @@ from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan
 
 ARN = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:"
-READ = {"AlarmNamePrefix": "monitor/", "AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100}
+READ = {"AlarmNamePrefix": "monitor/", "AlarmTypes": ["MetricAlarm"], "MaxRecords": 100}
+EVERY_COMPOSITE = {"AlarmTypes": ["CompositeAlarm"], "MaxRecords": 100}   # no prefix: all of the Region
 TAGGED = {"ResourceTypeFilters": ["cloudwatch:alarm"], "ResourcesPerPage": 100,
           "TagFilters": [{"Key": "ecs-monitor:prefix", "Values": ["monitor"]}]}
 ALARMS = "alarm", "composite_alarm"
@@ -50,7 +51,8 @@ def live(loaded) -> tuple[list[dict], list[dict], dict[str, dict[str, str]]]:
 def stubbed_plan(loaded, metric=(), composite=(), tags=None, **options) -> Plan:
     calls = clients()
     cloudwatch, tagging = Stubber(calls.cloudwatch), Stubber(calls.resourcegroupstaggingapi)
-    cloudwatch.add_response("describe_alarms", {"MetricAlarms": list(metric), "CompositeAlarms": list(composite)}, READ)
+    cloudwatch.add_response("describe_alarms", {"MetricAlarms": list(metric)}, READ)
+    cloudwatch.add_response("describe_alarms", {"CompositeAlarms": list(composite)}, EVERY_COMPOSITE)
     if metric or composite:
         mappings = [{"ResourceARN": arn, "Tags": [{"Key": k, "Value": v} for k, v in found.items()]}
                     for arn, found in (tags or {}).items()]

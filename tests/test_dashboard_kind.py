@@ -130,7 +130,8 @@ def test_two_configs_sharing_a_prefix_never_touch_each_others_dashboards(aws, wr
     assert dashboards(api_plan) == [("create", "dashboard", "monitor-web-api-only")]
     assert [p.message for p in api_plan.errors] == [
         "dashboard monitor-board exists but its header records another config's (prefix monitor, Region "
-        f"{REGION}, clusters web); it is left alone"]
+        f"{REGION}, clusters web); if those clusters were this config's, list the ones it no longer has under "
+        "retired_clusters; it is left alone"]
     assert "web" in body("monitor-board")["widgets"][0]["properties"]["markdown"]
 
 

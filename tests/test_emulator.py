@@ -406,6 +406,16 @@ def test_dimensions_make_one_metric_per_value(logs, cloudwatch, group, namespace
     assert stats(cloudwatch, namespace, "M", [("Status", "200")]) == {at: {"Sum": 1.0, "SampleCount": 1.0}}
 
 
+def test_a_backtracking_regex_costs_the_log_flow_linear_time(logs, cloudwatch, group, namespace):
+    """Logs are input others control: nested wildcards on long lines must not stall PutLogEvents."""
+    metric_filter(logs, group, namespace, pattern="%.*.*.*.*x%")
+    at = minutes_ago(2)
+    started = time.perf_counter()
+    send(logs, group, [(at + i, "a" * 300) for i in range(20)] + [(at + 20, "a" * 300 + "x")])
+    assert time.perf_counter() - started < 5   # a backtracking engine needs minutes
+    assert stats(cloudwatch, namespace, "M") == {at: {"Sum": 1.0, "SampleCount": 1.0}}
+
+
 def test_the_default_value_fills_each_minute_with_events_but_no_match(logs, cloudwatch, group, namespace):
     metric_filter(logs, group, namespace, defaultValue=0.0)
     idle, busy, quiet = minutes_ago(4), minutes_ago(3), minutes_ago(2)

@@ -136,7 +136,7 @@ def test_print_iam_policy_lists_exactly_the_actions_used(example_config, capsys)
     """Every service of the example names its task_definition; the worker names no target group, so it
     is described for one (service_metrics), and a target group found would be asked its load balancer."""
     policy = printed_policy(example_config, capsys)
-    actions = sorted(action for statement in policy["Statement"] for action in statement["Action"])
+    actions = sorted({action for statement in policy["Statement"] for action in statement["Action"]})
     assert actions == ["cloudwatch:GetMetricData", "ecs:DescribeServices", "ecs:DescribeTaskDefinition",
                        "elasticloadbalancing:DescribeTargetGroups"]
     [describe] = [s for s in policy["Statement"] if s["Action"] == ["ecs:DescribeServices"]]

@@ -232,7 +232,8 @@ def test_the_plan_policy_only_reads_and_the_apply_policy_adds_the_writes(write_c
     assert actions(plan) and all(iam.is_read(action) for action in actions(plan))
     assert actions(plan) < actions(apply)
     assert {action for action in actions(apply) if not iam.is_read(action)} == {
-        "logs:PutMetricFilter", "logs:DeleteMetricFilter", "cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards"}
+        "logs:PutMetricFilter", "logs:DeleteMetricFilter", "cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards",
+        "logs:DeleteLogGroup"}   # deletes find what an earlier config left: a retired cluster's groups
 
 
 def test_a_config_asks_only_for_what_it_uses(write_config):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 
 import botocore.exceptions as bx
 import pytest
@@ -19,8 +17,8 @@ from botocore.retries import standard
 
 from monitor.aws import retries
 from monitor.aws.clients import Clients, Target
+from monitor.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 SPEC = {"logGroupName": "/ecs/app", "filterName": "monitor-x", "filterPattern": "ERROR",
         "metricTransformations": [{"metricName": "Errors", "metricNamespace": "Custom/ECS", "metricValue": "1"}]}
 
@@ -91,12 +89,24 @@ def test_clients_wait_a_bounded_time_for_an_answer():
     assert client.meta.config.connect_timeout == retries.CONNECT_TIMEOUT
 
 
-# --- an endpoint that accepts connections and never answers ---
+# --- an endpoint that accepts connections and never answers: one budget per command ---
+
+
+@dataclass
+class Silent:
+    """A local TCP server that accepts and never answers; `accepted` counts the connections (the tries)."""
+
+    url: str
+    held: list
+
+    @property
+    def accepted(self) -> int:
+        return len(self.held)
 
 
 @contextmanager
-def silent_endpoint(lifetime: float = 90) -> Iterator[str]:
-    """A local TCP server that accepts and never answers; it closes itself after `lifetime` seconds."""
+def silent_endpoint(lifetime: float = 90) -> Iterator[Silent]:
+    """It closes itself after `lifetime` seconds."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
     stop, held = threading.Event(), []
@@ -114,24 +124,64 @@ def silent_endpoint(lifetime: float = 90) -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        yield Silent(f"http://127.0.0.1:{server.getsockname()[1]}", held)
     finally:
         stop.set()
         thread.join()
 
 
-# `python -m monitor` with the read timeout cut from 10 s to half a second: the same two silent
-# tries, one second of waiting instead of twenty.
-SHORT_READ_TIMEOUT = ("import sys; from monitor.aws import retries; retries.READ_TIMEOUT = 0.5; "
-                      "from monitor.cli import main; raise SystemExit(main())")
+@pytest.fixture
+def short_timeouts(monkeypatch, no_backoff):
+    """The seam: seconds instead of tens of seconds, the same budgets in proportion (10 s : 30 s)."""
+    monkeypatch.setattr(retries, "READ_TIMEOUT", 0.4)
+    monkeypatch.setattr(retries, "CONNECT_TIMEOUT", 0.4)
+    monkeypatch.setattr(retries, "SILENT_BUDGET", 1.2)
 
 
-def test_an_endpoint_that_never_answers_is_named_in_one_line(example_config):
-    with silent_endpoint() as url:
-        done = subprocess.run([sys.executable, "-c", SHORT_READ_TIMEOUT, "plan", "-c", str(example_config),
-                               "--endpoint-url", url], capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=60, cwd=ROOT)
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("error: no answer from " + url)
-    assert done.stderr.count("\n") == 1
+COMMANDS = [["plan"], ["apply", "--yes"], ["destroy", "--yes"], ["review", "--deployed"], ["exporter", "--once"],
+            ["test-filter", "ERROR", "--aws"]]
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda argv: " ".join(argv))
+def test_the_first_silent_call_ends_the_command_in_one_line(argv, example_config, short_timeouts, capsys,
+                                                           monkeypatch, tmp_path):
+    """However many calls the command has left (the exporter's task definitions, then GetMetricData),
+    it gives up after the first call's tries, naming the endpoint once."""
+    events = tmp_path / "events.log"
+    events.write_text("ERROR one\n")
+    monkeypatch.setattr("sys.stdin", open(events))
+    config = [] if argv[0] == "test-filter" else ["-c", str(example_config)]
+    with silent_endpoint() as silent:
+        code = main([*argv, *config, "--endpoint-url", silent.url])
+        tries = silent.accepted
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith(f"error: no answer from {silent.url}/ within 0.4 s (2 tries)"), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert tries == retries.SILENT_ATTEMPTS
+
+
+def test_the_budget_caps_the_tries_of_one_call(short_timeouts, monkeypatch):
+    monkeypatch.setattr(retries, "SILENT_BUDGET", 0.6)   # room for one 0.4 s wait, not two
+    with silent_endpoint() as silent:
+        clients = Clients(Target("us-east-1", endpoint_url=silent.url))
+        with pytest.raises(bx.ReadTimeoutError):
+            clients.logs.describe_log_groups()
+        with pytest.raises(bx.ReadTimeoutError):   # later calls fail at once, the same way
+            clients.cloudwatch.describe_alarms()
+        assert silent.accepted == 1
+
+
+def test_each_daemon_refresh_has_a_budget_of_its_own(short_timeouts):
+    from monitor.config.model import Exporter
+    from monitor.exporter import queries
+    from monitor.exporter.refresh import QueryPlan, Refresher
+    query = queries.Query("Custom/ECS/c/s/app", "Latency", (), "Average", queries.FILTERS, "ecs_filter_latency_seconds",
+                          "Milliseconds", (("ecs_cluster", "c"), ("ecs_service", "s"), ("container", "app")))
+    with silent_endpoint() as silent:
+        refresher = Refresher(Clients(Target("us-east-1", endpoint_url=silent.url)), QueryPlan(Exporter(delay=0), (query,)))
+        refresher.due()
+        first = silent.accepted
+        refresher.retry_at = 0   # the backoff is over
+        refresher.due()
+    assert not refresher.current.health.up and silent.url in refresher.current.health.error
+    assert (first, silent.accepted) == (retries.SILENT_ATTEMPTS, 2 * retries.SILENT_ATTEMPTS)

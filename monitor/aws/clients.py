@@ -66,12 +66,14 @@ class Clients:
     `errors` every failed attempt (retries included) by (operation, error code).
 
     `region_name` overrides the session's Region: `in_region` makes such clients for log
-    groups that live in another Region than the config's (`awslogs-region`).
+    groups that live in another Region than the config's (`awslogs-region`). `silence` is the
+    command's one budget against a silent endpoint, shared with those clients (retries.Silence).
     """
 
     target: Target
     calls: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
+    silence: retries.Silence = field(default_factory=retries.Silence)
     _made: dict = field(default_factory=dict)
     _session: boto3.Session | None = None
     region_name: str | None = None
@@ -94,8 +96,8 @@ class Clients:
         if name is None or name == self.region:
             return self
         if name not in self._regions:
-            self._regions[name] = Clients(self.target, self.calls, self.errors, _session=self._boto_session(),
-                                          region_name=name)
+            self._regions[name] = Clients(self.target, self.calls, self.errors, self.silence,
+                                          _session=self._boto_session(), region_name=name)
         return self._regions[name]
 
     def _boto_session(self) -> boto3.Session:
@@ -110,7 +112,7 @@ class Clients:
                             read_timeout=retries.READ_TIMEOUT)
         client = self._boto_session().client(service, region_name=self.region_name,
                                             endpoint_url=self.target.endpoint_url, config=config)
-        retries.install(client)
+        retries.install(client, self.silence)
         client.meta.events.register("before-call", self._count)
         client.meta.events.register("needs-retry", self._count_error)
         return client

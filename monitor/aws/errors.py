@@ -69,8 +69,19 @@ def _client_error(error: bx.ClientError, endpoint: str | None = None) -> str | N
         said = error.response.get("Error", {}).get("Message")
         return (f"access denied for {operation}: grant it to the role or user running monitor ({code}"
                 + (f": {said})" if said else ")"))
+    if code.isdigit() and retries.ANSWER in error.response:
+        return _server_error(error, endpoint)
     if code.isdigit():   # botocore's code for an answer with no AWS error in it (an HTML page, say)
         where = f"the endpoint {endpoint}" if endpoint else "the endpoint"
         return (f"{operation} got HTTP {code} with no AWS error in the answer: is {where} an AWS API? "
                 f"(an emulator may not implement {operation})")
     return None
+
+
+def _server_error(error: bx.ClientError, endpoint: str | None) -> str:
+    """A 5xx that is no AWS error, after the last try: what the endpoint answered, and how often."""
+    tries = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
+    where = endpoint or "the endpoint"
+    return (f"{error.operation_name}: {where} answered {error.response[retries.ANSWER]} "
+            f"({tries} {'try' if tries == 1 else 'tries'}); that is no AWS error: a proxy or load balancer in "
+            "front of it? check --endpoint-url (or --region), the network and any proxy")

@@ -76,7 +76,9 @@ COMMAND_FLAGS = {
         (("--print-rules",), {"action": "store_true",
                               "help": "print Prometheus alerting rules for the exporter's health and ratios"}),
         (("--shard",), {"metavar": "I/N", "default": "1/1", "help": "serve shard I of N (split by service)"}),
-        (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"})],
+        (("--listen",), {"metavar": "HOST:PORT", "help": "override the config's exporter.listen"}),
+        (("--web-config",), {"metavar": "FILE", "help": "TLS and basic auth, in the Prometheus exporter-toolkit's "
+                                                        "web configuration format"})],
     "review": CONFIG + AWS + [
         (("--output",), {"choices": ("text", "json", "markdown"), "default": "text"}),
         (("--deployed",), {"action": "store_true",

@@ -15,11 +15,22 @@ from monitor.config import alarm_uses, edge_checks, presets, references, rules, 
 from monitor.dashboards import checks as dashboard_checks
 from monitor.dashboards import templates
 from monitor.exporter import rules as exporter_rules
-from monitor.kinds import alarm, alarm_advice, alarm_checks, cluster_setting, composite_alarm, dashboard
+from monitor.exporter import webconfig
 from monitor.expressions.checks import CHECKS as EXPRESSIONS
 from monitor.expressions.names import CHECKS as DERIVED_NAMES
 from monitor.expressions.syntax import CHECKS as EXPRESSION_SYNTAX
-from monitor.kinds import filter_checks, metric_filter
+from monitor.kinds import (
+    alarm,
+    alarm_advice,
+    alarm_checks,
+    cluster_setting,
+    composite_alarm,
+    dashboard,
+    filter_checks,
+    log_group,
+    metric_filter,
+    strays,
+)
 from monitor.offline import alarm_logs
 from monitor.problems import WARNING, Check, Problem
 from monitor.resolved import Loaded, edges, services, taskdefs, thresholds
@@ -33,10 +44,10 @@ KEPT = Check("CFG-031", WARNING, "an ignored code of an error that cannot be sil
 CHECKS = (UNKNOWN, KEPT)
 TABLES = (yamlfile.CHECKS, structure.CHECKS, references.CHECKS, rules.CHECKS, presets.CHECKS, alarm_uses.CHECKS,
           templates.CHECKS, dashboard_checks.CHECKS, EXPRESSION_SYNTAX, EXPRESSIONS, DERIVED_NAMES,
-          exporter_rules.CHECKS, alarm_checks.CHECKS, alarm_advice.CHECKS, composite_alarm.CHECKS,
+          exporter_rules.CHECKS, webconfig.CHECKS, alarm_checks.CHECKS, alarm_advice.CHECKS, composite_alarm.CHECKS,
           metric_filter.CHECKS, cluster_setting.CHECKS, dashboard.CHECKS, alarm.CHECKS, filter_checks.CHECKS,
           services.CHECKS, thresholds.CHECKS, taskdefs.CHECKS, plan.CHECKS, alarm_logs.CHECKS, sizing.CHECKS,
-          flow.CHECKS, edge_checks.CHECKS, edges.CHECKS, CHECKS)
+          flow.CHECKS, edge_checks.CHECKS, edges.CHECKS, strays.CHECKS, log_group.CHECKS, CHECKS)
 
 
 def checks() -> dict[str, Check]:

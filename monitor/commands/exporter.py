@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from prometheus_client.exposition import generate_latest
 
+from monitor.aws import retries
 from monitor.aws.clients import Clients
 from monitor.config.model import Config, Exporter
 from monitor.exporter import batches as packing
 from monitor.exporter import derive, queries
 from monitor.exporter.collector import registry
-from monitor.exporter.refresh import QueryPlan, Refresher
+from monitor.exporter.refresh import QueryPlan, Refresher, describe
 from monitor.exporter.snapshot import DerivedRule
 from monitor.output.plan import problems_text
 from monitor.resolved import edges as service_edges
@@ -65,6 +66,16 @@ def make_plan(config: Config, clients: Clients | None, shard: Shard) -> QueryPla
     return QueryPlan(settings(config), tuple(selected(config, shard)), rules, limits, tuple(notes) + skipped)
 
 
+def first_plan(config: Config, clients: Clients, shard: Shard) -> QueryPlan:
+    """The daemon's plan at start: without the containers' limits when the endpoint does not answer
+    (the refreshes then fail and back off until it does; a reload reads the limits again)."""
+    try:
+        return make_plan(config, clients, shard)
+    except retries.SILENT as error:
+        log.warning("no utilization ratios until a reload: %s", describe(error))
+        return make_plan(config, None, shard)
+
+
 def loader(clients: Clients, shard: Shard):
     """What the daemon calls on reload: the file's path in, a plan out (or Invalid)."""
     return lambda path: make_plan(load_config(path), clients, shard)
@@ -72,6 +83,6 @@ def loader(clients: Clients, shard: Shard):
 
 def once(clients: Clients, plan: QueryPlan) -> tuple[bytes, str | None]:
     """One refresh, then its exposition; and why the refresh failed, if it did."""
-    refresher = Refresher(clients, plan)
-    refresher.refresh()
+    refresher = Refresher(clients, plan, quiet=True)
+    refresher.refresh(own_budget=False)   # one budget for the whole command, the plan's reads included
     return generate_latest(registry(lambda: refresher.current)), refresher.current.health.error

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import functools
+import math
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, model_validator
+from pydantic import (AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt,
+                      model_validator)
+from pydantic_core import PydanticCustomError
+
+
+def _finite(value: object) -> object:
+    """A number where one is meant: YAML reads `true`, `yes` and `on` as booleans and `.nan` and
+    `.inf` as floats (YAML 1.1 types, https://yaml.org/type/bool.html, https://yaml.org/type/float.html),
+    and none of them is a number AWS or Prometheus takes: PutMetricAlarm's Threshold and a metric
+    filter's defaultValue are doubles that never settle as NaN, and a sample is a float that a
+    gauge must not make NaN by accident (https://prometheus.io/docs/instrumenting/exposition_formats/)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("not_a_number", "is a boolean, not a number (YAML reads true, yes and on as "
+                                                  "booleans); write a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("not_finite", "is not a finite number")
+    return value
 
 
 def _number_as_text(value: object) -> object:
     """A metric value may be written as a YAML number; AWS takes it as a string."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    value = _finite(value)
+    if isinstance(value, (int, float)):
         return format(value, "g") if isinstance(value, float) else str(value)
     return value
 
 
+Number = Annotated[float, BeforeValidator(_finite), AllowInfNan(False)]
+"""A finite float that is not a boolean: every number that reaches AWS or an exposition."""
 MetricValue = Annotated[str, BeforeValidator(_number_as_text)]
 InsightsMode = Literal["disabled", "enabled", "enhanced"]
 Apm = Literal["xray", "datadog"]   # the tracing sidecar a service should run (reviewed, info only)
@@ -34,7 +54,7 @@ class FilterCase(Model):
 
     log: str
     match: bool = True
-    value: float | None = None
+    value: Number | None = None
     dimensions: dict[str, str] | None = None
 
 
@@ -50,7 +70,7 @@ class Filter(Model):
     namespace: str | None = None
     value: MetricValue | None = None
     unit: str | None = None
-    default: float | None = None
+    default: Number | None = None
     dimensions: dict[str, str] | None = None
     shared: bool = False   # publish into the config's namespace, meaning to share the metric
     tests: list[FilterCase] = []
@@ -81,9 +101,9 @@ class AlarmCase(Model):
     """One alarm `tests:` case: a value per period, oldest first (null: missing), or a log sample (`logs:`,
     relative to the config file) that the container's filters turn into one; and the state(s) expected."""
 
-    series: list[float | None] | None = None
+    series: list[Number | None] | None = None
     logs: str | None = None
-    sample_counts: list[float | None] | None = None   # each period's SampleCount: a percentile alarm that ignores low samples
+    sample_counts: list[Number | None] | None = None   # each period's SampleCount: a percentile alarm that ignores low samples
     expect: AlarmState | list[AlarmState]
 
 
@@ -120,7 +140,7 @@ class Alarm(Model):
     threshold_metric_id: str | None = None   # the `metrics` entry with ANOMALY_DETECTION_BAND(...): PutMetricAlarm ThresholdMetricId
     alarm_rule: str | None = None
     comparison: Comparison | None = None
-    threshold: float | str | None = None   # a number, or `N%` of a container limit
+    threshold: Annotated[Number | str, BeforeValidator(_finite)] | None = None   # a number, or `N%` of a limit
     evaluation_periods: StrictInt = Field(1, ge=1)   # strict: YAML's `yes` is not 1
     datapoints_to_alarm: StrictInt | None = Field(None, ge=1)
     treat_missing_data: Treatment = "missing"
@@ -256,8 +276,8 @@ class Derived(Model):
     name: str
     expr: str
     help: str | None = None
-    on_missing: float | None = None         # the value of a metric with no datapoint; else no sample
-    on_zero_division: float | None = None   # the value of x / 0; else no sample
+    on_missing: Number | None = None         # the value of a metric with no datapoint; else no sample
+    on_zero_division: Number | None = None   # the value of x / 0; else no sample
 
 
 class Exporter(Model):
@@ -285,10 +305,16 @@ class Config(Model):
     defaults: Defaults | None = None
     log_groups: LogGroups | None = None   # for the groups ecs-monitor creates; a container's own wins
     clusters: list[Cluster] = []
+    retired_clusters: list[str] = []   # clusters this config made resources for: --prune and destroy delete them
     dashboards: list[Dashboard] = []
     exporter: Exporter | None = None
     ignore: list[str] = []   # problem and finding codes to silence (monitor/commands/codes.py says which may be)
     _facts: object = PrivateAttr(default=None)   # what plan time read from AWS (monitor/config/facts.py)
+
+    @property
+    def owned_clusters(self) -> frozenset[str]:
+        """The clusters whose resources are this config's: its own and its retired ones."""
+        return frozenset(cluster.name for cluster in self.clusters) | frozenset(self.retired_clusters)
 
     @property
     def facts(self) -> object:

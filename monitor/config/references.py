@@ -41,8 +41,9 @@ INCOMPLETE = Check("FLT-025", ERROR, "an inline filter without a required key")
 BLANK_NAME = Check("FLT-026", ERROR, "an empty or blank filter name", source=quotas.PUT_METRIC_FILTER_DOC)
 FILTER_NAME = Check("FLT-027", ERROR, "a filter name AWS does not allow (length, ':' or '*')",
                     source=quotas.PUT_METRIC_FILTER_DOC)
+RETIRED = Check("CFG-027", ERROR, "a retired cluster that is not an ECS name, is given twice, or is still in clusters")
 CHECKS = (PREFIX_CHECK, REGION_CHECK, ECS_NAME, TAG, TAGS, DUPLICATE, TASK_REFERENCE, PERFORMANCE, NO_INSIGHTS,
-          LOG_GROUP, UNKNOWN_USE, USE_AND_PATTERN, INCOMPLETE, BLANK_NAME, FILTER_NAME)
+          LOG_GROUP, UNKNOWN_USE, USE_AND_PATTERN, INCOMPLETE, BLANK_NAME, FILTER_NAME, RETIRED)
 
 
 def check(config: Config, source: Source, catalogue: dict[str, Definition]) -> list[Problem]:
@@ -70,7 +71,7 @@ def _top_level(config: Config, source: Source) -> list[Problem]:
                    "(e.g. awesome-app or awesome-app:12) or its ARN")
                   for s, service in enumerate(cluster.services)
                   if service.task_definition is not None and not TASK_DEFINITION.fullmatch(service.task_definition)]
-    found += _ecs_names(config)
+    found += _ecs_names(config) + _retired(config)
     return [check.problem(path, message, source=source) for check, path, message in found] + _tags(config, source)
 
 
@@ -90,6 +91,24 @@ def _ecs_names(config: Config) -> list[tuple[Check, Path, str]]:
         found += [(ECS_NAME, path + ("name",), f"'{name}' is not a valid ECS {noun} name: 1-255 characters of "
                                      "A-Z a-z 0-9 _ -") for path, noun, name in places
                   if not ownership.ECS_NAME.fullmatch(name)]
+    return found
+
+
+def _retired(config: Config) -> list[tuple[Check, Path, str]]:
+    """`retired_clusters`: ECS cluster names, each once, none of them a cluster the config still has."""
+    active = {cluster.name for cluster in config.clusters}
+    found, seen = [], set()
+    for n, name in enumerate(config.retired_clusters):
+        if not ownership.ECS_NAME.fullmatch(name):
+            found.append((RETIRED, ("retired_clusters", n), f"'{name}' is not a valid ECS cluster name: 1-255 characters "
+                                                    "of A-Z a-z 0-9 _ -"))
+        elif name in active:
+            found.append((RETIRED, ("retired_clusters", n), f"cluster '{name}' is both in 'clusters' and retired: a retired "
+                                                    "cluster's resources are deleted by --prune and destroy; remove "
+                                                    "it from one of the two"))
+        elif name in seen:
+            found.append((RETIRED, ("retired_clusters", n), f"duplicate retired cluster '{name}'"))
+        seen.add(name)
     return found
 
 

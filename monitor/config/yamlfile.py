@@ -6,6 +6,7 @@ from pathlib import Path as FilePath
 
 import yaml
 
+from monitor import bounded
 from monitor.problems import ERROR, Check, Mark, Path, Problem, Source
 
 YAML_SPEC = "https://yaml.org/spec/1.2.2/"
@@ -17,17 +18,25 @@ TOO_LARGE = Check("CFG-005", ERROR, "the document expands to too many nodes (ali
 SELF_ALIAS = Check("CFG-006", ERROR, "an alias refers to a node that contains it")
 KEY_NOT_TEXT = Check("CFG-007", ERROR, "a key YAML does not read as text", source=YAML_SPEC)
 DUPLICATE_KEY = Check("CFG-008", ERROR, "a key given twice in one mapping", source=YAML_SPEC)
-CHECKS = (SYNTAX, UNREADABLE, NOT_UTF8, TOO_DEEP, TOO_LARGE, SELF_ALIAS, KEY_NOT_TEXT, DUPLICATE_KEY)
+TOO_BIG = Check("CFG-009", ERROR, "the file is too large to be a config (bytes, or nodes written)")
+CHECKS = (SYNTAX, UNREADABLE, NOT_UTF8, TOO_DEEP, TOO_LARGE, SELF_ALIAS, KEY_NOT_TEXT, DUPLICATE_KEY, TOO_BIG)
 
 STRING = "tag:yaml.org,2002:str"
-MAX_NODES = 100_000   # far beyond any real config
+MAX_BYTES = 512 * 1024   # the example config has 13 KB; checked before parsing (monitor/bounded.py)
+MAX_NODES = 100_000   # far beyond any real config, with its aliases expanded
+MAX_WRITTEN = 25_000  # nodes written in the file (the example config has under 200), counted while composing
 
 
 MAX_DEPTH = 100       # a config nests about 10 levels; pyyaml's composer recurses once per level
 
 
 class TooLarge(Exception):
-    """The document, with its aliases expanded, has more nodes than a config could need."""
+    """The document has more nodes than a config could need; `mark` is where the count passed MAX_NODES,
+    or None when its aliases, expanded, make it so."""
+
+    def __init__(self, mark: yaml.Mark | None = None):
+        super().__init__(mark)
+        self.mark = mark
 
 
 class TooDeep(Exception):
@@ -39,36 +48,33 @@ class TooDeep(Exception):
 
 
 class Loader(yaml.SafeLoader):
-    """SafeLoader that refuses to compose past MAX_DEPTH levels, at the node where it happens."""
+    """SafeLoader that refuses to compose past MAX_DEPTH levels or MAX_WRITTEN nodes, at the node where
+    it happens: the bounds hold while composing, before the node tree of a large file is ever built."""
 
     depth = 0
+    nodes = 0
 
     def compose_node(self, parent, index):
         self.depth += 1
+        self.nodes += 1
         try:
             if self.depth > MAX_DEPTH:
                 raise TooDeep(self.peek_event().start_mark)
+            if self.nodes > MAX_WRITTEN:
+                raise TooLarge(self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
 
 def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Problem]]:
-    """Parse one file; syntax errors and duplicate keys come back as problems."""
+    """Parse one file; a file too large, too deep or not YAML, and duplicate keys, come back as problems."""
     source = Source(name=str(path))
     try:
-        text = FilePath(path).read_text(encoding="utf-8") if text is None else text
-        source.text = text
-        node, source.data = _compose(text)
-    except TooDeep as error:
-        message = f"the document nests more than {MAX_DEPTH} levels deep"
-        return source, [TOO_DEEP.problem((), message, source=source, mark=Mark(error.mark.line + 1, error.mark.column + 1))]
-    except OSError as error:
-        return source, [UNREADABLE.problem((), f"cannot read file: {error.strerror}", source=source)]
-    except UnicodeDecodeError as error:
-        return source, [_encoding_problem(error, source)]
-    except yaml.YAMLError as error:
-        return source, [_syntax_problem(error, source)]
+        source.text = bounded.read_text(path, MAX_BYTES, "a config") if text is None else text
+        node, source.data = _compose(source.text)
+    except (bounded.TooLarge, TooDeep, TooLarge, OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return source, [_unread(error, source)]
     problems: list[Problem] = []
     try:
         if node is not None:
@@ -77,6 +83,27 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
         message = f"the document expands to more than {MAX_NODES} nodes (aliases inside aliases?)"
         return source, [TOO_LARGE.problem((), message, source=source, mark=Mark(1, 1))]
     return source, problems
+
+
+def _unread(error: Exception, source: Source) -> Problem:
+    """Why the file gave no document, at the place it stopped."""
+    if isinstance(error, UnicodeDecodeError):
+        return _encoding_problem(error, source)
+    if isinstance(error, yaml.YAMLError):
+        return _syntax_problem(error, source)
+    if isinstance(error, OSError):
+        return UNREADABLE.problem((), f"cannot read file: {error.strerror}", source=source)
+    if isinstance(error, TooDeep):
+        message = f"the document nests more than {MAX_DEPTH} levels deep"
+        return TOO_DEEP.problem((), message, source=source, mark=_at(error.mark))
+    if isinstance(error, TooLarge):
+        message = f"the document has more than {MAX_WRITTEN} nodes; a config has a few hundred"
+        return TOO_BIG.problem((), message, source=source, mark=_at(error.mark))
+    return TOO_BIG.problem((), str(error), source=source, mark=Mark(1, 1))
+
+
+def _at(mark: yaml.Mark) -> Mark:
+    return Mark(mark.line + 1, mark.column + 1)
 
 
 def _compose(text: str) -> tuple[yaml.Node | None, object]:
@@ -131,7 +158,7 @@ def _index(root: yaml.Node, source: Source, problems: list[Problem]) -> None:
                                     mark=_mark(node)))
             continue
         if len(source.values) >= MAX_NODES:
-            raise TooLarge(path)
+            raise TooLarge()
         source.values[path] = _mark(node)
         children = _children(node, path, source, problems)
         stack.extend((child, child_path, inside | {id(node)}) for child, child_path in reversed(children))

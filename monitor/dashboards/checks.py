@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 
+from monitor import quotas
 from monitor.config.model import Config, Dashboard
 from monitor.dashboards import body, owner, templates
 from monitor.dashboards.templates import Definition
-from monitor import quotas
 from monitor.problems import ERROR, Check, Path, Problem, Source
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")

@@ -67,7 +67,8 @@ def shaped(prefix: str, name: str) -> bool:
 def owns(prefix: str, region: str | None, clusters: frozenset[str] | set[str], found: Owner | None,
          name: str) -> bool:
     """The ownership rule for dashboards: our shape of name, a record of our prefix and Region, only
-    clusters of this config, and the record's name this dashboard's own.
+    clusters of this config (`clusters`: its own and its retired ones), and the record's name this
+    dashboard's own.
 
     A dashboard that also shows a cluster this config does not name belongs to another config
     (or to nobody we know), and one whose record names another dashboard is a copy of it (the
@@ -85,4 +86,5 @@ def whose(found: Owner | None, name: str) -> str | None:
     if found.name is not None and found.name != name:
         return f"its header records dashboard {found.name}, so it is a copy someone made of that one"
     return f"its header records another config's (prefix {found.prefix}, Region {found.region}, " \
-           f"clusters {', '.join(found.clusters)})"
+           f"clusters {', '.join(found.clusters)}); if those clusters were this config's, list the ones it " \
+           "no longer has under retired_clusters"

@@ -15,7 +15,8 @@ from pathlib import Path as FilePath
 from string import Template as Text
 
 from monitor import quotas
-from monitor.config import catalogue as filters_catalogue, structure, yamlfile
+from monitor.config import catalogue as filters_catalogue
+from monitor.config import structure, yamlfile
 from monitor.config.model import Item, Model
 from monitor.config.presets import FILE_NAME
 from monitor.problems import ERROR, Check, Path, Problem, Source

@@ -23,6 +23,7 @@ import schedule
 from monitor.exporter.collector import registry
 from monitor.exporter.refresh import QueryPlan, Refresher
 from monitor.exporter.server import make_server
+from monitor.exporter.webconfig import WebConfig
 
 TICK = 0.2   # seconds
 log = logging.getLogger("monitor.exporter")
@@ -43,6 +44,7 @@ class Reloader:
     def reload(self) -> bool:
         self.wanted.clear()
         self.seen = _mtime(self.path)
+        self.refresher.clients.silence.reset()   # a reload reads task definitions: a budget of its own
         try:
             plan = self.load(self.path)
         except Exception as error:   # noqa: BLE001 - a bad config must never stop the exporter
@@ -61,23 +63,31 @@ def _mtime(path: str) -> float | None:
         return None
 
 
-def run(listen: str, refresher: Refresher, reloader: Reloader) -> None:
-    """Serve until SIGTERM or SIGINT; raises OSError when `listen` cannot be bound."""
+def run(listen: str, refresher: Refresher, reloader: Reloader, web: WebConfig | None = None) -> None:
+    """Serve until SIGTERM or SIGINT, with TLS and basic auth when `web` says; raises OSError when
+    `listen` cannot be bound."""
     stop = threading.Event()
-    server = make_server(listen, registry(lambda: refresher.current), lambda: refresher.ready)
+    server = make_server(listen, registry(lambda: refresher.current), lambda: refresher.ready, web)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGHUP, lambda *_: reloader.wanted.set())
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": TICK}, daemon=True,
                      name="http").start()
     threading.Thread(target=_work, args=(refresher, reloader, stop), daemon=True, name="refresh").start()
-    log.info("serving /metrics on %s; %d queries per refresh every %d s", listen, len(refresher.plan.queries),
-             refresher.plan.settings.interval)
+    log.info("serving /metrics on %s (%s); %d queries per refresh every %d s", listen, _protection(web),
+             len(refresher.plan.queries), refresher.plan.settings.interval)
     while not stop.wait(TICK):
         pass
     log.info("stopping")
     server.shutdown()
     server.server_close()
+
+
+def _protection(web: WebConfig | None) -> str:
+    """How the endpoint is protected, for the start-up line: nobody should have to guess."""
+    if web is None or (web.tls is None and not web.users):
+        return "plain HTTP, no authentication: keep it on a private network (--web-config adds TLS and basic auth)"
+    return " and ".join(filter(None, ["TLS" if web.tls else "plain HTTP", "basic auth" if web.users else ""]))
 
 
 def _work(refresher: Refresher, reloader: Reloader, stop: threading.Event) -> None:

@@ -37,7 +37,7 @@ def policy(config: Config, region: str | None = None) -> dict:
         Grant("ReadMetrics", metricdata.PERMISSIONS.read_if),
         Grant("FindTaskDefinitions", services.PERMISSIONS.read_if if unnamed else (),
               services.arns(unnamed, region or config.region)),
-        Grant("FindLoadBalancers", edges.PERMISSIONS.read_if if balancers else ()),
+        Grant("FindLoadBalancers", ("elasticloadbalancing:DescribeTargetGroups",) if balancers else ()),
         Grant("ReadOtherAccounts", assume.PERMISSIONS.read_if if roles else (), tuple(roles)),
         Grant("ReadContainerLimits", taskdefs.PERMISSIONS.read_if if read else ()),
     ])

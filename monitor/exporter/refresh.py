@@ -20,7 +20,7 @@ from monitor.config.model import Exporter
 from monitor.exporter import batches as packing
 from monitor.exporter import metricdata
 from monitor.exporter.queries import Query
-from monitor.exporter.snapshot import EMPTY, Reading, DerivedRule, Snapshot, build
+from monitor.exporter.snapshot import EMPTY, DerivedRule, Reading, Snapshot, build
 from monitor.names.identity import Identity
 from monitor.taskdefs.sizing import Limits
 
@@ -65,8 +65,10 @@ class Current:
 class Refresher:
     """Owns the current state; `refresh` is the only writer, called from one thread at a time."""
 
-    def __init__(self, clients: Clients, plan: QueryPlan, clock: Callable[[], float] = time.time):
+    def __init__(self, clients: Clients, plan: QueryPlan, clock: Callable[[], float] = time.time,
+                 quiet: bool = False):
         self.clients, self.plan, self.clock = clients, plan, clock
+        self.quiet = quiet   # `--once`: the command says why the refresh failed, once
         self.current = Current(queries=len(plan.queries))
         self.retry_at = 0.0   # time.monotonic() before which a due refresh is skipped
 
@@ -80,8 +82,14 @@ class Refresher:
         if time.monotonic() >= self.retry_at:
             self.refresh()
 
-    def refresh(self) -> bool:
-        """One refresh; True when it succeeded. Never raises."""
+    def refresh(self, own_budget: bool = True) -> bool:
+        """One refresh; True when it succeeded. Never raises.
+
+        Each refresh has a budget of its own against a silent endpoint (retries.Silence): the first
+        silent call ends it, and the next refresh tries again. `--once` keeps its command's budget.
+        """
+        if own_budget:
+            self.clients.silence.reset()
         started, plan, before = time.monotonic(), self.plan, self.current
         try:
             readings, requested = read(self.clients, plan, self.clock())
@@ -91,7 +99,7 @@ class Refresher:
             requested, snapshot = 0, before.snapshot
             health = replace(before.health, up=False, failures=before.health.failures + 1, error=describe(error))
             self.retry_at = time.monotonic() + backoff(plan.settings.interval, health.failures)
-            log.warning("refresh failed (%d in a row), serving the last good snapshot: %s", health.failures,
+            log.log(logging.DEBUG if self.quiet else logging.WARNING,"refresh failed (%d in a row), serving the last good snapshot: %s", health.failures,
                         health.error)
         outcome = "ok" if health.up else "error"
         health = replace(health, duration=time.monotonic() - started, requested=before.health.requested + requested,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import math
 
-from monitor.expressions.syntax import FUNCTIONS, Binary, Call, Expr, ExpressionError, Name, Negate, Number
+from monitor.expressions.syntax import (FUNCTIONS, MAX_NESTING, Binary, Call, Expr, ExpressionError, Name, Negate,
+                                        Number)
 from monitor.expressions.tokens import Token, tokenize
 
 OPERAND = "a number, a metric name, a function, '(' or '-'"
@@ -33,6 +34,14 @@ class _Parser:
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
         self.index = 0
+        self.depth = 0   # parentheses, calls and unary minus open around the current token
+
+    def nest(self, token: Token) -> None:
+        """One level deeper at `token`; refused past MAX_NESTING, far from Python's recursion limit."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(f"the expression nests parentheses, calls and '-' more than {MAX_NESTING} "
+                                  "levels deep; write it flatter", token.column)
 
     def peek(self) -> Token:
         return self.tokens[self.index]
@@ -71,15 +80,19 @@ class _Parser:
     def unary(self) -> Expr:
         if self.at("-"):
             token = self.next()
-            return Negate(self.unary(), column=token.column)
+            self.nest(token)
+            negated = Negate(self.unary(), column=token.column)
+            self.depth -= 1
+            return negated
         return self.primary()
 
     def primary(self) -> Expr:
         token = self.peek()
         if self.at("("):
-            self.next()
+            self.nest(self.next())
             inner = self.expr()
             self.expect(")")
+            self.depth -= 1
             return inner
         if token.kind == "number":
             return _number(self.next())
@@ -91,12 +104,13 @@ class _Parser:
         raise self.error(OPERAND)
 
     def call(self, name: Token) -> Call:
-        self.next()
+        self.nest(self.next())
         arguments = [] if self.at(")") else [self.expr()]
         while self.at(","):
             self.next()
             arguments.append(self.expr())
         self.expect(")")
+        self.depth -= 1
         return _checked(Call(name.text, tuple(arguments), column=name.column))
 
 

@@ -9,6 +9,7 @@ from monitor.problems import ERROR, Check
 
 PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_TOKENS = 128   # far beyond a real derived metric; keeps parsing and evaluation off Python's recursion limit
+MAX_NESTING = 32   # parentheses, calls and unary minus open at once; the parser and the tree's walks recurse per level
 
 SYNTAX = Check("EXP-010", ERROR, "a derived metric's expression that does not parse")
 CHECKS = (SYNTAX,)

@@ -1,10 +1,12 @@
 """CloudWatch metric alarms: each container's `alarms:` on a metric or on metric math, named and
 owned like its filters.
 
-A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/names/ownership.py), so
-ownership is read from the name, as for metric filters. Tags (ours and the config's) go with
-PutMetricAlarm on create; PutMetricAlarm ignores Tags on update ("If you are using this
-operation to update an existing alarm, any tags you specify in this parameter are ignored",
+A name is `<prefix>/<cluster>/<service>/<container>/<alarm>` (monitor/names/ownership.py); an
+alarm is ours only with that name *and* our `managed-by` and prefix tags, since alarms take tags
+and anyone can type such a name in the console (filters, which take none, are ours by name).
+Tags (ours and the config's) go with PutMetricAlarm on create; PutMetricAlarm ignores Tags on
+update ("If you are using this operation to update an existing alarm, any tags you specify in
+this parameter are ignored",
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), so later tag
 changes are made with TagResource and UntagResource, and a change of tags alone makes no
 PutMetricAlarm call. PutMetricAlarm replaces the whole alarm, so every managed key is sent.
@@ -28,13 +30,15 @@ from monitor.names import ownership
 from monitor.names.ownership import PREFIX_TAG
 from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
-from monitor.state.resources import Actual, Resource, regional
+from monitor.state.resources import Actual, Resource, Stray, regional
 
 KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
 BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
-TYPES = ["MetricAlarm", "CompositeAlarm"]   # without AlarmTypes DescribeAlarms returns metric alarms only
+UNTAGGED = "carries none of our tags (managed-by=ecs-monitor, ecs-monitor:prefix={prefix}), so someone else made it"
+TAKEN = (UNTAGGED + ", and the plan cannot create this alarm while the name is taken: rename the alarm in the config, "
+                    "or rename or delete that one")
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
 # PutMetricAlarm with Tags needs cloudwatch:TagResource too ("To use this field to set tags for an alarm
 # when you create it, you must be signed on with both the cloudwatch:PutMetricAlarm and
@@ -45,7 +49,8 @@ PERMISSIONS = iam.Permissions("metric alarms", read=("cloudwatch:DescribeAlarms"
                               delete=("cloudwatch:DeleteAlarms",), when="a container has a metric or metric-math alarm")
 
 OTHER_KIND = Check("PLN-005", WARNING, "an alarm named like ours of a kind ecs-monitor does not make (left alone)")
-CHECKS = (OTHER_KIND,)
+UNOWNED = Check("PLN-015", WARNING, "an alarm in our name shape without our tags: not ours, never changed or deleted")
+CHECKS = (OTHER_KIND, UNOWNED)
 
 
 @once_per_config
@@ -76,33 +81,81 @@ def regions(clients: Clients, config: Config) -> list[str | None]:
 
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
-    """Our alarms, metric and composite, in every Region in scope; ours means ownership.owns().
+    """Our alarms, metric and composite, in every Region in scope, and every composite alarm there.
 
-    Each Region's alarms come 100 a DescribeAlarms page narrowed by `AlarmNamePrefix`, composite
-    ones on the same pages (`AlarmTypes`). Their tags come 100 alarms a call from the Resource Groups
-    Tagging API (GetResources, resource type `cloudwatch:alarm`, which covers both types, filtered
-    by our prefix tag), not one ListTagsForResource an alarm: a plan over N alarms in a Region reads
-    ceil(N/100) pages of each there, where a call an alarm would take N. An alarm that lost our
-    prefix tag reads as untagged, and the plan puts its tags back.
+    Ours means our name shape, a cluster of this config or a retired one (ownership.owns), *and*
+    our `managed-by` and prefix tags (ownership.tagged): an alarm in our shape without them was
+    made by hand, and is read as not ours, never changed or deleted. One of our prefix and tags
+    that names another cluster is a stray, counted in a warning (monitor/kinds/strays.py).
+    Metric alarms come 100 a DescribeAlarms page narrowed by `AlarmNamePrefix`; composite alarms,
+    every one in the Region, 100 a page without a prefix, since AWS deletes no alarm that a
+    composite still names, whoever made it (DeleteAlarms API reference). Tags come 100 alarms a
+    call from the Resource Groups Tagging API (GetResources, resource type `cloudwatch:alarm`,
+    which covers both types, filtered by our prefix tag), not one ListTagsForResource an alarm.
     """
-    clusters = frozenset(cluster.name for cluster in config.clusters)
     for region in regions(clients, config):
         here = clients.in_region(region)
-        pages = here.cloudwatch.get_paginator("describe_alarms").paginate(
-            AlarmNamePrefix=f"{config.prefix}{ownership.SEPARATOR}", AlarmTypes=TYPES,
-            PaginationConfig={"PageSize": PAGE})
-        metric, composite = [], []
-        for page in pages:
-            metric += [item for item in page.get("MetricAlarms", [])
-                       if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
-            composite += [item for item in page.get("CompositeAlarms", [])
-                          if ownership.owns(config.prefix, clusters, item["AlarmName"], per_container=True)]
-        tags = tags_by_arn(here, config.prefix) if metric or composite else {}
-        for item in ours_in_shape(metric, actual):
+        metric = [item for item in _described(here, "MetricAlarm", config.prefix + ownership.SEPARATOR)
+                  if _shaped(config.prefix, item)]
+        composites = _described(here, "CompositeAlarm")
+        actual.composites[region] = {item["AlarmName"]: alarm_rule.alarm_names(item.get("AlarmRule", ""))
+                                     for item in composites}
+        composites = [item for item in composites if _shaped(config.prefix, item)]
+        tags = tags_by_arn(here, config.prefix) if metric or composites else {}
+        mine = _sorted_out(config, metric + composites, tags, actual, region)
+        for item in ours_in_shape([item for item in mine if item in metric], actual):
             actual.add(Resource(KIND, regional(region, item["AlarmName"]),
                                 alarm_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
                                 handle=item["AlarmArn"], region=region))
-        _add_composites(actual, composite, tags, region)
+        _add_composites(actual, [item for item in mine if item in composites], tags, region)
+
+
+def _described(clients: Clients, kind: str, prefix: str | None = None) -> list[dict]:
+    """Every alarm of one type (`MetricAlarm`, `CompositeAlarm`), under a name prefix if given."""
+    pages = clients.cloudwatch.get_paginator("describe_alarms").paginate(
+        AlarmTypes=[kind], **({"AlarmNamePrefix": prefix} if prefix else {}), PaginationConfig={"PageSize": PAGE})
+    return [item for page in pages for item in page.get(f"{kind}s", [])]
+
+
+def _shaped(prefix: str, item: dict) -> bool:
+    """Named as we name an alarm: `<prefix>/<cluster>/<service>/<container>/<name>`, any cluster."""
+    found = ownership.owner(item["AlarmName"])
+    return found is not None and found.prefix == prefix and found.container is not None
+
+
+def _sorted_out(config: Config, items: list[dict], tags: dict[str, dict[str, str]], actual: Actual,
+                region: str | None) -> list[dict]:
+    """The items that are ours; strays are counted, alarms without our tags read as someone else's."""
+    mine = []
+    for item in items:
+        name, cluster = item["AlarmName"], ownership.owner(item["AlarmName"]).cluster
+        kind = composite_spec.KIND if "AlarmRule" in item else KIND
+        ours = ownership.tagged(config.prefix, tags.get(item["AlarmArn"], {}))
+        if cluster not in config.owned_clusters:
+            if ours:
+                actual.strays.append(Stray(kind, regional(region, name), cluster, paging(item)))
+        elif ours:
+            mine.append(item)
+        else:
+            actual.add(Resource(kind, regional(region, name), {}, owned=False, prunable=False, region=region,
+                                note=TAKEN.format(prefix=config.prefix)))
+    return mine
+
+
+def paging(item: dict) -> bool:
+    """Whether an alarm can still notify: its actions enabled and at least one action."""
+    return item.get("ActionsEnabled", True) and any(item.get(key) for key in alarm_spec.ACTION_KEYS.values())
+
+
+def unowned(prefix: str, wanted: list[Resource], actual: Actual) -> list[Problem]:
+    """Alarms in our name shape without our tags that the config does not want: reported, left alone.
+    (One the config wants is the plan's conflict: the name is taken.)"""
+    keys = {resource.key for resource in wanted}
+    said = UNTAGGED.format(prefix=prefix)
+    return [UNOWNED.problem((), f"alarm {resource.id} is named like ours but {said}; it is not ours and is never changed "
+                        "or deleted")
+            for resource in actual.resources.values()
+            if resource.kind in (KIND, composite_spec.KIND) and not resource.owned and resource.key not in keys]
 
 
 def _add_composites(actual: Actual, items: list[dict], tags: dict[str, dict[str, str]], region: str | None) -> None:

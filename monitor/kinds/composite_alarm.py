@@ -22,8 +22,9 @@ from monitor.aws.clients import Clients
 from monitor.config.model import Config, once_per_config
 from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
+from monitor.kinds import composite_rule as alarm_rule
 from monitor.problems import ERROR, Check, Problem
-from monitor.state.plan import Change
+from monitor.state.plan import Change, Plan
 from monitor.state.resources import Actual, Resource, regional
 
 KIND = composite_spec.KIND
@@ -43,7 +44,9 @@ def makes(config: Config) -> bool:
 
 TYPE_CHANGE = Check("PLN-002", ERROR, "an alarm whose type (metric or composite) differs in AWS",
                     source=quotas.PUT_COMPOSITE_ALARM_DOC)
-CHECKS = (TYPE_CHANGE,)
+STILL_NAMED = Check("PLN-014", ERROR, "an alarm to delete that a composite alarm outside the deletion names",
+                    source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html")
+CHECKS = (TYPE_CHANGE, STILL_NAMED)
 
 
 @once_per_config
@@ -78,6 +81,35 @@ def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = 
             found.append(TYPE_CHANGE.problem(resource.origin, f"alarm {resource.id} is a {then} alarm in AWS and a {now} alarm in "
                                                   "the config; CloudWatch has one alarm a name: give this one "
                                                   "another name, or remove it, apply with --prune, and add it back"))
+    return found
+
+
+def blocked(plan: Plan, actual: Actual) -> list[Problem]:
+    """The plan's alarm deletes that AWS would refuse, each an error naming the composite in the way.
+
+    DeleteAlarms fails with "ValidationError: Cannot delete X as there are composite alarm(s)
+    depending on them" while any composite alarm's rule names X, and then deletes nothing of that
+    call (DeleteAlarms API reference; field reports of cloud-custodian and aws-nuke). So in each
+    Region every composite there (actual.composites, read whole) that outlives the plan is taken
+    with its rule as the plan leaves it: deleted ones drop out, created and updated ones count
+    with their new rule, since the plan makes those before its alarm deletes (DELETE_LATE).
+    """
+    found = []
+    for region, composites in actual.composites.items():
+        here = [change for change in plan.changes
+                if change.region == region and change.kind in (alarm.KIND, KIND)]
+        going = {change.before["AlarmName"] for change in here if change.action == "delete"}
+        after = dict(composites)
+        after |= {change.after["AlarmName"]: alarm_rule.alarm_names(change.after["AlarmRule"])
+                  for change in here if change.kind == KIND and change.action != "delete"}
+        for name, names in sorted(after.items()):
+            if name in going:
+                continue
+            for child in sorted(names & going):
+                found.append(STILL_NAMED.problem((), f"alarm {regional(region, child)} cannot be deleted: composite alarm {name} "
+                                         "names it in its rule, and AWS deletes no alarm a composite names "
+                                         f"(DeleteAlarms: ValidationError). Change {name}'s rule or delete it "
+                                         "first; nothing is deleted until then"))
     return found
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 FUNCTIONS = ("ALARM", "OK", "INSUFFICIENT_DATA")
 CONSTANTS = ("TRUE", "FALSE")
@@ -39,6 +40,10 @@ KEYWORDS = FUNCTIONS + CONSTANTS + OPERATORS + ("NOT", AT_LEAST)
 WORD = re.compile(r"[A-Za-z_]+")
 COUNT = re.compile(r"(\d+(\.\d+)?)(%?)")
 EXPECTED = "ALARM(name), OK(name), INSUFFICIENT_DATA(name), AT_LEAST(M, STATE, (names)), TRUE, FALSE, NOT or '('"
+MAX_NESTING = 32
+"""Deepest nesting of `(` and `NOT` accepted. Not an AWS limit (AWS counts elements, at most 500):
+it keeps this recursive parser far from Python's recursion limit, so a rule only ever raises
+RuleError; a rule people can read nests a few levels."""
 
 
 class RuleError(ValueError):
@@ -73,8 +78,9 @@ class AlarmRule:
         return list(dict.fromkeys(reference.name for reference in self.references))
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> AlarmRule:
-    """The rule, or RuleError at the first thing AWS would refuse."""
+    """The rule, or RuleError at the first thing AWS would refuse (an AlarmRule is frozen: shared safely)."""
     parser = _Parser(text)
     parser.expression()
     parser.skip()
@@ -90,6 +96,13 @@ def names(text: str) -> list[str]:
         return parse(text).names
     except RuleError:
         return []
+
+
+def alarm_names(text: str) -> frozenset[str]:
+    """The alarms a rule read from AWS names, by name: an ARN (`arn:aws:cloudwatch:<region>:<account>:
+    alarm:<name>`, which AlarmRule takes too) is read as the name it ends with. Empty when it does not parse."""
+    return frozenset(name.split(":alarm:", 1)[1] if name.startswith("arn:") and ":alarm:" in name else name
+                     for name in names(text))
 
 
 def rewrite(rule: AlarmRule, full: Callable[[str], str | None]) -> str:
@@ -112,6 +125,7 @@ class _Parser:
         self.references: list[Reference] = []
         self.elements = 0
         self.operator: str | None = None   # the AND or OR just read, while its right operand is parsed
+        self.depth = 0   # `(` and `NOT` open around the current position
 
     def skip(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos].isspace():
@@ -135,10 +149,19 @@ class _Parser:
     def unary(self) -> None:
         word = self._word()
         if word and word.group() == "NOT":
+            self._nest()
             self.pos = word.end()
             self.unary()
+            self.depth -= 1
         else:
             self.primary()
+
+    def _nest(self) -> None:
+        """One level deeper (a `(` or a `NOT` at self.pos), refused past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise RuleError(self.pos, f"the rule nests '(' and NOT more than {MAX_NESTING} levels deep; "
+                                      "write it flatter (AT_LEAST, or AND and OR over more alarms)")
 
     def primary(self) -> None:
         self.skip()
@@ -146,10 +169,12 @@ class _Parser:
             after = f" after {self.operator}" if self.operator else ""
             raise RuleError(self.pos, f"the rule ends where a condition is expected{after}: {EXPECTED}")
         if self.text[self.pos] == "(":
+            self._nest()
             self.pos += 1
             self.elements += 1
             self.expression()
             self._close("the '(' opened before")
+            self.depth -= 1
             return
         word = self._word()
         if word is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from monitor.config.model import Alarm, Config, once_per_config
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_spec
+from monitor.kinds import alarm_spec, graph
 from monitor.kinds import composite_rule as alarm_rule
 from monitor.kinds.alarm_spec import ACTION_KEYS, Metric
 from monitor.kinds.composite_rule import AlarmRule, RuleError
@@ -60,34 +60,29 @@ def children(alarm: Alarm, named: dict[str, Alarm]) -> list[str]:
 
 def cycle(name: str, named: dict[str, Alarm]) -> list[str] | None:
     """A path of composite alarms from `name` back to itself, e.g. [a, b, a], or None."""
-    def walk(path: list[str]) -> list[str] | None:
-        for child in children(named[path[-1]], named):
-            if child == name:
-                return path + [child]
-            if named[child].composite and child not in path:
-                found = walk(path + [child])
-                if found:
-                    return found
+    if not named[name].composite:
         return None
-    return walk([name]) if named[name].composite else None
+    return graph.cycle(name, lambda child: children(named[child], named), lambda child: named[child].composite)
 
 
 def regions(config: Config, place: Place, name: str, named: dict[str, Alarm],
             seen: frozenset[str] = frozenset()) -> set[str | None]:
     """The Regions the named alarm lives in as far as can be told: a metric alarm's metric's Region,
     a math alarm's metrics' Regions (None, the config's own, when it has no metric), a composite's
-    the union of what it names (None when it names none). Empty when nothing can be told."""
-    alarm = named[name]
-    if alarm.composite:
-        found: set[str | None] = set()
-        for child in children(alarm, named):
-            if child not in seen:
-                found |= regions(config, place, child, named, seen | {name})
-        return found or {None}
+    the union of what it names (None when it names none). Empty when nothing can be told.
+    Alarms in `seen` are left out of a composite's."""
+    def value(alarm_name: str, below: list[set[str | None]]) -> set[str | None]:
+        alarm = named[alarm_name]
+        return set().union(*below) or {None} if alarm.composite else _own_regions(config, place, alarm)
+    return graph.fold(name, lambda child: children(named[child], named) if named[child].composite else (),
+                      value, outside=seen)
+
+
+def _own_regions(config: Config, place: Place, alarm: Alarm) -> set[str | None]:
+    """A metric or math alarm's Regions, from its metrics."""
     if alarm.metrics is not None:
         metrics = alarm_spec.math_metrics(config, place, alarm).values()
-        found = {metric.region for metric in metrics if isinstance(metric, Metric)}
-        return found or {None}
+        return {metric.region for metric in metrics if isinstance(metric, Metric)} or {None}
     metric = alarm_spec.resolve(config, place, alarm) if alarm.metric is not None else None
     return {metric.region} if isinstance(metric, Metric) else set()
 
@@ -96,16 +91,9 @@ def ranks(edges: dict[str, list[str]]) -> dict[str, int]:
     """Each composite's rank among `edges` (name -> the composites it names): 0 naming none, else
     1 + the highest rank it names. A cycle (refused offline; possible in AWS) is cut where it closes."""
     found: dict[str, int] = {}
-
-    def rank(name: str, path: frozenset[str]) -> int:
-        if name not in found:
-            below = [rank(child, path | {name}) for child in edges.get(name, [])
-                     if child in edges and child not in path]
-            found[name] = 1 + max(below) if below else 0
-        return found[name]
-
+    below = lambda name: [child for child in edges.get(name, ()) if child in edges]  # noqa: E731
     for name in edges:
-        rank(name, frozenset())
+        graph.fold(name, below, lambda _, ranked: 1 + max(ranked) if ranked else 0, memo=found)
     return found
 
 

@@ -1,8 +1,9 @@
 """CloudWatch dashboards, generated from the dashboards/ templates; ours by the record in their header.
 
 Read: ListDashboards pages narrowed by `DashboardNamePrefix=<prefix>-`, then one GetDashboard per
-listed name, whose body's header record (monitor/dashboards/owner.py) says whether it is ours: a
-record naming another dashboard marks a console copy of ours, which is the user's.
+listed name, whose body's header record (monitor/dashboards/owner.py) says whether it is ours (our
+prefix and Region, clusters of this config or retired ones): a record naming another dashboard
+marks a console copy of ours, which is the user's.
 A dashboard named like a desired one that is not ours is reported, never overwritten. Bodies are
 compared as parsed JSON: GetDashboard promises no whitespace.
 Apply: PutDashboard replaces the whole body ("If you update a dashboard, the entire contents are
@@ -19,6 +20,7 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
+from monitor import jsonfile
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
@@ -28,7 +30,7 @@ from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
 from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
-from monitor.state.resources import Actual, Resource
+from monitor.state.resources import Actual, Resource, Stray
 
 KIND = checks.KIND
 DELETE_BATCH = 100   # DeleteDashboards: "up to 100 dashboards"
@@ -65,7 +67,7 @@ def desired(config: Config) -> list[Resource]:
 
 def read(clients: Clients, config: Config, actual: Actual) -> None:
     """Every dashboard listed under our prefix, read once; ours only by its header's record."""
-    clusters = frozenset(cluster.name for cluster in config.clusters)
+    clusters = config.owned_clusters   # a retired cluster's share of a dashboard is ours to remove
     region = live.of(config).region
     wanted = per_service.names(config)
     for name in _listed(clients, config.prefix):
@@ -80,6 +82,9 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
                   and owner.owns(config.prefix, region, clusters, replace(record, name=name), name))
         actual.add(Resource(KIND, name, spec, owned=ours or legacy, prunable=ours,
                             note=None if ours or legacy else owner.whose(record, name)))
+        if not (ours or legacy) and record is not None and record.prefix == config.prefix \
+                and record.region == region and record.name in (None, name):
+            actual.strays += [Stray(KIND, name, cluster) for cluster in record.clusters if cluster not in clusters]
 
 
 def _listed(clients: Clients, prefix: str) -> list[str]:
@@ -98,9 +103,10 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
             return None
         raise
     try:
-        found = json.loads(text)
-    except ValueError:
-        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON; it is left alone"))
+        found = jsonfile.loads(text)   # AWS's text, read with a depth bound as any JSON here
+    except jsonfile.JsonError as error:
+        actual.problems.append(NOT_JSON.problem((), f"dashboard {name} has a body that is not JSON we can read "
+                                                    f"({error}); it is left alone"))
         return {}
     return found if isinstance(found, dict) else {}
 

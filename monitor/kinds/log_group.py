@@ -4,13 +4,17 @@ Container Insights creates `/aws/ecs/containerinsights/<cluster>/performance` wh
 task of the cluster runs; so does a task's log driver with `awslogs-create-group: "true"` (or
 FireLens `auto_create_group`) for its group (Amazon ECS Developer Guide, awslogs driver
 options). Until then there is nothing to attach filters to, so we create the group ourselves;
-the writer uses an existing group as it would its own. We never delete a log group: it holds data.
+the writer uses an existing group as it would its own. We never delete a log group of a cluster the
+config has: it holds data.
 
 A group we create carries the config's `tags`, `managed-by=ecs-monitor`, and tags naming our
 prefix and cluster: that is what makes it ours (the ownership rule, for a resource whose name
 cannot say it), and only then are its tags reconciled on later plans. A group someone else
 made (Container Insights itself, a task's awslogs driver) is used as it is and never tagged.
 Any other app log group belongs to its task definition; a missing one is an error, never created.
+The one exception to "never deleted": a group we created for a cluster the config lists under
+`retired_clusters` goes with that cluster's other resources on --prune and destroy, unless a filter
+that is not ours still sits on it.
 A group may live in another Region than the config's (`log_region`): it is read and made there.
 
 `log_groups:` (top level, or a container's own for the group its tasks would create) gives a group
@@ -29,8 +33,9 @@ from monitor.config import log_groups as settings
 from monitor.config.model import Config, Container, once_per_config
 from monitor.config.walk import containers
 from monitor.insights import performance_log_group
+from monitor.names import ownership
 from monitor.names.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
-from monitor.problems import Problem
+from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource, regional
 
@@ -42,8 +47,12 @@ IDENTIFIERS_BATCH = quotas.LOG_GROUP_IDENTIFIERS
 PERMISSIONS = iam.Permissions("log groups", read=("logs:DescribeLogGroups",), read_if=("logs:ListTagsForResource",),
                               make=("logs:CreateLogGroup", "logs:TagResource", "logs:UntagResource", "logs:PutRetentionPolicy",
                                     "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"),
+                              delete=("logs:DeleteLogGroup",),
                               when="a cluster's performance filters, or a container's `create_log_group` "
-                                   "(also read from a task definition's `awslogs-create-group`)")
+                                   "(also read from a task definition's `awslogs-create-group`); deletes only the "
+                                   "groups we made for a cluster under `retired_clusters`")
+KEPT_RETIRED = Check("PLN-016", WARNING, "a log group made for a retired cluster, kept because filters not ours sit on it")
+CHECKS = (KEPT_RETIRED,)
 
 
 @once_per_config
@@ -82,10 +91,8 @@ def tags(config: Config, cluster: str) -> dict[str, str]:
 
 
 def owned(config: Config, live: dict[str, str]) -> bool:
-    """The ownership rule, read from tags: our marker, our prefix and a cluster of this config."""
-    clusters = {cluster.name for cluster in config.clusters}
-    return (live.get("managed-by") == MARKER_TAG["managed-by"] and live.get(PREFIX_TAG) == config.prefix
-            and live.get(CLUSTER_TAG) in clusters)
+    """The ownership rule, read from tags: our marker, our prefix and a cluster of this config or a retired one."""
+    return ownership.tagged(config.prefix, live) and live.get(CLUSTER_TAG) in config.owned_clusters
 
 
 def wants_performance(cluster) -> bool:
@@ -129,6 +136,33 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
                                 owned=owned(config, live), prunable=False, handle=handle, region=region))
 
 
+def read_retired(clients: Clients, config: Config, actual: Actual, region: str | None, filters: list[dict]) -> None:
+    """The groups we made for a retired cluster in one Region, to be deleted with its other resources.
+
+    A group we make is its cluster's performance group or a group its filters sit on, so those are
+    the candidates (`filters`: DescribeMetricFilters items of the Region); ours means our tags naming
+    a retired cluster. One that also holds a filter that is not ours is kept, and said so.
+    """
+    retired = set(config.retired_clusters)
+    names = {performance_log_group(cluster) for cluster in retired} if region is None else set()
+    names |= {item["logGroupName"] for item in filters
+              if (found := ownership.owner(item["filterName"])) and found.prefix == config.prefix
+              and found.cluster in retired}
+    names = sorted(name for name in names if (KIND, regional(region, name)) not in actual.resources)
+    for name, handle in _existing(clients, names).items():
+        live = _tags(clients, handle)
+        if not owned(config, live) or live.get(CLUSTER_TAG) not in retired:
+            continue
+        others = sorted(item["filterName"] for item in filters if item["logGroupName"] == name
+                        and not ownership.owns(config.prefix, config.owned_clusters, item["filterName"]))
+        if others:
+            actual.problems.append(KEPT_RETIRED.problem((), f"log group {regional(region, name)} was made for retired cluster "
+                                               f"{live[CLUSTER_TAG]} but is kept: filters not ours sit on it "
+                                               f"({', '.join(others[:3])})"))
+            continue
+        actual.add(Resource(KIND, regional(region, name), {"tags": live}, handle=handle, region=region))
+
+
 def _existing(clients: Clients, names: list[str]) -> dict[str, str]:
     """Name -> ARN of the groups that exist."""
     return {name: arn(group) for name, group in _described(clients, names).items()}
@@ -166,6 +200,8 @@ def apply(clients: Clients, changes: list[Change]) -> None:
         if change.action == "create":
             _create(clients, change)
             _keep(clients, _name(change), {}, change.after)
+        elif change.action == "delete":
+            _delete(clients, change)
         else:
             _retag(clients, change.handle, change.before.get("tags", {}), change.after["tags"])
             _keep(clients, _name(change), change.before, change.after)
@@ -198,6 +234,15 @@ def _create(clients: Clients, change: Change) -> None:
     except clients.logs.exceptions.ResourceAlreadyExistsException:
         handle = _existing(clients, [name])[name]
         _retag(clients, handle, {}, change.params.get("tags", {}))
+
+
+def _delete(clients: Clients, change: Change) -> None:
+    """Only a retired cluster's group is ever deleted (read_retired); one already gone is deleted."""
+    name = change.id.removeprefix(f"{change.region}:") if change.region else change.id
+    try:
+        clients.logs.delete_log_group(logGroupName=name)
+    except clients.logs.exceptions.ResourceNotFoundException:
+        pass
 
 
 def _retag(clients: Clients, handle: str, before: dict[str, str], after: dict[str, str]) -> None:

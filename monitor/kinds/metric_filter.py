@@ -13,7 +13,7 @@ from monitor.kinds.performance import compile_cluster
 from monitor.names import ownership
 from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
-from monitor.state.resources import Actual, Resource, regional
+from monitor.state.resources import Actual, Resource, Stray, regional
 
 KIND = filter_spec.KIND
 PAGE = quotas.METRIC_FILTERS_PAGE
@@ -74,20 +74,26 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     """Each Region's filters, 50 a page: everything on the config's groups, and ours anywhere.
 
     What sits on our log groups counts toward their quotas whoever owns it; ours left on a
-    group the config no longer names is found for --prune. Ours means ownership.owns().
+    group the config no longer names is found for --prune. Ours means ownership.owns(), over the
+    config's clusters and its retired ones; one of our prefix naming another cluster is a stray.
+    The log groups we made for a retired cluster are found from the filters listed here.
     `filterNamePrefix` cannot narrow the listing: AWS honours it only together with
     `logGroupName` (DescribeMetricFilters API reference). The Regions are the config's own,
     every `log_region` it names, and its `regions:`, where ours may be left behind.
     """
-    clusters = frozenset(cluster.name for cluster in config.clusters)
     for region in log_group.regions(config) + log_group.swept(clients, config):
         groups = set(log_group.scope(config, region))
         paginator = clients.in_region(region).logs.get_paginator("describe_metric_filters")
-        for page in paginator.paginate(PaginationConfig={"PageSize": PAGE}):
-            for item in page["metricFilters"]:
-                owned = ownership.owns(config.prefix, clusters, item["filterName"])
-                if owned or item["logGroupName"] in groups:
-                    _add_once(actual, _resource(filter_spec.to_spec(item), (), owned, region))
+        listed = [item for page in paginator.paginate(PaginationConfig={"PageSize": PAGE})
+                  for item in page["metricFilters"]]
+        for item in listed:
+            owned = ownership.owns(config.prefix, config.owned_clusters, item["filterName"])
+            if owned or item["logGroupName"] in groups:
+                _add_once(actual, _resource(filter_spec.to_spec(item), (), owned, region))
+            if not owned and (found := ownership.owner(item["filterName"])) and found.prefix == config.prefix:
+                actual.strays.append(Stray(KIND, regional(region, f"{item['logGroupName']}:{item['filterName']}"),
+                                           found.cluster))
+        log_group.read_retired(clients.in_region(region), config, actual, region, listed)
 
 
 def _add_once(actual: Actual, resource: Resource) -> None:

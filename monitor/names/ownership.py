@@ -81,6 +81,15 @@ def compiled_family(name: str) -> str | None:
     return None
 
 
+def tagged(prefix: str, tags: dict[str, str]) -> bool:
+    """Whether tags say ecs-monitor made the resource under this prefix: our marker and our prefix tag.
+
+    The rule for kinds AWS tags (alarms, metric and composite): a name in our shape is not
+    enough, since anyone can give an alarm that name in the console.
+    """
+    return tags.get("managed-by") == MARKER_TAG["managed-by"] and tags.get(PREFIX_TAG) == prefix
+
+
 def owns(prefix: str, clusters: frozenset[str] | set[str], name: str, per_container: bool = False) -> bool:
     """The ownership rule, the only one: our prefix *and* a cluster of this config.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from monitor import jsonfile
 from monitor.patterns import parse
 
 # `aws logs tail` prints `<ISO timestamp> <stream> <message>` (`--format short`: no stream).
@@ -45,11 +45,13 @@ def _events_document(path: Path, stream) -> list | None:
     """
     text = stream.read()
     try:
-        document = json.loads(text)
-    except ValueError as error:
+        document = jsonfile.loads(text)
+    except jsonfile.TooDeep as error:
+        raise ValueError(f"{path}:{error.line}:{error.column}: the JSON document is {error.message}") from None
+    except jsonfile.JsonError as error:
         if _is_json(text.split("\n", 1)[0]):
             return None
-        raise ValueError(f"{path}:{error.lineno}:{error.colno}: the JSON document breaks here ({error.msg}); "
+        raise ValueError(f"{path}:{error.line}:{error.column}: the JSON document breaks here ({error.message}); "
                          "was the capture cut short?") from None
     events = document.get("events") if isinstance(document, dict) else None
     return events if isinstance(events, list) else None
@@ -57,8 +59,8 @@ def _events_document(path: Path, stream) -> list | None:
 
 def _is_json(text: str) -> bool:
     try:
-        json.loads(text)
-    except ValueError:
+        jsonfile.loads(text)
+    except jsonfile.JsonError:
         return False
     return True
 

@@ -6,8 +6,8 @@ import json
 
 from monitor.offline import cases
 from monitor.offline.alarm_cases import AlarmCaseResult
-from monitor.patterns import Result
 from monitor.offline.replay import Series, minute_text
+from monitor.patterns import Result
 
 
 def tests_text(outcomes: list[cases.CaseResult | AlarmCaseResult]) -> str:

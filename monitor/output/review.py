@@ -9,10 +9,11 @@ import json
 from datetime import datetime, timedelta
 
 from monitor.output import cost as costs
-from monitor.problems import Source, placed, render as render_problem
+from monitor.problems import Source, placed
+from monitor.problems import render as render_problem
+from monitor.review import live_history, live_states
 from monitor.review.alarm_table import Row
 from monitor.review.findings import SEVERITIES, Finding, ordered
-from monitor.review import live_history, live_states
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.review.report import DEPLOYED, Report

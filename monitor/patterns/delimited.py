@@ -9,10 +9,18 @@ from typing import Any, Callable
 from monitor.patterns import logic, semantics
 from monitor.patterns.cursor import Cursor
 from monitor.patterns.errors import PatternWarning
-from monitor.patterns.operands import (COMPARE, ORDERING, Operand, is_any, read_operand, read_operator,
-                                       text_test, to_number, wildcard_core)
-from monitor.patterns.semantics import (CONDITION_NAMES_OWN_FIELD, DELIMITED_TEXT_EQUALITY,
-                                        EVENT_FIELD, MAX_ELLIPSES)
+from monitor.patterns.operands import (
+    COMPARE,
+    ORDERING,
+    Operand,
+    is_any,
+    read_operand,
+    read_operator,
+    text_test,
+    to_number,
+    wildcard_core,
+)
+from monitor.patterns.semantics import CONDITION_NAMES_OWN_FIELD, DELIMITED_TEXT_EQUALITY, EVENT_FIELD, MAX_ELLIPSES
 
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NAME_AHEAD = re.compile(r"[(\s]*([A-Za-z_][A-Za-z0-9_]*)")

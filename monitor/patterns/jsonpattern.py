@@ -9,11 +9,25 @@ from typing import Any, Callable
 
 from monitor.patterns import logic
 from monitor.patterns.cursor import Cursor
-from monitor.patterns.operands import (COMPARE, Operand, is_any, number_text, read_operand,
-                                       read_operator, text_test, to_number, wildcard_core)
+from monitor.patterns.operands import (
+    COMPARE,
+    Operand,
+    is_any,
+    number_text,
+    read_operand,
+    read_operator,
+    text_test,
+    to_number,
+    wildcard_core,
+)
 from monitor.patterns.selectors import MISSING, Selector, parse_selector
-from monitor.patterns.semantics import (IS_MATCHES_TEXT, NOT_EQUAL_WHEN_MISSING, NUMBER_OPERAND_MATCHES_STRING,
-                                        REJECTED_JSON_CONSTANTS, TEXT_OPERAND_MATCHES_NUMBER)
+from monitor.patterns.semantics import (
+    IS_MATCHES_TEXT,
+    NOT_EQUAL_WHEN_MISSING,
+    NUMBER_OPERAND_MATCHES_STRING,
+    REJECTED_JSON_CONSTANTS,
+    TEXT_OPERAND_MATCHES_NUMBER,
+)
 
 KEYWORD = re.compile(r"[A-Za-z]+")
 NUMBER_LIKE = re.compile(r"[0-9.eE+-]*")

@@ -17,8 +17,13 @@ from monitor.patterns.delimited import FIELD_NAME, Extracted
 from monitor.patterns.errors import PatternError
 from monitor.patterns.operands import number_text, to_number
 from monitor.patterns.selectors import MISSING, Selector, parse_selector
-from monitor.patterns.semantics import (DIMENSION_NEEDS_VALUE, JSON_REFERENCE_MUST_BE_IN_PATTERN, NUMBER,
-                                        NUMERIC_TEXT_IS_A_METRIC_VALUE, POSITION_NAMES_ANY_FIELD)
+from monitor.patterns.semantics import (
+    DIMENSION_NEEDS_VALUE,
+    JSON_REFERENCE_MUST_BE_IN_PATTERN,
+    NUMBER,
+    NUMERIC_TEXT_IS_A_METRIC_VALUE,
+    POSITION_NAMES_ANY_FIELD,
+)
 
 FIELD = re.compile(r"\$" + FIELD_NAME.pattern)
 POSITION = re.compile(r"\$([1-9][0-9]*)")

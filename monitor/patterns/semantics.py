@@ -104,11 +104,12 @@ regex among terms is a PatternError rather than a guess."""
 
 REGEX_FLAGS = re.ASCII
 """`\\d` is `[0-9]`, `\\w` is `[a-zA-Z_0-9]` and `\\s` is ASCII whitespace [S4], not Python's Unicode
-classes."""
+classes. Python's parser only checks the syntax (and places its errors); RE2 matches, and its Perl
+classes are ASCII too (https://github.com/google/re2/wiki/Syntax): `\\s` is `[\\t\\n\\f\\r ]`."""
 
-REGEX_END_ANCHOR = r"\Z"
-"""`$` "anchors the match to the end of a string" [S4]: the very end, where Python's `$` would also
-match before a final newline."""
+REGEX_END_ANCHOR = r"\z"
+"""`$` "anchors the match to the end of a string" [S4]: the very end (RE2's `\\z`; Python's parser
+reads it as its `\\Z`), where Python's `$` would also match before a final newline."""
 
 # --- Values shared by JSON and space-delimited patterns --------------------------------------
 

@@ -3,13 +3,15 @@
 The task definition is the config's `task_definition`, else the one DescribeServices names
 (monitor/resolved/services.py); each is read once with DescribeTaskDefinition and turned into limits
 by monitor/taskdefs/sizing.py. What cannot be read is a note, not a failure: the container then has
-no utilization ratio.
+no utilization ratio. An endpoint that does not answer is a failure (retries.SILENT): it would say
+the same for every task definition, and the command's budget against it is spent.
 """
 
 from __future__ import annotations
 
 import botocore.exceptions as bx
 
+from monitor.aws import retries
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
 from monitor.config.walk import containers
@@ -27,6 +29,8 @@ def read(clients: Clients, config: Config) -> tuple[dict[Identity, sizing.Limits
     """Identity -> limits for every container whose task definition could be read; notes for the rest."""
     try:
         named, problems = services.named(clients, config, paths(config))
+    except retries.SILENT:
+        raise
     except (bx.ClientError, bx.BotoCoreError) as error:
         return {}, [f"services could not be described, so no limits are known: {error}"]
     notes = [f"{_service(config, p.path)}: the service is not running and the config names no task_definition"
@@ -51,6 +55,8 @@ def read(clients: Clients, config: Config) -> tuple[dict[Identity, sizing.Limits
 def _describe(clients: Clients, reference: str) -> taskdefs.Definition:
     try:
         return taskdefs.describe(clients, reference)
+    except retries.SILENT:
+        raise
     except (bx.ClientError, bx.BotoCoreError) as error:
         return str(error)
 

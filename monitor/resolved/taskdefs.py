@@ -16,12 +16,12 @@ from dataclasses import replace
 
 import botocore.exceptions as bx
 
+from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts
 from monitor.config.model import Config, Service
 from monitor.config.walk import Place, containers, map_containers
-from monitor import quotas
 from monitor.problems import ERROR, WARNING, Check, Path, Problem
 from monitor.resolved import services, thresholds
 from monitor.taskdefs import logconfig, sizing

@@ -24,7 +24,7 @@ from __future__ import annotations
 from monitor.config.model import Service
 from monitor.problems import Path
 from monitor.review import environment, images
-from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
+from monitor.review.findings import INFO, WARNING, Finding, Rule
 from monitor.taskdefs import logconfig, sizing
 
 Hit = tuple[Rule, str | None, str]   # rule, container (None: the whole task), message

@@ -42,6 +42,20 @@ def regional(region: str | None, name: str) -> str:
     return f"{region}:{name}" if region else name
 
 
+@dataclass(frozen=True)
+class Stray:
+    """A resource of our prefix that names a cluster this config neither has nor retired.
+
+    Another config's, or this one's from before the cluster left it: never changed or deleted,
+    only counted in a warning (monitor/kinds/strays.py). `paging`: an alarm whose actions are on.
+    """
+
+    kind: str
+    id: str
+    cluster: str
+    paging: bool = False
+
+
 @dataclass
 class Actual:
     """What AWS has, read fresh; `missing` names things the config needs that do not exist."""
@@ -50,6 +64,10 @@ class Actual:
     missing: set[tuple[str, str]] = field(default_factory=set)
     settings: dict[str, str] = field(default_factory=dict)   # live containerInsights per cluster
     problems: list[Problem] = field(default_factory=list)   # what reading found odd in the answers; the plan reports them
+    strays: list[Stray] = field(default_factory=list)   # of our prefix, naming a cluster the config does not name
+    # Every composite alarm of each Region read (None: the home Region), by name: the alarm names
+    # its rule gives. AWS deletes no alarm a composite names (monitor/kinds/composite_alarm.py).
+    composites: dict[str | None, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def add(self, resource: Resource) -> None:
         self.resources[resource.key] = resource

@@ -8,9 +8,9 @@ from monitor.config.model import Config, once_per_config
 from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
-from monitor.kinds import alarm_advice, alarm_checks, dashboard_spec, filter_checks
+from monitor.kinds import alarm, alarm_advice, alarm_checks, composite_alarm, dashboard_spec, filter_checks, strays
 from monitor.offline import alarm_logs
-from monitor.problems import ERROR, WARNING, Check, Problem, demoted, errors, placed, silence
+from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, errors, placed, silence
 from monitor.resolved import Loaded, account, edges, load, taskdefs
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual
@@ -49,7 +49,14 @@ def _task_definition_files(loaded: Loaded, config: Config) -> list[Problem]:
     try:
         return taskdefs.offline(config, taskfiles.of_families(loaded.source.name, task_families(config)))
     except taskfiles.TaskFileError as error:
-        return [TASK_FILE.problem((), str(error))]
+        return [_in_file(error)]
+
+
+def _in_file(error: taskfiles.TaskFileError) -> Problem:
+    """A task-definitions file's problem at its own line and column, as a config's problems are placed."""
+    if error.line is None:
+        return TASK_FILE.problem((), str(error))
+    return TASK_FILE.problem((), error.reason, source=Source(name=error.path), mark=Mark(error.line, error.column))
 
 
 @once_per_config
@@ -85,9 +92,11 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
         findings += _added_by_task_definitions(loaded.config, config) + kinds.check(config, wanted, actual, prune)
-    result = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
-    result.findings = silence(result.findings, ignored(loaded.config))
-    return result
+    findings += strays.warnings(config, actual.strays) + alarm.unowned(config.prefix, wanted, actual)
+    made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
+    made.findings += composite_alarm.blocked(made, actual)
+    made.findings = silence(made.findings, ignored(loaded.config))
+    return made
 
 
 def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Config, list[Problem]]:

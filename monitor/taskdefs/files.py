@@ -13,43 +13,65 @@ Both load as DescribeTaskDefinition's `taskDefinition`: task sizes as strings of
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
+
+from monitor import bounded, jsonfile
 
 FOLDER = "task-definitions"   # beside the config
 GIB, VCPU = 1024, 1024   # MiB in a GB, CPU units in a vCPU, as registration counts them
 UNITS = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>vcpu|gb)?", re.IGNORECASE)
+# A task definition is at most 64 KiB (Amazon ECS service quotas, "Task definition size",
+# https://docs.aws.amazon.com/general/latest/gr/ecs-service.html); indented JSON of one fits in 1 MiB.
+MAX_BYTES = 1 << 20
 
 
-class TaskFileError(Exception):
-    """A file that is not a task definition in either shape; the message names the file and why."""
+class TaskFileError(ValueError):
+    """A file that is not a task definition in either shape: `str()` is `FILE[:LINE:COL]: why`."""
+
+    def __init__(self, path: str | Path, reason: str, line: int | None = None, column: int | None = None):
+        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path, self.reason, self.line, self.column = str(path), reason, line, column
+
+
+def read(path: str | Path) -> object:
+    """The JSON document in a task-definitions file, read within MAX_BYTES and jsonfile.MAX_DEPTH.
+
+    Raises TaskFileError for an unreadable file, one too large (saying what it seems to be), one
+    that is not UTF-8, or invalid or too deeply nested JSON, with its line and column.
+    """
+    try:
+        return jsonfile.read(path, MAX_BYTES, "a task definition")
+    except OSError as error:
+        raise TaskFileError(path, f"cannot read it: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise TaskFileError(path, f"not UTF-8 text (byte {error.start + 1}): is it a task definition?") from None
+    except bounded.TooLarge as error:
+        raise TaskFileError(path, str(error), 1, 1) from None
+    except jsonfile.TooDeep as error:
+        raise TaskFileError(path, error.message, error.line, error.column) from None
+    except jsonfile.JsonError as error:
+        raise TaskFileError(path, f"not valid JSON: {error.message}", error.line, error.column) from None
 
 
 def load(path: str | Path) -> dict:
     """The task definition in a JSON file, as DescribeTaskDefinition's `taskDefinition`.
 
-    Raises TaskFileError for an unreadable file, invalid JSON (with its line and column) or
-    a document of neither shape.
+    Raises TaskFileError as read() does, and for a document of neither shape.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TaskFileError(f"{path}: cannot read it: {error.strerror or error}") from None
-    except json.JSONDecodeError as error:
-        raise TaskFileError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
-    return task_definition(data, str(path))
+    return task_definition(read(path), str(path))
 
 
 def task_definition(data: object, name: str = "task definition") -> dict:
     """Either shape (module docstring) as a `taskDefinition`; TaskFileError when it is neither."""
     found = data.get("taskDefinition", data) if isinstance(data, dict) else None
     if not isinstance(found, dict) or not isinstance(found.get("containerDefinitions"), list):
-        raise TaskFileError(f"{name}: not a task definition: expected the register-task-definition input "
-                            "(with 'family' and 'containerDefinitions') or the describe-task-definition output "
-                            "(with 'taskDefinition')")
+        raise TaskFileError(name, "not a task definition: expected the register-task-definition input "
+                                  "(with 'family' and 'containerDefinitions') or the describe-task-definition output "
+                                  "(with 'taskDefinition')")
     if not found.get("family") or not all(isinstance(c, dict) and c.get("name") for c in found["containerDefinitions"]):
-        raise TaskFileError(f"{name}: a task definition needs a 'family', and a 'name' for every container definition")
+        raise TaskFileError(name, "a task definition needs a 'family', and a 'name' for every container definition")
     return {**found, **_sizes(found, name)}
 
 
@@ -62,7 +84,7 @@ def _sizes(found: dict, name: str) -> dict[str, str]:
             continue
         match = UNITS.fullmatch(str(value).strip())
         if not match or (match["unit"] and match["unit"].lower() != unit):
-            raise TaskFileError(f"{name}: task {key} {value!r} is neither a number nor in {unit.upper()}")
+            raise TaskFileError(name, f"task {key} {value!r} is neither a number nor in {unit.upper()}")
         number = float(match["number"]) * (scale if match["unit"] else 1)
         sizes[key] = str(int(number))
     return sizes
