@@ -43,6 +43,7 @@ from monitor.kinds import alarm, dashboard, log_group, metric_filter
 from monitor.state.plan import Plan
 from monitor.sync import flow
 from monitor.sync.apply import Outcome, apply
+from monitor.resolved import model as resolved_model
 
 REGION = "ap-northeast-1"
 PREFIX = "monitor"
@@ -297,12 +298,12 @@ def run(path: Path, foreign: int = 0) -> int:
     if not loaded.ok:
         print("\n".join(str(p) for p in loaded.problems), file=sys.stderr)
         return 1
-    desired = kinds.desired(loaded.config)
+    desired = kinds.desired(resolved_model.of(loaded.config))
     filters = [r for r in desired if r.kind == metric_filter.KIND]
     # Alarms with a percent threshold are made only once plan time reads the task definitions: count the config's.
     wanted = Owned(sum(len(p.container.alarms) for p in containers(loaded.config)),
                    sum(r.kind == dashboard.KIND for r in desired))
-    groups = log_group.scope(loaded.config)
+    groups = log_group.scope(resolved_model.of(loaded.config))
     clusters, app_groups = workflow.seed(loaded)
     print(f"config: {len(list(containers(loaded.config)))} containers, {len(app_groups)} app log groups, "
           f"{len(groups)} log groups in scope, {len(filters)} metric filters "

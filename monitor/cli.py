@@ -30,6 +30,7 @@ from monitor.output import markdown
 from monitor.output import plan as render
 from monitor.resolved import Loaded
 from monitor.sync import saved
+from monitor.resolved import model as resolved_model
 
 OK, FAILED, USAGE = 0, 1, 2
 BROKEN_PIPE = 128 + 13   # what a shell reports for a tool ended by SIGPIPE
@@ -372,7 +373,7 @@ def cmd_replay(args) -> int:
         config, _ = offline_log_groups(loaded.config, of_families(loaded.source.name, task_families(loaded.config)))
     except TaskFileError as error:
         raise UserError(str(error)) from None
-    specs = [r.spec for r in metric_filter.desired(config)]
+    specs = [r.spec for r in metric_filter.desired(resolved_model.of(config))]
     events = (event for name in args.logfiles for event in read_events(Path(name)))
     try:
         series, count = replay(on_group(specs, args.log_group), events)

@@ -27,6 +27,7 @@ from monitor.output.plan import plan_text
 from monitor.state.plan import Change, Plan
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
+from monitor.resolved import model as resolved_model
 
 HIGH = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "period": 60, "comparison": ">",
         "threshold": 10, "evaluation_periods": 5, "datapoints_to_alarm": 3, "treat_missing_data": "notBreaching",
@@ -156,7 +157,7 @@ def test_read_pages_through_describe_alarms_and_their_tags_100_at_a_time():
     from monitor.state.resources import Actual
     actual = Actual()
     with alarms, tagging:
-        alarm_kind.read(calls, Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]}), actual)
+        alarm_kind.read(calls, resolved_model.of(Config.model_validate({"version": 1, "clusters": [{"name": CLUSTER}]})), actual)
     specs = {r.id: r.spec for r in actual.resources.values()}
     ours = {tag["Key"]: tag["Value"] for tag in OURS}
     assert {name: spec["Tags"] for name, spec in specs.items()} == {NAME + "a": {"team": "a", **ours},
@@ -258,14 +259,14 @@ def test_an_alarm_in_the_performance_shape_is_not_ours(aws, configure):
 @pytest.mark.parametrize("stat", ["p99.9", "tm99", "wm90", "tc90", "ts90", "TM(10%:90%)", "PR(:300)", "IQM"])
 def test_every_extended_statistic_aws_accepts_is_accepted(configure, stat):
     """CloudWatch's statistics definitions page lists these ExtendedStatistic forms."""
-    [resource] = [r for r in kinds.desired(configure(with_alarms({**HIGH, "stat": stat})).config) if r.kind == "alarm"]
+    [resource] = [r for r in kinds.desired(resolved_model.of(configure(with_alarms({**HIGH, "stat": stat})).config)) if r.kind == "alarm"]
     assert resource.spec["ExtendedStatistic"] == stat and "Statistic" not in resource.spec
 
 
 def test_an_alarm_on_any_namespace_cloudwatch_takes_is_accepted(configure):
     """The CloudWatch agent's CWAgent, say: AWS takes any namespace of 1-255 characters not starting with ':'."""
     agent = {**TASKS, "namespace": "CWAgent", "metric": "mem_used_percent", "dimensions": {"host": "a"}}
-    [resource] = [r for r in kinds.desired(configure(with_alarms(agent)).config) if r.kind == "alarm"]
+    [resource] = [r for r in kinds.desired(resolved_model.of(configure(with_alarms(agent)).config)) if r.kind == "alarm"]
     assert (resource.spec["Namespace"], resource.spec["Dimensions"]) == ("CWAgent", [{"Name": "host", "Value": "a"}])
 
 

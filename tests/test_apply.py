@@ -9,7 +9,8 @@ from moto import mock_aws
 
 from monitor.aws.clients import Clients, Target
 from monitor.emulator.server import install_fidelity_patches
-from monitor.kinds.filter_spec import make_spec, transformation
+from monitor.kinds.filter_spec import make_spec
+from monitor.resolved.publishing import transformation
 from monitor.state.plan import Change, Plan
 from monitor.sync.apply import apply
 

@@ -11,6 +11,7 @@ from monitor.config.walk import containers
 from monitor.kinds import dashboard
 from monitor.sync import flow
 from monitor.taskdefs import sizing
+from monitor.resolved import model as resolved_model
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_apply.py"
 
@@ -32,7 +33,7 @@ def test_the_generated_config_validates(bench, tmp_path, services, clusters, das
     places = list(containers(loaded.config))
     assert len(places) == 3 * services and all(len(p.container.alarms) == 2 for p in places)
     assert all(p.service.task_definition == bench.task_family(p.service.name) for p in places)
-    assert sum(r.kind == dashboard.KIND for r in kinds.desired(loaded.config)) == dashboards
+    assert sum(r.kind == dashboard.KIND for r in kinds.desired(resolved_model.of(loaded.config))) == dashboards
 
 
 def test_the_task_definitions_fit_their_task(bench):

@@ -21,6 +21,7 @@ from monitor.kinds import cluster_setting
 from monitor.problems import CODE, Check, Problem, render, silence
 from monitor.review import codes as review_codes
 from monitor.state.resources import Actual
+from monitor.resolved import model as resolved_model
 
 ROOT = Path(__file__).parent.parent
 BAD = ROOT / "tests" / "fixtures" / "bad"
@@ -88,7 +89,7 @@ def test_the_bad_fixtures_assert_codes_of_every_family_validate_has():
 def test_a_plan_finding_carries_its_code():
     config = type("C", (), {"clusters": [type("K", (), {"name": "gone", "container_insights": "enhanced",
                                                         "wants_performance_metrics": False})()]})()
-    [problem] = cluster_setting.check(config, [], Actual(missing={("cluster", "gone")}))
+    [problem] = cluster_setting.check(resolved_model.Model(config, (), (), ()), [], Actual(missing={("cluster", "gone")}))
     assert (problem.code, problem.severity) == ("PLN-001", "error")
     assert render(problem) == "error: PLN-001 clusters[0].name: cluster 'gone' was not found: check the name and --region"
 

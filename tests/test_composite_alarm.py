@@ -15,6 +15,7 @@ from monitor.output.plan import plan_text
 from monitor.state.plan import Plan
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan
+from monitor.resolved import model as resolved_model
 
 ARN = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:"
 READ = {"AlarmNamePrefix": "monitor/", "AlarmTypes": ["MetricAlarm"], "MaxRecords": 100}
@@ -40,7 +41,7 @@ def ours(result: Plan) -> list[tuple[str, str, str]]:
 def live(loaded) -> tuple[list[dict], list[dict], dict[str, dict[str, str]]]:
     """The config's alarms as DescribeAlarms returns them once applied, and their tags by ARN."""
     metric, composite, tags = [], [], {}
-    for resource in kinds.desired(loaded.config):
+    for resource in kinds.desired(resolved_model.of(loaded.config)):
         if resource.kind in ALARMS:
             item = {**alarm_spec.put_parameters(resource.spec, with_tags=False), "AlarmArn": ARN + resource.id}
             (metric if resource.kind == "alarm" else composite).append(item)
@@ -78,7 +79,7 @@ def stubbed_apply(result: Plan, *expected: tuple[str, dict]) -> None:
 
 
 def spec_of(loaded, name: str) -> dict:
-    [found] = [r.spec for r in kinds.desired(loaded.config) if r.id == NAME + name]
+    [found] = [r.spec for r in kinds.desired(resolved_model.of(loaded.config)) if r.id == NAME + name]
     return found
 
 
@@ -173,7 +174,7 @@ def test_a_composite_is_made_in_the_region_of_the_alarms_it_names(configure):
     text = config({**HIGH, "actions": []}, {**BOTH, "alarm_rule": "ALARM(errors-high)",
                                            "actions": ["arn:aws:sns:eu-west-1:123456789012:ops"]})
     loaded = configure(text.replace("log_group: /ecs/honban/web", "log_group: /ecs/honban/web\n      log_region: eu-west-1"))
-    found = {(r.kind, r.id, r.region) for r in kinds.desired(loaded.config) if r.kind in ALARMS}
+    found = {(r.kind, r.id, r.region) for r in kinds.desired(resolved_model.of(loaded.config)) if r.kind in ALARMS}
     assert found == {("alarm", f"eu-west-1:{NAME}errors-high", "eu-west-1"),
                      ("composite_alarm", f"eu-west-1:{NAME}both", "eu-west-1")}
 
@@ -281,7 +282,7 @@ def test_a_quoted_full_name_is_sent_as_written_and_one_not_ours_is_a_warning(wri
     assert loaded.ok, loaded.problems
     [warning] = [p for p in loaded.problems if not p.is_error and p.path[-1] == "alarm_rule"]
     assert other in warning.message and "no alarm of this config" in warning.message
-    [spec] = [r.spec for r in kinds.desired(loaded.config) if r.id == NAME + "both"]
+    [spec] = [r.spec for r in kinds.desired(resolved_model.of(loaded.config)) if r.id == NAME + "both"]
     assert spec["AlarmRule"] == f'ALARM("{other}") OR ALARM("{NAME}errors-high")'
 
 
@@ -292,7 +293,7 @@ def test_another_containers_composite_named_in_full_is_made_first(configure):
         {**container(), "name": "side", "alarms": [{"name": "outer", "alarm_rule": f'ALARM("{NAME}inner")'}]}]))
     loaded = configure(text)
     assert not [p for p in loaded.problems if p.path and p.path[-1] == "alarm_rule"], loaded.problems
-    ranks = {r.id.rsplit("/", 1)[-1]: r.rank for r in kinds.desired(loaded.config) if r.kind == "composite_alarm"}
+    ranks = {r.id.rsplit("/", 1)[-1]: r.rank for r in kinds.desired(resolved_model.of(loaded.config)) if r.kind == "composite_alarm"}
     assert ranks == {"inner": 0, "outer": 1}
 
 

@@ -22,6 +22,7 @@ from monitor.output.plan import plan_json
 from monitor.resolved import thresholds
 from monitor.state.plan import plan
 from monitor.state.resources import Actual
+from monitor.resolved import model as resolved_model
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +91,7 @@ def test_the_example_costs_what_the_table_says_by_hand():
     3 dashboards (3.00) -> 5.60.
     """
     config = with_task_definitions(loaded(EXAMPLE))
-    result = estimate(kinds.desired(config), config.region, example_hints(config))
+    result = estimate(kinds.desired(resolved_model.of(config)), config.region, example_hints(config))
     assert {line.item: (line.count, line.monthly) for line in result.lines} == {
         "custom_metrics": (24, D("7.20")),
         "alarm_standard": (19, D("1.90")),
@@ -109,9 +110,9 @@ def three_alarm_plan(tmp_path: Path):
     """A plan against an account that has everything the example makes: only the 3 alarms are new."""
     before, after = loaded(EXAMPLE), loaded(example_with_three_alarms(tmp_path))
     actual = Actual()
-    for resource in kinds.desired(before):
+    for resource in kinds.desired(resolved_model.of(before)):
         actual.add(resource)
-    return plan(kinds.desired(after), actual, kinds.NAMES), after
+    return plan(kinds.desired(resolved_model.of(after)), actual, kinds.NAMES), after
 
 
 def test_a_plan_that_adds_three_alarms_costs_exactly_those_three(tmp_path):
@@ -130,11 +131,11 @@ def test_deletes_and_updates_count_against_the_delta(tmp_path):
     """Removing the three alarms again (with prune), and turning Container Insights on, in one plan."""
     with_alarms = loaded(example_with_three_alarms(tmp_path))
     actual = Actual()
-    for resource in kinds.desired(with_alarms):
+    for resource in kinds.desired(resolved_model.of(with_alarms)):
         actual.add(resource if resource.kind != "cluster_setting"
                    else type(resource)(resource.kind, resource.id, {"containerInsights": "disabled"}))
     config = loaded(EXAMPLE)
-    result = plan(kinds.desired(config), actual, kinds.NAMES, prune=True)
+    result = plan(kinds.desired(resolved_model.of(config)), actual, kinds.NAMES, prune=True)
     delta = plan_delta(result, config.region, example_hints(config))
     assert {line.item: (line.count, line.monthly) for line in delta.lines} == {
         "insights_logs": (D("0.219"), D("0.16644")), "alarm_standard": (-3, D("-0.30"))}
@@ -144,9 +145,9 @@ def test_deletes_and_updates_count_against_the_delta(tmp_path):
 def test_a_plan_with_no_changes_costs_nothing_more():
     config = loaded(EXAMPLE)
     actual = Actual()
-    for resource in kinds.desired(config):
+    for resource in kinds.desired(resolved_model.of(config)):
         actual.add(resource)
-    delta = plan_delta(plan(kinds.desired(config), actual, kinds.NAMES), config.region, example_hints(config))
+    delta = plan_delta(plan(kinds.desired(resolved_model.of(config)), actual, kinds.NAMES), config.region, example_hints(config))
     assert delta.lines == () and delta.total == 0
     assert render.delta_text(delta).startswith("Cost: +$0.00/month (no change)")
 
@@ -154,7 +155,7 @@ def test_a_plan_with_no_changes_costs_nothing_more():
 def test_the_plan_document_gains_a_cost_key_and_keeps_its_contract(tmp_path):
     result, config = three_alarm_plan(tmp_path)
     hints = example_hints(config)
-    whole = estimate(kinds.desired(config), config.region, hints)
+    whole = estimate(kinds.desired(resolved_model.of(config)), config.region, hints)
     document = json.loads(plan_json(result, cost=render.plan_cost_json(plan_delta(result, config.region, hints), whole)))
     assert {"changes", "summary", "findings", "cost"} <= set(document)
     assert set(document["summary"]) == {"create", "update", "delete", "unchanged"}
@@ -164,7 +165,7 @@ def test_the_plan_document_gains_a_cost_key_and_keeps_its_contract(tmp_path):
          "unit": "alarm metric", "unit_price_usd": 0.1, "monthly_usd": 0.3}]}
     assert cost["config"]["currency"] == "USD" and cost["config"]["period"] == "month"
     example = loaded(EXAMPLE)
-    before = estimate(kinds.desired(example), example.region, example_hints(example)).total   # `N%` alarms left out
+    before = estimate(kinds.desired(resolved_model.of(example)), example.region, example_hints(example)).total   # `N%` alarms left out
     assert cost["config"]["total_usd"] == pytest.approx(float(before + D("0.30")))   # the example + 3 alarms
     assert cost["config"]["prices"]["source"].startswith("https://aws.amazon.com/cloudwatch/pricing")
     assert {"lines", "free_tier", "after_free_tier_usd", "assumptions", "warnings"} <= set(cost["config"])
@@ -214,7 +215,7 @@ def test_the_exporter_is_priced_as_monitor_exporter_plan_prices_it():
     from monitor.exporter import queries
     config = loaded(EXAMPLE)
     built = queries.build(config).items
-    result = estimate(kinds.desired(config), config.region, given.given(config))
+    result = estimate(kinds.desired(resolved_model.of(config)), config.region, given.given(config))
     [line] = [line for line in result.lines if line.item == "get_metric_data"]
     expected = budget.budget(list(built), config.exporter, config.region).estimate.total
     assert line.things == len(built) and line.monthly == expected   # 35 x 43,800 refreshes / 1,000 x $0.01

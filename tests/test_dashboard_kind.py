@@ -27,6 +27,7 @@ from monitor.kinds import dashboard as dashboard_kind
 from monitor.output.plan import plan_json, plan_text
 from monitor.state.plan import Plan
 from monitor.sync.flow import validate
+from monitor.resolved import model as resolved_model
 
 MEMORY = {"name": "memory-high", "metric": "MemoryUtilized", "comparison": ">", "threshold": 900}
 ERRORS = {"name": "errors-high", "metric": "Errors", "stat": "Sum", "comparison": ">", "threshold": 5}
@@ -182,7 +183,7 @@ def test_list_dashboards_pages_are_followed(aws, configure):
         from monitor.state.resources import Actual
         actual = Actual()
         loaded = configure(document())
-        dashboard_kind.read(stub_clients, facts.with_facts(loaded.config, region=REGION), actual)
+        dashboard_kind.read(stub_clients, resolved_model.of(facts.with_facts(loaded.config, region=REGION)), actual)
     assert sorted(key[1] for key, r in actual.resources.items() if r.owned) == ["monitor-a", "monitor-b"]
 
 

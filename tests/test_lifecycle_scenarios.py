@@ -282,5 +282,5 @@ def test_the_plan_refuses_a_delete_a_surviving_composite_names_by_name_or_arn():
 
 
 def composite_rule_names(rule: str) -> frozenset[str]:
-    from monitor.kinds import composite_rule
+    from monitor.alarms import rule as composite_rule
     return composite_rule.alarm_names(rule)

@@ -15,13 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor.alarms import graph
+from monitor.alarms import rule as alarm_rule
 from monitor.config import yamlfile
 from monitor.expressions.parser import parse as parse_expression
 from monitor.expressions.syntax import ExpressionError
 from monitor.jsonfile import JsonError, TooDeep, loads
-from monitor.kinds import composite_rule as alarm_rule
-from monitor.kinds import composite_spec, graph
-from monitor.patterns import PatternError, parse as parse_pattern
+from monitor.resolved import composites
+from monitor.patterns import PatternError
+from monitor.patterns import parse as parse_pattern
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DEPTHS = st.integers(min_value=0, max_value=3000)
@@ -148,7 +150,7 @@ def test_a_chain_of_thousands_of_composites_has_ranks_and_no_cycle():
     edges = {f"c{i}": [f"c{i + 1}"] for i in range(5000)}
     edges["c5000"] = []
     with shallow_stack():
-        ranks = composite_spec.ranks(edges)
+        ranks = composites.ranks(edges)
         assert graph.cycle("c0", lambda name: edges.get(name, ()), lambda name: True) is None
     assert ranks["c0"] == 5000 and ranks["c5000"] == 0
 

@@ -13,6 +13,7 @@ from monitor.emulator.server import install_fidelity_patches
 from monitor.insights import performance_log_group
 from monitor.kinds import log_group, metric_filter
 from monitor.state.resources import Actual
+from monitor.resolved import model as resolved_model
 
 REGION = "us-east-1"
 GROUP = "/ecs/app"
@@ -61,7 +62,7 @@ def test_metric_filter_read_follows_next_token_across_pages(stubbed):
                     **({"nextToken": tokens[number + 1]} if number + 1 < len(pages) else {})}
         stubber.add_response("describe_metric_filters", response, expected)
     actual = Actual()
-    metric_filter.read(clients, config(GROUP), actual)
+    metric_filter.read(clients, resolved_model.of(config(GROUP)), actual)
     assert clients.calls["DescribeMetricFilters"] == 3
     assert sorted(r.spec["filterName"] for r in actual.resources.values()) == sorted(names)
     assert sum(r.owned for r in actual.resources.values()) == 120
@@ -80,7 +81,7 @@ def test_metric_filter_read_keeps_all_on_our_groups_and_only_ours_elsewhere(stub
                item("monitor/c-x/s/k/a", "/ecs/c-x"), item("monitor/other/s/k/a", "/ecs/other")]
     stubber.add_response("describe_metric_filters", {"metricFilters": listing}, {"limit": 50})
     actual = Actual()
-    metric_filter.read(clients, config(GROUP), actual)
+    metric_filter.read(clients, resolved_model.of(config(GROUP)), actual)
     assert {(r.id, r.owned) for r in actual.resources.values()} == {
         (f"{GROUP}:monitor/c/s/k0/a", True), (f"{GROUP}:team-a", False), (f"{GROUP}:monitor/z/s/k/a", False),
         ("/ecs/old:monitor/c/old/k/a", True)}
@@ -91,7 +92,7 @@ def test_log_group_read_batches_50_identifiers_a_call(stubbed, count, calls):
     """`count` app groups plus the cluster's performance group are in scope."""
     clients, stubber = stubbed
     groups = [f"/ecs/g{n:03d}" for n in range(count)]
-    scope = log_group.scope(config(*groups))
+    scope = log_group.scope(resolved_model.of(config(*groups)))
     assert len(scope) == count + 1
     present = scope[::2]   # every other group exists
     for start in range(0, len(scope), 50):
@@ -99,7 +100,7 @@ def test_log_group_read_batches_50_identifiers_a_call(stubbed, count, calls):
         found = [described(name) for name in batch if name in present]
         stubber.add_response("describe_log_groups", {"logGroups": found}, {"logGroupIdentifiers": batch})
     actual = Actual()
-    log_group.read(clients, config(*groups), actual)
+    log_group.read(clients, resolved_model.of(config(*groups)), actual)
     assert clients.calls["DescribeLogGroups"] == calls
     assert actual.missing == {("log_group", name) for name in scope if name not in present}
     assert sorted(r.id for r in actual.resources.values()) == sorted(present)
@@ -116,8 +117,8 @@ def test_on_the_emulator_100_filters_take_two_pages():
                                                            "metricValue": "1"}])
         clients = Clients(Target(REGION))
         actual = Actual()
-        log_group.read(clients, config(GROUP), actual)
-        metric_filter.read(clients, config(GROUP), actual)
+        log_group.read(clients, resolved_model.of(config(GROUP)), actual)
+        metric_filter.read(clients, resolved_model.of(config(GROUP)), actual)
     assert clients.calls["DescribeLogGroups"] == 1
     assert clients.calls["DescribeMetricFilters"] == 2   # 50 + 50
     filters = [r for r in actual.resources.values() if r.kind == "metric_filter"]
@@ -133,7 +134,7 @@ def test_on_the_emulator_120_log_groups_take_three_calls():
             logs.create_log_group(logGroupName=name)
         clients = Clients(Target(REGION))
         actual = Actual()
-        log_group.read(clients, config(*groups), actual)
+        log_group.read(clients, resolved_model.of(config(*groups)), actual)
     assert clients.calls["DescribeLogGroups"] == 3
     assert actual.missing == {("log_group", groups[-1]), ("log_group", PERFORMANCE)}
     assert len(actual.resources) == 118
@@ -145,6 +146,6 @@ def test_an_endpoint_that_lists_one_filter_twice_is_an_error_not_no_changes(stub
     listing = [item("monitor/c/s/k0/a", GROUP), {**item("monitor/c/s/k0/a", GROUP), "filterPattern": "OLD"}]
     stubber.add_response("describe_metric_filters", {"metricFilters": listing}, {"limit": 50})
     actual = Actual()
-    metric_filter.read(clients, config(GROUP), actual)
+    metric_filter.read(clients, resolved_model.of(config(GROUP)), actual)
     [problem] = actual.problems
     assert problem.severity == "error" and f"lists metric filter {GROUP}:monitor/c/s/k0/a twice" in problem.message

@@ -14,6 +14,7 @@ from monitor import kinds
 from monitor.aws.clients import Clients, Target
 from monitor.sync.apply import apply
 from monitor.sync.flow import make_plan, validate
+from monitor.resolved import model as resolved_model
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
 LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/front/fedcba9876543210"
@@ -40,7 +41,7 @@ def titles(found: dict) -> set[str]:
 
 def test_two_hundred_services_make_two_hundred_dashboards_and_a_no_op_plan_reads_each_once(aws, configure):
     loaded = configure(document([service(f"s{n:03}") for n in range(200)]))
-    wanted = [r.id for r in kinds.desired(loaded.config) if r.kind == "dashboard"]
+    wanted = [r.id for r in kinds.desired(resolved_model.of(loaded.config)) if r.kind == "dashboard"]
     assert len(wanted) == 200 and wanted[0] == f"monitor-svc-{CLUSTER}-s000"
     converge(loaded)
     counted = Clients(Target(REGION), _session=SESSION)
@@ -83,7 +84,7 @@ def test_the_service_dashboard_has_task_target_group_and_queue_widgets(aws, conf
 
 def test_a_service_with_no_load_balancer_or_queue_has_no_such_widgets(write_config):
     loaded = validate(str(write_config(document([service("worker")]))))
-    [board] = [r.spec for r in kinds.desired(loaded.config) if r.kind == "dashboard"]
+    [board] = [r.spec for r in kinds.desired(resolved_model.of(loaded.config)) if r.kind == "dashboard"]
     assert not any("requests" in (t or "") or "queue" in (t or "") for t in titles(board))
 
 

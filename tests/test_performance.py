@@ -14,6 +14,7 @@ from monitor.kinds.performance import compile_cluster, pattern_for
 from monitor.patterns import parse
 from monitor.patterns.limits import MAX_PATTERN_LENGTH as MAX_PATTERN
 from monitor.state.resources import Actual
+from monitor.resolved import model as resolved_model
 
 MAX_FILTERS_PER_GROUP = 100
 
@@ -182,7 +183,7 @@ def test_200_services_with_3_containers_and_4_metrics_stay_far_under_the_quota()
 # --- the filters' metric transformation ---------------------------------------------------
 
 def test_performance_filters_live_on_the_performance_group_and_carry_the_prefix():
-    found = metric_filter.desired(config(cluster(CASES)))
+    found = metric_filter.desired(resolved_model.of(config(cluster(CASES))))
     assert [r.spec["filterName"] for r in found] == ["monitor/honban/(performance)/CpuUtilized",
                                                      "monitor/honban/(performance)/MemoryUtilized"]
     assert {r.group for r in found} == {"/aws/ecs/containerinsights/honban/performance"}
@@ -197,7 +198,7 @@ def test_one_service_whose_containers_pass_the_limit_is_split_by_containers():
 
 
 def test_split_parts_are_numbered_from_the_second():
-    found = metric_filter.desired(config(cluster(distinct(30), metrics=["CpuUtilized"])))
+    found = metric_filter.desired(resolved_model.of(config(cluster(distinct(30), metrics=["CpuUtilized"]))))
     names = [r.spec["filterName"] for r in found]
     assert names[:3] == ["monitor/honban/(performance)/CpuUtilized", "monitor/honban/(performance)/CpuUtilized/2",
                          "monitor/honban/(performance)/CpuUtilized/3"]
@@ -224,7 +225,7 @@ def test_every_performance_field_of_the_container_event_is_offered():
 
 @pytest.mark.parametrize("metric", sorted(PERFORMANCE_METRICS))
 def test_metric_name_value_unit_and_dimensions(metric):
-    [resource] = metric_filter.desired(config(cluster({"web": ["app"]}, metrics=[metric])))
+    [resource] = metric_filter.desired(resolved_model.of(config(cluster({"web": ["app"]}, metrics=[metric]))))
     [transformation] = resource.spec["metricTransformations"]
     unit = DOCUMENTED_UNITS[metric]
     assert transformation["metricName"] == f"Container{metric}"
@@ -237,19 +238,19 @@ def test_metric_name_value_unit_and_dimensions(metric):
 
 
 def test_task_id_is_never_a_dimension_nor_part_of_any_filter():
-    found = metric_filter.desired(config(cluster(distinct(30), metrics=sorted(PERFORMANCE_METRICS))))
+    found = metric_filter.desired(resolved_model.of(config(cluster(distinct(30), metrics=sorted(PERFORMANCE_METRICS)))))
     assert found
     assert not any("TaskId" in json.dumps(r.spec) for r in found)
 
 
 def test_metric_names_match_the_enhanced_mode_native_names():
-    found = metric_filter.desired(config(cluster({"web": ["app"]}, metrics=["CpuUtilized", "MemoryUtilized"])))
+    found = metric_filter.desired(resolved_model.of(config(cluster({"web": ["app"]}, metrics=["CpuUtilized", "MemoryUtilized"]))))
     names = {r.spec["metricTransformations"][0]["metricName"] for r in found}
     assert names == {"ContainerCpuUtilized", "ContainerMemoryUtilized"}
 
 
 def test_the_value_and_dimensions_reference_fields_the_pattern_extracts():
-    [resource] = metric_filter.desired(config(cluster({"web": ["app"]}, metrics=["MemoryUtilized"])))
+    [resource] = metric_filter.desired(resolved_model.of(config(cluster({"web": ["app"]}, metrics=["MemoryUtilized"]))))
     [transformation] = resource.spec["metricTransformations"]
     result = parse(resource.spec["filterPattern"]).evaluate(
         event("web", "app"), transformation["metricValue"], transformation["dimensions"])
@@ -262,15 +263,15 @@ def test_the_value_and_dimensions_reference_fields_the_pattern_extracts():
 @pytest.mark.parametrize("insights", ["enabled", None])
 def test_standard_or_unset_clusters_get_performance_filters_and_their_log_group(insights):
     cfg = config(cluster(CASES, insights=insights))
-    assert len(metric_filter.desired(cfg)) == 2
-    assert [r.id for r in log_group.desired(cfg)] == ["/aws/ecs/containerinsights/honban/performance"]
+    assert len(metric_filter.desired(resolved_model.of(cfg))) == 2
+    assert [r.id for r in log_group.desired(resolved_model.of(cfg))] == ["/aws/ecs/containerinsights/honban/performance"]
 
 
 def test_an_enhanced_cluster_gets_no_performance_filters_but_a_note():
     cfg = config(cluster(CASES, insights="enhanced"))
-    wanted = kinds.desired(cfg)
+    wanted = kinds.desired(resolved_model.of(cfg))
     assert [r.kind for r in wanted] == ["cluster_setting"]
-    findings = kinds.check(cfg, wanted, Actual())
+    findings = kinds.check(resolved_model.of(cfg), wanted, Actual())
     [note] = findings
     assert note.severity == "info"
     assert "enhanced" in note.message and "honban" in note.message
@@ -280,9 +281,9 @@ def test_an_enhanced_cluster_gets_no_performance_filters_but_a_note():
 def test_a_cluster_enhanced_in_aws_but_unset_in_config_keeps_its_filters_with_a_note():
     cfg = config(cluster(CASES, insights=None))
     actual = Actual(settings={"honban": "enhanced"})
-    wanted = kinds.desired(cfg)
+    wanted = kinds.desired(resolved_model.of(cfg))
     assert len([r for r in wanted if r.kind == "metric_filter"]) == 2
-    [note] = [f for f in kinds.check(cfg, wanted, actual) if f.severity == "info"]
+    [note] = [f for f in kinds.check(resolved_model.of(cfg), wanted, actual) if f.severity == "info"]
     assert "container_insights: enhanced" in note.message
 
 
@@ -290,8 +291,8 @@ def test_only_clusters_with_metrics_get_performance_filters():
     quiet = Cluster(name="quiet", container_insights="enabled",
                     services=[Service(name="s", containers=[Container(name="c")])])
     cfg = config(cluster(CASES), quiet)
-    assert {r.group for r in metric_filter.desired(cfg)} == {performance_log_group("honban")}
-    assert [r.id for r in log_group.desired(cfg)] == [performance_log_group("honban")]
+    assert {r.group for r in metric_filter.desired(resolved_model.of(cfg))} == {performance_log_group("honban")}
+    assert [r.id for r in log_group.desired(resolved_model.of(cfg))] == [performance_log_group("honban")]
 
 
 def test_validate_parses_every_generated_pattern():
@@ -300,5 +301,5 @@ def test_validate_parses_every_generated_pattern():
     from monitor.state.resources import Resource
     broken = Resource("metric_filter", "/perf:monitor/honban/(performance)/CpuUtilized",
                       {"filterPattern": '{ $.ContainerName = "a"b" }'}, origin=("clusters", 0))
-    [problem] = filter_checks.generated_patterns([broken, *metric_filter.desired(config(cluster({"web": ["app"]})))])
+    [problem] = filter_checks.generated_patterns([broken, *metric_filter.desired(resolved_model.of(config(cluster({"web": ["app"]}))))])
     assert problem.path == ("clusters", 0) and "is not valid" in problem.message

@@ -24,6 +24,7 @@ from monitor.resolved import load
 from monitor.review import alarm_findings as alarm_rules
 from monitor.review import codes, deployed
 from monitor.review.findings import WARNING, Rule
+from monitor.resolved import model as resolved_model
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "config.example.yaml")
@@ -216,7 +217,7 @@ def drifted(emulator, write_config):
     one deleted (ANY), one set to ALARM (MANY), and a hand-made alarm on our filter's metric."""
     region, path = "eu-west-3", write_config(DRIFTING)
     cloudwatch = boto3.client("cloudwatch", endpoint_url=emulator.url, region_name=region, **FAKE)
-    specs = {r.spec["AlarmName"]: r.spec for r in kinds.desired(load(path).config) if "AlarmName" in r.spec}
+    specs = {r.spec["AlarmName"]: r.spec for r in kinds.desired(resolved_model.of(load(path).config)) if "AlarmName" in r.spec}
     for spec in specs.values():
         cloudwatch.put_metric_alarm(**alarm_spec.put_parameters(spec, with_tags=True))
     cloudwatch.put_metric_alarm(**{**alarm_spec.put_parameters(specs[HIGH], with_tags=False), "Threshold": 9.0})

@@ -23,6 +23,7 @@ from monitor.review import live, live_drift, live_history, live_metrics, live_st
 from monitor.review.findings import catalogue
 from monitor.state.plan import Change
 from monitor.state.resources import Resource
+from monitor.resolved import model as resolved_model
 
 REGION, OTHER, ACCOUNT = "us-east-1", "eu-west-1", "123456789012"
 SESSION = boto3.Session(region_name=REGION)
@@ -300,7 +301,7 @@ def config() -> Config:
 
 def deploy(made: Clients, wanted: Config) -> list[Resource]:
     """The config's alarms created as `apply` creates them (the alarm kind's own apply)."""
-    desired = [r for r in kinds.desired(wanted) if r.kind == alarm_kind.KIND]
+    desired = [r for r in kinds.desired(resolved_model.of(wanted)) if r.kind == alarm_kind.KIND]
     alarm_kind.apply(made, [Change(alarm_kind.KIND, r.id, "create", None, r.spec) for r in desired])
     return desired
 

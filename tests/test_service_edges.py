@@ -17,6 +17,7 @@ from test_roundtrip import CLUSTER, REGION, actions, aws, configure, converge, p
 
 from monitor.config import edges
 from monitor.sync.flow import validate
+from monitor.resolved import model as resolved_model
 
 ACCOUNT = "123456789012"
 QUEUE_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/jobs"
@@ -114,7 +115,7 @@ def test_offline_the_dimensions_are_placeholders(write_config):
     loaded = validate(str(write_config(document({}))))
     assert loaded.ok, loaded.problems
     from monitor import kinds
-    [spec] = [r.spec for r in kinds.desired(loaded.config) if r.id.endswith("/alb-latency")]
+    [spec] = [r.spec for r in kinds.desired(resolved_model.of(loaded.config)) if r.id.endswith("/alb-latency")]
     assert {d["Name"] for d in spec["Dimensions"]} == {"TargetGroup", "LoadBalancer"}
 
 

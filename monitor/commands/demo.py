@@ -22,6 +22,7 @@ from monitor.config.walk import containers
 from monitor.kinds import log_group
 from monitor.sync.flow import validate
 from monitor.taskdefs import files as task_files
+from monitor.resolved import model as resolved_model
 
 EXAMPLE = "config.example.yaml"
 
@@ -140,7 +141,7 @@ def created(tour: Tour) -> list[str]:
         settings = {s["name"]: s["value"] for s in cluster.get("settings", [])}
         lines.append(f"cluster {cluster['clusterName']}: containerInsights={settings.get('containerInsights')}")
     paginator = clients.logs.get_paginator("describe_metric_filters")
-    for group in log_group.scope(validate(tour.config).config):
+    for group in log_group.scope(resolved_model.of(validate(tour.config).config)):
         items = [f for page in paginator.paginate(logGroupName=group) for f in page["metricFilters"]]
         lines.append(f"{group}: {len(items)} metric filter(s)")
         lines += [f"    {item['filterName']} -> namespace {item['metricTransformations'][0]['metricNamespace']}, "

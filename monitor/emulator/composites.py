@@ -23,7 +23,7 @@ from moto.cloudwatch.exceptions import ValidationError
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 
-from monitor.kinds import composite_rule
+from monitor.alarms import rule as composite_rule
 
 Wrapped = Callable[..., Any]
 

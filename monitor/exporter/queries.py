@@ -15,13 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from monitor.aws import assume
-from monitor.config.model import Alarm, Cluster, Config, Exporter, Filter, once_per_config
+from monitor.config.model import (
+    Alarm,
+    Cluster,
+    Config,
+    Exporter,
+    Filter,
+    once_per_config,
+)
 from monitor.config.walk import Place, containers
 from monitor.exporter import naming, service_edges
 from monitor.insights import PERFORMANCE_METRICS
-from monitor.kinds.alarm_spec import INSIGHTS, Metric, resolve
-from monitor.kinds.filter_spec import metric_namespace
 from monitor.names import identity
+from monitor.resolved.metrics import INSIGHTS, Metric, resolve
+from monitor.resolved.publishing import metric_namespace
 
 FILTERS, PERFORMANCE, SERVICES = "filters", "performance", "insights"   # the keys of `delay`
 Pairs = tuple[tuple[str, str], ...]

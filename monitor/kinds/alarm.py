@@ -20,15 +20,16 @@ This kind reads composite alarms too, from the same DescribeAlarms pages (monito
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.alarms import rule as alarm_rule
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config, once_per_config
-from monitor.config.walk import containers
+from monitor.config.model import Config
 from monitor.kinds import alarm_spec, composite_spec, log_group
-from monitor.kinds import composite_rule as alarm_rule
 from monitor.names import ownership
 from monitor.names.ownership import PREFIX_TAG
 from monitor.problems import WARNING, Check, Problem
+from monitor.resolved import composites
+from monitor.resolved.model import Model
 from monitor.state.plan import Change
 from monitor.state.resources import Actual, Resource, Stray, regional
 
@@ -53,34 +54,28 @@ UNOWNED = Check("PLN-015", WARNING, "an alarm in our name shape without our tags
 CHECKS = (OTHER_KIND, UNOWNED)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
+def desired(model: Model) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []
-    for place in containers(config):
-        for number, alarm in enumerate(place.container.alarms):
-            if alarm.composite:
-                continue
-            made = alarm_spec.make(config, place, alarm, log_group.tags(config, place.cluster.name))
-            if made is None:
-                continue
+    for entry in model.metric_alarms():
+        made = alarm_spec.make(entry, log_group.tags(model.config, entry.place.cluster.name))
+        if made is not None:
             spec, region = made
-            found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region,
-                                  origin=place.path + ("alarms", number)))
+            found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region, origin=entry.path))
     return found
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config has a metric or metric-math alarm (one with an `N%` threshold is made once it resolves)."""
-    return any(not item.composite for p in containers(config) for item in p.container.alarms)
+    return bool(model.metric_alarms())
 
 
-def regions(clients: Clients, config: Config) -> list[str | None]:
+def regions(clients: Clients, model: Model) -> list[str | None]:
     """Where alarms of ours can be: the config's Region, every `log_region`, and its `regions:`."""
-    return log_group.regions(config) + log_group.swept(clients, config)
+    return log_group.regions(model) + log_group.swept(clients, model)
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """Our alarms, metric and composite, in every Region in scope, and every composite alarm there.
 
     Ours means our name shape, a cluster of this config or a retired one (ownership.owns), *and*
@@ -93,7 +88,8 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     call from the Resource Groups Tagging API (GetResources, resource type `cloudwatch:alarm`,
     which covers both types, filtered by our prefix tag), not one ListTagsForResource an alarm.
     """
-    for region in regions(clients, config):
+    config = model.config
+    for region in regions(clients, model):
         here = clients.in_region(region)
         metric = [item for item in _described(here, "MetricAlarm", config.prefix + ownership.SEPARATOR)
                   if _shaped(config.prefix, item)]
@@ -163,7 +159,7 @@ def _add_composites(actual: Actual, items: list[dict], tags: dict[str, dict[str,
     names = {item["AlarmName"] for item in items}
     edges = {item["AlarmName"]: [name for name in alarm_rule.names(item.get("AlarmRule", "")) if name in names]
              for item in items}
-    ranks = composite_spec.ranks(edges)
+    ranks = composites.ranks(edges)
     for item in items:
         actual.add(Resource(composite_spec.KIND, regional(region, item["AlarmName"]),
                             composite_spec.to_spec(item, tags.get(item["AlarmArn"], {})),
@@ -192,7 +188,7 @@ def tags_by_arn(clients: Clients, prefix: str) -> dict[str, dict[str, str]]:
             for page in pages for item in page.get("ResourceTagMappingList", [])}
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return []
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from monitor.alarms import advice as rules
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
-from monitor.kinds.alarm_spec import COMPARISONS, INSIGHTS, SERVICE_NAMESPACES
+from monitor.kinds.alarm_spec import COMPARISONS
 from monitor.problems import WARNING, Check, Problem
+from monitor.resolved.metrics import INSIGHTS, SERVICE_NAMESPACES
 
 TASK_COUNTS = rules.TASK_COUNTS
 MISSING_DATA_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html"

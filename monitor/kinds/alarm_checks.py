@@ -21,17 +21,18 @@ import math
 import re
 
 from monitor import quotas
-from monitor.alarms import AlarmError
+from monitor.alarms import AlarmError, published, ranges
 from monitor.alarms import actions as action_arns
-from monitor.alarms import published, ranges
+from monitor.alarms import rule as alarm_rule
 from monitor.alarms.definition import percentile
+from monitor.alarms.rule import RuleError
 from monitor.config.model import BAND_COMPARISONS, Alarm, Config, MetricQuery
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_spec, composite_spec
-from monitor.kinds import composite_rule as alarm_rule
-from monitor.kinds.alarm_spec import Metric, NoMetric
-from monitor.kinds.composite_rule import RuleError
+from monitor.kinds import alarm_spec
 from monitor.problems import ERROR, WARNING, Check, Path, Problem
+from monitor.resolved import composites
+from monitor.resolved import metrics as alarm_metrics
+from monitor.resolved.metrics import Metric, NoMetric
 from monitor.resolved.thresholds import limited_field, percent
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
@@ -113,7 +114,7 @@ def check(config: Config) -> list[Problem]:
     """
     found = []
     for place in containers(config):
-        named = composite_spec.siblings(place)
+        named = composites.siblings(place)
         for number, alarm in enumerate(place.container.alarms):
             at = place.path + ("alarms", number)
             found += [item[0].problem(at + item[1], item[2], offset=item[3] if len(item) > 3 else None)
@@ -140,7 +141,7 @@ def _alarm(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) 
 
 def _region(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm]) -> str | None:
     """The Region the alarm is made in, by name: its metrics' (log_region) or else the config's."""
-    regions = composite_spec.regions(config, place, alarm.name, named) if named.get(alarm.name) is alarm else set()
+    regions = composites.regions(config, place, alarm.name, named) if named.get(alarm.name) is alarm else set()
     here = next(iter(regions)) if len(regions) == 1 else None
     return here or config.region
 
@@ -158,7 +159,7 @@ def _required(alarm: Alarm) -> list[Found]:
 
 def _name(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     """AlarmName: 1-255 characters (botocore cloudwatch model); ours adds the prefix and the owner."""
-    full = alarm_spec.alarm_name(config, place, alarm)
+    full = alarm_metrics.alarm_name(config, place, alarm)
     if not alarm.name.strip():
         return [(NAME, ("name",), "an alarm name cannot be empty or blank")]
     if any(ord(char) < 32 or ord(char) == 127 for char in alarm.name):   # PutMetricAlarm AlarmName
@@ -180,7 +181,7 @@ def _names_metric(config: Config, place: Place, source: Alarm | MetricQuery, at:
     if source.namespace is not None and not NAMESPACE.fullmatch(source.namespace):
         return [(METRIC, at + ("namespace",), f"'{source.namespace}' is not a namespace: 1-{quotas.ALARM_NAMESPACE} "
                                       "characters, not starting with ':'")]
-    found = alarm_spec.resolve(config, place, source)
+    found = alarm_metrics.resolve(config, place, source)
     if isinstance(found, NoMetric):
         return [(NO_METRIC, at + (found.key,), found.message)]
     return _dimensions(source.dimensions or {}, at + ("dimensions",)) + _published(config, place, found, at)
@@ -202,13 +203,13 @@ def _crossed(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     rule `review` calls an error (ALARM-THRESHOLD-001 and -002), said here first."""
     if isinstance(alarm.threshold, str) or alarm.threshold is None or alarm.comparison not in alarm_spec.COMPARISONS:
         return []
-    metric = alarm_spec.resolve(config, place, alarm)
+    metric = alarm_metrics.resolve(config, place, alarm)
     if not isinstance(metric, Metric) or not math.isfinite(alarm.threshold):
         return []
-    aws = metric.namespace.startswith("AWS/") or metric.namespace in (alarm_spec.INSIGHTS, "ContainerInsights")
+    aws = metric.namespace.startswith("AWS/") or metric.namespace in (alarm_metrics.INSIGHTS, "ContainerInsights")
     made = next((item for item in place.container.filters if item.metric == alarm.metric), None) \
         if alarm.namespace is None else None
-    unsigned = metric.namespace in (alarm_spec.INSIGHTS, "ContainerInsights", "AWS/ECS") or (
+    unsigned = metric.namespace in (alarm_metrics.INSIGHTS, "ContainerInsights", "AWS/ECS") or (
         _unsigned(made.value or "1") if made is not None else alarm.namespace is None)
     low, high = ranges.metric_range(metric.namespace, metric.name, alarm.stat, alarm.unit, unsigned, aws)
     said = ranges.crossing(alarm.comparison, float(alarm.threshold), low, high)
@@ -257,7 +258,7 @@ def _low_samples(alarm: Alarm) -> list[Found]:
         return []
     stat = alarm.stat
     if alarm.metrics is not None:
-        watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
+        watched = {query.id: query for query in alarm.metrics}.get(alarm_metrics.returned(alarm.metrics) or "")
         stat = watched.stat if watched is not None and watched.expression is None else None
     try:
         if stat is not None and percentile(stat) is not None:
@@ -319,7 +320,7 @@ def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     if share is None:
         return [(THRESHOLD, ("threshold",), f"'{alarm.threshold}' is not a number, nor a share of a limit such as 90%")]
     field = limited_field(alarm.metric)
-    storage = field == "storage" and alarm.namespace == alarm_spec.INSIGHTS
+    storage = field == "storage" and alarm.namespace == alarm_metrics.INSIGHTS
     if alarm.metrics is not None or field is None or (alarm.namespace is not None and not storage):
         return [(THRESHOLD, ("threshold",), f"'{alarm.threshold}': a share of the container's limit needs a CPU or memory "
                                  "metric of this container (CpuUtilized, MemoryUtilized), or the task's "
@@ -337,7 +338,7 @@ def _band(alarm: Alarm) -> list[Found]:
     ("If you specify a ThresholdMetricId, you cannot specify Threshold"), nor does a band expression
     go with a static threshold: it is watched through `threshold_metric_id`."""
     band_comparison = alarm.comparison in BAND_COMPARISONS
-    bands = [query.id for query in alarm.metrics or [] if alarm_spec.band_of(query.expression)]
+    bands = [query.id for query in alarm.metrics or [] if alarm_metrics.band_of(query.expression)]
     if alarm.threshold_metric_id is None:
         if band_comparison:
             return [(BAND, ("comparison",), f"{alarm.comparison} compares with an anomaly-detection band: give "
@@ -360,7 +361,7 @@ def _band(alarm: Alarm) -> list[Found]:
     if alarm.threshold_metric_id not in bands:
         found.append((BAND, ("threshold_metric_id",), f"'{alarm.threshold_metric_id}' is no ANOMALY_DETECTION_BAND entry of "
                                                 f"'metrics' (bands: {', '.join(bands) or 'none'})"))
-    elif not alarm_spec.returning_ids(alarm):
+    elif not alarm_metrics.returning_ids(alarm):
         found.append((BAND, ("threshold_metric_id",), f"band '{alarm.threshold_metric_id}' is drawn around no metric entry "
                                                 "of this alarm"))
     return found
@@ -377,7 +378,7 @@ def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
         return found + [(MATH, ("metrics",), "give at least one entry: the metrics and expressions the alarm uses")]
     metrics = [query for query in queries if query.expression is None]
     expressions = [query for query in queries if query.expression is not None]
-    if not metrics and not any(alarm_spec.insights_query(query.expression) for query in queries):
+    if not metrics and not any(alarm_metrics.insights_query(query.expression) for query in queries):
         # An expression with no metric under it needs a Period of its own, which AWS otherwise refuses
         # ("Period must not be null"): ecs-monitor sends one only with a Metrics Insights query (SELECT ...).
         found.append((MATH, ("metrics",), "give at least one metric entry, or a Metrics Insights query (expression: "
@@ -393,13 +394,13 @@ def _math(config: Config, place: Place, alarm: Alarm) -> list[Found]:
     for number, query in enumerate(queries):
         found += _query(config, place, query, ("metrics", number), ids[:number], ids)
     found += _returned(queries) + _cycles(queries)
-    resolved = [metric for metric in alarm_spec.math_metrics(config, place, alarm).values()
+    resolved = [metric for metric in alarm_metrics.math_metrics(config, place, alarm).values()
                 if isinstance(metric, Metric)]
     regions = sorted({metric.region or config.region or "the config's Region" for metric in resolved})
     if len({metric.region for metric in resolved}) > 1:
         found.append((MATH_REGIONS, ("metrics",), f"its metrics are published in {' and '.join(regions)}; an alarm sees only "
                                     "the metrics of its own Region"))
-    periods = [query.period for query in queries if query.expression is None or alarm_spec.insights_query(query.expression)]
+    periods = [query.period for query in queries if query.expression is None or alarm_metrics.insights_query(query.expression)]
     return found + _window(alarm, max(periods, default=60))
 
 
@@ -418,7 +419,7 @@ def _query(config: Config, place: Place, query: MetricQuery, at: Path, before: l
     if query.metric is not None:
         return (found + _names_metric(config, place, query, at) + _statistic(query.stat, at + ("stat",))
                 + _period(query.period, at + ("period",)) + _unit(query.unit, at + ("unit",)))
-    insights = alarm_spec.insights_query(query.expression)
+    insights = alarm_metrics.insights_query(query.expression)
     found += [(QUERY, at + (key,), f"an expression takes no '{key}': the metrics it uses carry their own")
               for key in QUERY_METRIC_KEYS if key in query.model_fields_set and not (insights and key == "period")]
     if insights:
@@ -449,13 +450,13 @@ def _returned(queries: list[MetricQuery]) -> list[Found]:
     return data"); unset everywhere, the one expression does, or with no expression the one metric."""
     if any((query.expression is None) == (query.metric is None) for query in queries):
         return []   # an entry that is neither or both is reported as such
-    if any(alarm_spec.band_of(query.expression) for query in queries):
+    if any(alarm_metrics.band_of(query.expression) for query in queries):
         return []   # the band and its metric return data: _band checks the pair
     chosen = [number for number, query in enumerate(queries) if query.return_data]
     if len(chosen) > 1:
         return [(RETURNED, ("metrics", number, "return_data"), "another entry returns data already: exactly one does, the "
                                                      "one the alarm watches") for number in chosen[1:]]
-    if alarm_spec.returned(queries) is None:
+    if alarm_metrics.returned(queries) is None:
         return [(RETURNED, ("metrics",), "say which entry the alarm watches with return_data: true (with no return_data, "
                                "the one expression is watched, or with no expression the one metric)")]
     return []
@@ -498,13 +499,13 @@ def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alar
     found += [(COMPOSITE_ACTION, (field, n), f"'{arn}': a composite alarm can't take EC2 or Auto Scaling actions")
               for field in alarm_spec.ACTION_KEYS for n, arn in enumerate(getattr(alarm, field))
               if (parsed := action_arns.parse(arn)) and parsed.kind in action_arns.NOT_FOR_COMPOSITES]
-    parsed = composite_spec.rule(alarm)
+    parsed = composites.rule(alarm)
     if isinstance(parsed, RuleError):
         return found + [(RULE, ("alarm_rule",), parsed.message, parsed.offset + 1)]
     known = ", ".join(name for name in named if name != alarm.name) or "none"
-    ours = composite_spec.full_names(config)
+    ours = composites.full_names(config)
     for reference in parsed.references:
-        if reference.name in (alarm.name, alarm_spec.alarm_name(config, place, alarm)):
+        if reference.name in (alarm.name, alarm_metrics.alarm_name(config, place, alarm)):
             found.append((RULE, ("alarm_rule",), "a composite alarm cannot name itself", reference.start + 1))
         elif reference.name not in named and reference.quoted:
             # A quoted name not of this container is sent as written (PutCompositeAlarm AlarmRule takes
@@ -523,7 +524,7 @@ def _composite(config: Config, place: Place, alarm: Alarm, named: dict[str, Alar
 
 def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Alarm], parsed) -> list[Found]:
     found: list[Found] = []
-    loop = composite_spec.cycle(alarm.name, named)
+    loop = composites.cycle(alarm.name, named)
     if loop:
         found.append((RULE_CYCLE, ("alarm_rule",), f"the rule names itself through {' -> '.join(loop)}: AWS can then delete "
                                        "none of them"))
@@ -533,13 +534,13 @@ def _rule_limits(config: Config, place: Place, alarm: Alarm, named: dict[str, Al
     if parsed.elements > quotas.RULE_ELEMENTS:
         found.append((RULE_LIMITS, ("alarm_rule",), f"it has {parsed.elements} elements (alarms, TRUE, FALSE, parentheses); AWS "
                                        f"allows at most {quotas.RULE_ELEMENTS}"))
-    full = alarm_rule.rewrite(parsed, lambda name: alarm_spec.alarm_name(config, place, named[name])
+    full = alarm_rule.rewrite(parsed, lambda name: alarm_metrics.alarm_name(config, place, named[name])
                               if name in named else None)
     if len(full) > quotas.ALARM_RULE:
         found.append((RULE_LIMITS, ("alarm_rule",), f"with the alarms' full names the rule is {len(full)} characters; AWS allows "
                                        f"at most {quotas.ALARM_RULE}"))
     regions = {region for name in parsed.names if name in named
-               for region in composite_spec.regions(config, place, name, named, frozenset({alarm.name}))}
+               for region in composites.regions(config, place, name, named, frozenset({alarm.name}))}
     if len(regions) > 1:
         shown = " and ".join(sorted(region or config.region or "the config's Region" for region in regions))
         found.append((RULE_REGIONS, ("alarm_rule",), f"it names alarms made in {shown}; a composite alarm names alarms of its own "

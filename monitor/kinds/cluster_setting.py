@@ -5,9 +5,9 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config, once_per_config
 from monitor.problems import ERROR, Check, Problem
 from monitor.state.plan import Change
+from monitor.resolved.model import Model
 from monitor.state.resources import Actual, Resource
 
 KIND = "cluster_setting"
@@ -21,13 +21,15 @@ PERMISSIONS = iam.Permissions("Container Insights setting", read=("ecs:DescribeC
                               make=("ecs:UpdateCluster",), when="a cluster sets `container_insights`")
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config sets the setting of any cluster (the IAM policy's make actions)."""
+    config = model.config
     return any(cluster.container_insights for cluster in config.clusters)
 
 
-def resources(config: Config, region: str | None) -> tuple[str, ...]:
+def resources(model: Model, region: str | None) -> tuple[str, ...]:
     """The ARNs of the config's clusters, in `region` (None: any)."""
+    config = model.config
     return tuple(iam.arn("ecs", region, f"cluster/{cluster.name}") for cluster in config.clusters)
 
 MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not found in the Region",
@@ -35,16 +37,17 @@ MISSING = Check("PLN-001", ERROR, "a cluster the config manages that is not foun
 CHECKS = (MISSING,)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
+def desired(model: Model) -> list[Resource]:
     """Only clusters that set `container_insights`: the rest are left as they are."""
+    config = model.config
     return [Resource(KIND, cluster.name, {SETTING: cluster.container_insights}, prunable=False,
                      creatable=False, origin=("clusters", number, "container_insights"))
             for number, cluster in enumerate(config.clusters) if cluster.container_insights]
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """The live setting of every cluster the config names; absent clusters go to `missing`."""
+    config = model.config
     names = [cluster.name for cluster in config.clusters]
     for start in range(0, len(names), DESCRIBE_BATCH):
         batch = names[start:start + DESCRIBE_BATCH]
@@ -65,8 +68,9 @@ def _setting(cluster: dict) -> str:
     return values.get(SETTING, "disabled")
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """A cluster the config manages must exist in the Region we talk to."""
+    config = model.config
     return [MISSING.problem(("clusters", number, "name"),
                             f"cluster '{cluster.name}' was not found: check the name and --region")
             for number, cluster in enumerate(config.clusters)

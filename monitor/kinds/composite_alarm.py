@@ -17,13 +17,12 @@ one a call, highest rank first, and all before the metric alarms' deletes.
 from __future__ import annotations
 
 from monitor import quotas
+from monitor.alarms import rule as alarm_rule
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config, once_per_config
-from monitor.config.walk import containers
 from monitor.kinds import alarm, alarm_spec, composite_spec, log_group
-from monitor.kinds import composite_rule as alarm_rule
 from monitor.problems import ERROR, Check, Problem
+from monitor.resolved.model import Model
 from monitor.state.plan import Change, Plan
 from monitor.state.resources import Actual, Resource, regional
 
@@ -38,9 +37,9 @@ PERMISSIONS = iam.Permissions("composite alarms", make=("cloudwatch:PutComposite
                               delete=("cloudwatch:DeleteAlarms",), when="a container has an `alarm_rule` alarm")
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config has a composite alarm (the IAM policy's make actions)."""
-    return any(item.composite for p in containers(config) for item in p.container.alarms)
+    return bool(model.composite_alarms())
 
 TYPE_CHANGE = Check("PLN-002", ERROR, "an alarm whose type (metric or composite) differs in AWS",
                     source=quotas.PUT_COMPOSITE_ALARM_DOC)
@@ -49,28 +48,22 @@ STILL_NAMED = Check("PLN-014", ERROR, "an alarm to delete that a composite alarm
 CHECKS = (TYPE_CHANGE, STILL_NAMED)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
+def desired(model: Model) -> list[Resource]:
     found = []
-    ranked = composite_spec.config_ranks(config)
-    for place in containers(config):
-        for number, item in enumerate(place.container.alarms):
-            if not item.composite:
-                continue
-            made = composite_spec.make(config, place, item, log_group.tags(config, place.cluster.name), ranked)
-            if made is None:
-                continue
+    for entry in model.composite_alarms():
+        made = composite_spec.make(entry, log_group.tags(model.config, entry.place.cluster.name))
+        if made is not None:
             spec, region, rank = made
             found.append(Resource(KIND, regional(region, spec["AlarmName"]), spec, region=region, rank=rank,
-                                  origin=place.path + ("alarms", number)))
+                                  origin=entry.path))
     return found
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """Nothing of its own: alarm.read adds the composite alarms from its DescribeAlarms pages."""
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """An alarm name is one alarm in a Region, metric or composite: one that changes type would be
     put over the other's name, which CloudWatch refuses, before the old one is deleted."""
     found = []

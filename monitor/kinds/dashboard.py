@@ -24,12 +24,12 @@ from monitor import jsonfile
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts as live
-from monitor.config.model import Config, once_per_config
 from monitor.dashboards import checks, owner, per_service
 from monitor.kinds import dashboard_spec
 from monitor.names.ownership import MARKER_TAG, PREFIX_TAG
 from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
+from monitor.resolved.model import Model
 from monitor.state.resources import Actual, Resource, Stray
 
 KIND = checks.KIND
@@ -44,29 +44,31 @@ PERMISSIONS = iam.Permissions("dashboards", read=("cloudwatch:ListDashboards", "
                               delete=("cloudwatch:DeleteDashboards",), when="the config has `dashboards:`")
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config has dashboards (the IAM policy's make actions)."""
+    config = model.config
     return bool(config.dashboards)
 
 NOT_JSON = Check("PLN-004", WARNING, "a dashboard in AWS whose body is not JSON (left alone)")
 CHECKS = (NOT_JSON,)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
+def desired(model: Model) -> list[Resource]:
     """One dashboard per `dashboards:` entry whose template resolved, or one a service with `per: service`;
     validation reports the rest."""
+    config = model.config
     tags = {**config.tags, **MARKER_TAG, PREFIX_TAG: config.prefix}
     params = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
-    origins = dashboard_spec.alarm_origins(config) if config.dashboards else None
+    origins = dashboard_spec.alarm_origins(model) if config.dashboards else None
     return [Resource(KIND, per_service.name(config.prefix, entry.name, only),
-                     dashboard_spec.body(config, entry, only, origins), origin=("dashboards", n), params=params)
+                     dashboard_spec.body(model, entry, only, origins), origin=("dashboards", n), params=params)
             for n, entry in enumerate(config.dashboards) if entry.widgets is not None
             for only in per_service.instances(config, entry)]
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """Every dashboard listed under our prefix, read once; ours only by its header's record."""
+    config = model.config
     clusters = config.owned_clusters   # a retired cluster's share of a dashboard is ours to remove
     region = live.of(config).region
     wanted = per_service.names(config)
@@ -111,7 +113,7 @@ def _body(clients: Clients, name: str, actual: Actual) -> dict | None:
     return found if isinstance(found, dict) else {}
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return []
 
 

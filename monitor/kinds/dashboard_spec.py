@@ -5,7 +5,7 @@ The body follows "Dashboard Body Structure and Syntax"
 metric widgets carry `metrics` rows `[namespace, name, dimension, value, ..., {options}]`, a
 `region`, a `stat` and a `period`, and `annotations.horizontal` lines at a `value`; log widgets a
 Logs Insights `query` starting with `SOURCE '<group>'` lines; alarm widgets the alarms' ARNs.
-CPU and memory come from the metric an alarm on them would watch (alarm_spec.container_metric):
+CPU and memory come from the metric an alarm on them would watch (alarm_metrics.container_metric):
 ECS/ContainerInsights' own on an enhanced cluster, else the performance filter's. Annotations
 mark the container's limits (read from its task definition at plan time) and the thresholds of
 the alarms that watch a plotted metric.
@@ -23,9 +23,11 @@ from monitor.config.walk import Place, containers
 from monitor.dashboards import owner, per_service, templates
 from monitor.dashboards.layout import NEWROW, layout
 from monitor.kinds import alarm as alarm_kind
-from monitor.kinds import alarm_spec, dashboard_service
 from monitor.kinds import composite_alarm as composite_alarm_kind
-from monitor.kinds.filter_spec import metric_namespace
+from monitor.kinds import dashboard_service
+from monitor.resolved import metrics as alarm_metrics
+from monitor.resolved.model import Model
+from monitor.resolved.publishing import metric_namespace
 
 LIMITED = {"cpu": ("CpuUtilized", "cpu", "CPU units"), "memory": ("MemoryUtilized", "memory", "MiB")}
 TITLES = {"cpu": "${container} CPU (CPU units)", "memory": "${container} memory (MiB)",
@@ -51,19 +53,19 @@ def clusters(config: Config, dashboard: Dashboard) -> list[str]:
     return list(dashboard.clusters) if dashboard.clusters is not None else [c.name for c in config.clusters]
 
 
-def body(config: Config, dashboard: Dashboard, only: tuple[str, str] | None = None,
+def body(model: Model, dashboard: Dashboard, only: tuple[str, str] | None = None,
          alarms: tuple | None = None) -> dict:
     """The dashboard body: the owner's header, then the template's widgets, laid out on the grid.
 
     only: (cluster, service) for one of a `per: service` entry's dashboards; alarms: the (origin,
     name, Region) of every alarm, when the caller made them already (one dashboard a service).
     """
-    found = live.of(config)
-    context = Context(config, found, dashboard, alarm_origins(config) if alarms is None else alarms)
+    config, found = model.config, live.of(model.config)
+    context = Context(config, found, dashboard, alarm_origins(model) if alarms is None else alarms)
     shown = [only[0]] if only else clusters(config, dashboard)
     name = per_service.name(config.prefix, dashboard.name, only)
     record = owner.Owner(config.prefix, found.region, tuple(shown), name)
-    places = [p for p in containers(config) if p.cluster.name in shown
+    places = [p for p in model.places if p.cluster.name in shown
               and (only is None or p.service.name == only[1])]
     names = {"dashboard": dashboard.name}
     tokens = [owner.header(record, dashboard.template or templates.DEFAULT), NEWROW]
@@ -71,9 +73,9 @@ def body(config: Config, dashboard: Dashboard, only: tuple[str, str] | None = No
     return {"start": dashboard.start, "widgets": layout(tokens)}
 
 
-def alarm_origins(config: Config) -> tuple[tuple[tuple, str, str | None], ...]:
+def alarm_origins(model: Model) -> tuple[tuple[tuple, str, str | None], ...]:
     """(origin path, name, Region) of every alarm and composite the config makes, in the config's order."""
-    made = alarm_kind.desired(config) + composite_alarm_kind.desired(config)
+    made = alarm_kind.desired(model) + composite_alarm_kind.desired(model)
     return tuple((r.origin, r.spec["AlarmName"], r.region) for r in sorted(made, key=lambda r: r.origin))
 
 
@@ -157,7 +159,7 @@ def _names(places: list[Place]) -> dict:
 
 def _rows(context: Context, item: Item, places: list[Place], names: dict) -> list[list]:
     if item.type in LIMITED:
-        metric = alarm_spec.container_metric(context.config, places[0], LIMITED[item.type][0])
+        metric = alarm_metrics.container_metric(context.config, places[0], LIMITED[item.type][0])
         return [_row(metric)] if metric else []
     if item.type == "filters":
         rows = [row for place in places for row in _filter_rows(context.config, place, item.period or context.dashboard.period)]
@@ -165,7 +167,7 @@ def _rows(context: Context, item: Item, places: list[Place], names: dict) -> lis
     return [[templates.fill(cell, names) for cell in row] for row in item.metrics or []]
 
 
-def _row(metric: alarm_spec.Metric) -> list:
+def _row(metric: alarm_metrics.Metric) -> list:
     return [metric.namespace, metric.name, *(part for pair in metric.dimensions for part in pair)]
 
 
@@ -223,8 +225,8 @@ def _alarm_graphs(context: Context, places: list[Place], rows: list[list], size:
             source = _watched(alarm)
             if source is None or place.path + ("alarms", number) not in made:   # math and composites
                 continue
-            metric = alarm_spec.resolve(context.config, place, source)
-            if isinstance(metric, alarm_spec.Metric) and _identity(_row(metric)) in plotted:
+            metric = alarm_metrics.resolve(context.config, place, source)
+            if isinstance(metric, alarm_metrics.Metric) and _identity(_row(metric)) in plotted:
                 name, region = made[place.path + ("alarms", number)]
                 yield {"type": "metric", "width": ALARM_WIDTH, "height": size["height"],
                        "properties": {"title": f"alarm {alarm.name}", "region": region or context.facts.region,
@@ -240,7 +242,7 @@ def _watched(alarm):
         return None
     by_id = {query.id: query for query in alarm.metrics or []}
     band = by_id.get(alarm.threshold_metric_id)
-    return by_id.get(alarm_spec.band_of(band.expression) or "") if band is not None else None
+    return by_id.get(alarm_metrics.band_of(band.expression) or "") if band is not None else None
 
 
 def _identity(row: list) -> tuple:
@@ -253,8 +255,9 @@ def _identity(row: list) -> tuple:
 
 def needs_account(config: Config) -> bool:
     """Whether a dashboard may show alarms, whose ARNs name the account: only then is it read (one
-    sts:GetCallerIdentity, so a template with an alarms widget and a config with alarms is enough)."""
-    return bool(alarm_origins(config)) and any(
+    sts:GetCallerIdentity, so a template with an alarms widget and a config with alarms is enough).
+    Asked while the plan resolves the config, before its model is built."""
+    return any(p.container.alarms for p in containers(config)) and any(
         _shows_alarms(entry.widgets) for entry in config.dashboards if entry.widgets is not None)
 
 

@@ -12,9 +12,10 @@ from monitor import quotas
 from monitor.config.model import Config
 from monitor.config.walk import Place, containers
 from monitor.kinds import log_group
-from monitor.kinds.filter_spec import KIND, performance_metric, publishes
+from monitor.kinds.filter_spec import KIND
 from monitor.patterns import PatternError, parse
 from monitor.problems import ERROR, INFO, WARNING, Check, Path, Problem
+from monitor.resolved.publishing import performance_metric, publishes
 from monitor.state.resources import Actual, Resource
 
 MAX_PER_GROUP = quotas.FILTERS_PER_GROUP

@@ -30,13 +30,13 @@ from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import log_groups as settings
-from monitor.config.model import Config, Container, once_per_config
-from monitor.config.walk import containers
+from monitor.config.model import Config, Container
 from monitor.insights import performance_log_group
 from monitor.names import ownership
 from monitor.names.ownership import CLUSTER_TAG, MARKER_TAG, PREFIX_TAG
 from monitor.problems import WARNING, Check, Problem
 from monitor.state.plan import Change
+from monitor.resolved.model import Model
 from monitor.state.resources import Actual, Resource, regional
 
 KIND = "log_group"
@@ -55,23 +55,23 @@ KEPT_RETIRED = Check("PLN-016", WARNING, "a log group made for a retired cluster
 CHECKS = (KEPT_RETIRED,)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
+def desired(model: Model) -> list[Resource]:
     """Performance groups, then the groups tasks would create; one resource per group."""
+    config = model.config
     wanted = [_made(config, None, performance_log_group(cluster.name), cluster.name, ("clusters", number))
               for number, cluster in enumerate(config.clusters) if wants_performance(cluster)]
     wanted += [_made(config, p.container.log_region, p.container.log_group, p.cluster.name, p.path + ("log_group",),
                      p.container)
-               for p in containers(config) if p.container.create_log_group and p.container.log_group]
+               for p in model.places if p.container.create_log_group and p.container.log_group]
     unique: dict[tuple[str, str], Resource] = {}
     for resource in wanted:   # several containers may write to one group
         unique.setdefault(resource.key, resource)
     return list(unique.values())
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config may make a log group: its own, or one a task definition read at plan time creates."""
-    return bool(desired(config)) or any(p.container.filters and not p.container.log_group for p in containers(config))
+    return bool(desired(model)) or any(p.container.filters and not p.container.log_group for p in model.places)
 
 
 def _made(config: Config, region: str | None, name: str, cluster: str, origin: tuple,
@@ -100,31 +100,32 @@ def wants_performance(cluster) -> bool:
     return cluster.container_insights != "enhanced" and cluster.wants_performance_metrics
 
 
-def regions(config: Config) -> list[str | None]:
+def regions(model: Model) -> list[str | None]:
     """Every Region the config's log groups live in; None, the home Region, always first."""
-    return [None] + sorted({p.container.log_region for p in containers(config) if p.container.log_region})
+    return [None] + sorted({p.container.log_region for p in model.places if p.container.log_region})
 
 
-def swept(clients: Clients, config: Config) -> list[str]:
+def swept(clients: Clients, model: Model) -> list[str]:
     """The config's `regions:` that no log group is in: read only to find resources of ours left there."""
-    known = set(regions(config)) | {clients.region}
-    return sorted(set(config.regions) - known)
+    known = set(regions(model)) | {clients.region}
+    return sorted(set(model.config.regions) - known)
 
 
-def scope(config: Config, region: str | None = None) -> list[str]:
+def scope(model: Model, region: str | None = None) -> list[str]:
     """Every log group the config's filters can live on in one Region, app and performance."""
-    groups = {p.container.log_group for p in containers(config)
+    groups = {p.container.log_group for p in model.places
               if p.container.log_group and p.container.log_region == region}
     if region is None:
-        groups |= {performance_log_group(cluster.name) for cluster in config.clusters}
+        groups |= {performance_log_group(cluster.name) for cluster in model.config.clusters}
     return sorted(groups)
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """Every group in scope, Region by Region; tags only of the groups we would make (one call each)."""
-    ours = {resource.id for resource in desired(config)}
-    for region in regions(config):
-        names = scope(config, region)
+    config = model.config
+    ours = {resource.id for resource in desired(model)}
+    for region in regions(model):
+        names = scope(model, region)
         found = _described(clients.in_region(region), names)
         actual.missing |= {(KIND, regional(region, name)) for name in names if name not in found}
         for name, group in found.items():
@@ -189,7 +190,7 @@ def _tags(clients: Clients, handle: str) -> dict[str, str]:
     return clients.logs.list_tags_for_resource(resourceArn=handle).get("tags", {})
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     return []
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
-from monitor.config.model import Config, once_per_config
-from monitor.config.walk import containers
+from monitor.config.model import Config
 from monitor.insights import performance_log_group
 from monitor.kinds import filter_checks, filter_spec, log_group
 from monitor.kinds.performance import compile_cluster
 from monitor.names import ownership
 from monitor.problems import ERROR, Check, Problem
+from monitor.resolved import publishing
 from monitor.state.plan import Change
+from monitor.resolved.model import Model
 from monitor.state.resources import Actual, Resource, Stray, regional
 
 KIND = filter_spec.KIND
@@ -25,28 +26,20 @@ LISTED_TWICE = Check("PLN-003", ERROR, "an endpoint that lists one metric filter
 CHECKS = (LISTED_TWICE,)
 
 
-@once_per_config
-def desired(config: Config) -> list[Resource]:
-    return _app_filters(config) + _performance_filters(config)
+def desired(model: Model) -> list[Resource]:
+    return _app_filters(model) + _performance_filters(model.config)
 
 
-def makes(config: Config) -> bool:
+def makes(model: Model) -> bool:
     """Whether the config may make a filter (a container's log group may come from its task definition)."""
-    return bool(_performance_filters(config)) or any(p.container.filters for p in containers(config))
+    return bool(model.filters) or bool(_performance_filters(model.config))
 
 
-def _app_filters(config: Config) -> list[Resource]:
-    found = []
-    for place in containers(config):
-        group = place.container.log_group
-        if group is None:   # its task definition could not say; resolve reported why
-            continue
-        for number, item in enumerate(place.container.filters):
-            name = ownership.filter_name(config.prefix, place.cluster.name, place.service.name,
-                                         place.container.name, item.name)
-            spec = filter_spec.make_spec(group, name, item.pattern, filter_spec.publishes(config, place, item))
-            found.append(_resource(spec, place.path + ("filters", number), region=place.container.log_region))
-    return found
+def _app_filters(model: Model) -> list[Resource]:
+    """Each container's filters on its log group (none where its task definition could not say: resolve reported why)."""
+    return [_resource(filter_spec.make_spec(entry.place.container.log_group, entry.name, entry.filter.pattern,
+                                            entry.publishes), entry.path, region=entry.place.container.log_region)
+            for entry in model.filters if entry.place.container.log_group is not None]
 
 
 def _performance_filters(config: Config) -> list[Resource]:
@@ -57,7 +50,7 @@ def _performance_filters(config: Config) -> list[Resource]:
         for compiled in compile_cluster(cluster):
             name = ownership.performance_filter_name(config.prefix, cluster.name, compiled.metric, compiled.part)
             spec = filter_spec.make_spec(performance_log_group(cluster.name), name, compiled.pattern,
-                             filter_spec.performance_metric(config, compiled.metric))
+                             publishing.performance_metric(config, compiled.metric))
             found.append(_resource(spec, ("clusters", number)))
     return found
 
@@ -70,7 +63,7 @@ def _resource(spec: dict, origin: tuple, owned: bool = True, region: str | None 
                     family=compiled and regional(region, f"{group}:{compiled}"))
 
 
-def read(clients: Clients, config: Config, actual: Actual) -> None:
+def read(clients: Clients, model: Model, actual: Actual) -> None:
     """Each Region's filters, 50 a page: everything on the config's groups, and ours anywhere.
 
     What sits on our log groups counts toward their quotas whoever owns it; ours left on a
@@ -81,8 +74,9 @@ def read(clients: Clients, config: Config, actual: Actual) -> None:
     `logGroupName` (DescribeMetricFilters API reference). The Regions are the config's own,
     every `log_region` it names, and its `regions:`, where ours may be left behind.
     """
-    for region in log_group.regions(config) + log_group.swept(clients, config):
-        groups = set(log_group.scope(config, region))
+    config = model.config
+    for region in log_group.regions(model) + log_group.swept(clients, model):
+        groups = set(log_group.scope(model, region))
         paginator = clients.in_region(region).logs.get_paginator("describe_metric_filters")
         listed = [item for page in paginator.paginate(PaginationConfig={"PageSize": PAGE})
                   for item in page["metricFilters"]]
@@ -108,8 +102,9 @@ def _add_once(actual: Actual, resource: Resource) -> None:
     actual.add(resource)
 
 
-def check(config: Config, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
+def check(model: Model, wanted: list[Resource], actual: Actual, prune: bool = False) -> list[Problem]:
     """What stops or qualifies the plan; the checks themselves live in filter_checks."""
+    config = model.config
     return (filter_checks.missing_groups(wanted, actual)
             + filter_checks.limits(wanted, actual, prune) + filter_checks.insights_notes(config, actual))
 

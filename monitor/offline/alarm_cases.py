@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from monitor.alarms import AlarmError, evaluate
 from monitor.config.model import Alarm, AlarmCase
 from monitor.config.walk import containers
-from monitor.kinds import alarm_spec
 from monitor.offline import alarm_logs
 from monitor.offline.cases import case_position
 from monitor.problems import Path, Source
 from monitor.resolved import Loaded
+from monitor.resolved import metrics as alarm_metrics
 from monitor.resolved.thresholds import percent
 
 Series = list[float | None]
@@ -116,7 +116,7 @@ def _definition(alarm: Alarm) -> dict:
     so such a case gives each period's `sample_counts`."""
     statistic, namespace = alarm.stat, alarm.namespace
     if alarm.metrics is not None:
-        watched = {query.id: query for query in alarm.metrics}.get(alarm_spec.returned(alarm.metrics) or "")
+        watched = {query.id: query for query in alarm.metrics}.get(alarm_metrics.returned(alarm.metrics) or "")
         metric = watched is not None and watched.expression is None
         statistic, namespace = (watched.stat, watched.namespace) if metric else (None, None)
     return {"comparison": alarm.comparison, "threshold": alarm.threshold,

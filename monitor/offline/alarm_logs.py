@@ -24,10 +24,12 @@ from monitor.alarms import AlarmError
 from monitor.alarms.definition import percentile
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers
-from monitor.kinds import alarm_spec, metric_filter
+from monitor.kinds import metric_filter
 from monitor.offline.replay import read_events, replay
 from monitor.problems import ERROR, WARNING, Check, Problem
 from monitor.resolved import Loaded
+from monitor.resolved import metrics as alarm_metrics
+from monitor.resolved import model as resolved_model
 
 MINUTE = 60   # metric filters publish standard-resolution data: one datapoint a minute at most
 PLAIN = {"Sum": sum, "Minimum": min, "Maximum": max, "SampleCount": len,
@@ -41,13 +43,13 @@ def sample_path(loaded: Loaded, logs: str) -> FilePath:
 
 def specs_for(config: Config, place: Place, alarm: Alarm, specs: list[dict]) -> tuple[list[dict], tuple]:
     """The metric filter specs that publish the alarm's metric, and the dimensions it watches."""
-    metric = alarm_spec.resolve(config, place, alarm) if alarm.metric is not None else None
-    if not isinstance(metric, alarm_spec.Metric):
+    metric = alarm_metrics.resolve(config, place, alarm) if alarm.metric is not None else None
+    if not isinstance(metric, alarm_metrics.Metric):
         return [], ()
     return [spec for spec in specs if _publishes(spec, metric)], metric.dimensions
 
 
-def _publishes(spec: dict, metric: alarm_spec.Metric) -> bool:
+def _publishes(spec: dict, metric: alarm_metrics.Metric) -> bool:
     transformation = spec["metricTransformations"][0]
     return (transformation["metricNamespace"], transformation["metricName"]) == (metric.namespace, metric.name)
 
@@ -62,7 +64,7 @@ CHECKS = (NO_SAMPLE, NO_SERIES)
 def check(loaded: Loaded) -> list[Problem]:
     """Every `logs:` case whose alarm's metric no filter of the container makes (an error), or whose
     sample is missing (a warning: the config still deploys, and `monitor test` fails the case)."""
-    specs = [resource.spec for resource in metric_filter.desired(loaded.config)]
+    specs = [resource.spec for resource in metric_filter.desired(resolved_model.of(loaded.config))]
     found = []
     for place in containers(loaded.config):
         for number, alarm in enumerate(place.container.alarms):
@@ -88,7 +90,7 @@ def _case_problem(loaded: Loaded, place: Place, alarm: Alarm, logs: str, specs: 
 
 def series(loaded: Loaded, place: Place, alarm: Alarm, logs: str) -> list[float | None]:
     """One value a period, oldest first, null where nothing was published; ValueError says what is wrong."""
-    specs = [resource.spec for resource in metric_filter.desired(loaded.config)]
+    specs = [resource.spec for resource in metric_filter.desired(resolved_model.of(loaded.config))]
     chosen, dimensions = specs_for(loaded.config, place, alarm, specs)
     events = list(read_events(sample_path(loaded, logs)))
     if not events or any(event.timestamp is None for event in events):

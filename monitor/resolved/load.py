@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 
-from monitor.config import alarm_uses, catalogue, defaults, edge_checks, presets, references, structure, yamlfile
+from monitor.config import (
+    alarm_uses,
+    catalogue,
+    defaults,
+    edge_checks,
+    presets,
+    references,
+    structure,
+    yamlfile,
+)
 from monitor.config.model import Config
 from monitor.dashboards import checks as dashboard_checks
 from monitor.dashboards import templates

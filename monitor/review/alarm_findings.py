@@ -27,13 +27,13 @@ import re
 from collections.abc import Callable
 
 from monitor.alarms import advice, ranges
+from monitor.alarms import rule as alarm_rule
 from monitor.alarms.published import NEEDS_ENHANCED as ENHANCED_ONLY
 from monitor.alarms.published import NEVER as NEVER_KIND
 from monitor.alarms.published import NOT_FARGATE as FARGATE_KIND
 from monitor.alarms.published import judge
 from monitor.config.model import Config
-from monitor.kinds import composite_rule as alarm_rule
-from monitor.kinds.alarm_spec import INSIGHTS
+from monitor.resolved.metrics import INSIGHTS
 from monitor.review.alarm_table import COMPOSITE_KIND, Row
 from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
 from monitor.review.sources import AWS, INSIGHTS_KIND, MINUTE

@@ -36,6 +36,7 @@ from monitor.review.findings import Finding, ordered
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.state.resources import Actual, Resource
+from monitor.resolved import model as resolved_model
 
 RULES = live_history.RULES + live_states.RULES + live_topics.RULES + live_drift.RULES
 
@@ -63,8 +64,9 @@ def read_drift(clients: Clients, config: Config, alarms: list[dict]) -> Drift:
     """
     resolved, _ = taskdefs.resolve(clients, config)
     live = Actual()
-    alarm_kind.read(clients, resolved, live)
-    return live_drift.drift(kinds.desired(resolved), live, alarms, resolved)
+    model = resolved_model.of(resolved)
+    alarm_kind.read(clients, model, live)
+    return live_drift.drift(kinds.desired(model), live, alarms, resolved)
 
 
 def review(clients: Clients, config: Config, alarms: list[dict] | None = None, days: int = live_history.DAYS,

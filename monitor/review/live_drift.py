@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.kinds import alarm as alarm_kind
-from monitor.kinds.filter_spec import metric_namespace
 from monitor.names import ownership
+from monitor.resolved.publishing import metric_namespace
 from monitor.review.findings import INFO, WARNING, Finding, Rule
 from monitor.state.plan import plan
 from monitor.state.resources import Actual, Resource

@@ -20,6 +20,7 @@ from monitor.kinds import alarm_spec
 from monitor.names import ownership
 from monitor.offline.alarm_cases import AlarmCaseResult
 from monitor.problems import Path
+from monitor.resolved import metrics as alarm_metrics
 from monitor.review import alarm_findings as alarm_rules
 from monitor.review import sources
 from monitor.review.alarm_table import Case, Row, row
@@ -28,6 +29,7 @@ from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
 from monitor.review.shares import Share
 from monitor.state.resources import Resource
+from monitor.resolved import model as resolved_model
 
 CONFIG, DEPLOYED = "config", "deployed"
 UNOWNED = "unowned"
@@ -70,7 +72,7 @@ class Report:
 
 def desired_alarms(config: Config) -> list[Resource]:
     """The config's alarms of every kind, as their PutMetricAlarm / PutCompositeAlarm specs."""
-    return [r for r in kinds.desired(config) if "AlarmName" in r.spec]
+    return [r for r in kinds.desired(resolved_model.of(config)) if "AlarmName" in r.spec]
 
 
 def tests_by_alarm(results: list[AlarmCaseResult]) -> dict[Path, tuple[Case, ...]]:
@@ -114,7 +116,7 @@ def alarm_findings(rows: list[Row], config: Config) -> list[Finding]:
 def priced(config: Config) -> list[Resource]:
     """What the estimate prices: the desired state, and the alarms it leaves out because their `N%`
     threshold is not a number yet (no task definition read): they cost the same whatever their threshold."""
-    return kinds.desired(config) + [Resource(alarm_spec.KIND, spec["AlarmName"], spec) for _, spec in _unresolved(config)]
+    return kinds.desired(resolved_model.of(config)) + [Resource(alarm_spec.KIND, spec["AlarmName"], spec) for _, spec in _unresolved(config)]
 
 
 def _unresolved(config: Config) -> list[tuple[Path, dict]]:
@@ -122,10 +124,10 @@ def _unresolved(config: Config) -> list[tuple[Path, dict]]:
     found = []
     for place in containers(config):
         for number, alarm in enumerate(place.container.alarms):
-            metric = alarm_spec.resolve(config, place, alarm)
-            if not isinstance(alarm.threshold, str) or not isinstance(metric, alarm_spec.Metric):
+            metric = alarm_metrics.resolve(config, place, alarm)
+            if not isinstance(alarm.threshold, str) or not isinstance(metric, alarm_metrics.Metric):
                 continue
-            name = alarm_spec.alarm_name(config, place, alarm)
+            name = alarm_metrics.alarm_name(config, place, alarm)
             spec = alarm_spec.make_spec(name, metric, alarm.model_copy(update={"threshold": 0.0}), {})
             found.append((place.path + ("alarms", number), {**spec, "Threshold": None}))
     return found

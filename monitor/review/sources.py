@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from monitor.config.model import Config
 from monitor.config.walk import containers
 from monitor.insights import PERFORMANCE_METRICS
-from monitor.kinds.alarm_spec import INSIGHTS
-from monitor.kinds.filter_spec import metric_namespace
+from monitor.resolved.metrics import INSIGHTS
+from monitor.resolved.publishing import metric_namespace
 
 MINUTE = 60
 AWS_PREFIX = "AWS/"

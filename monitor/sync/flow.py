@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from monitor import kinds
 from monitor.aws.clients import Clients
-from monitor.config.model import Config, once_per_config
+from monitor.config.model import Config
 from monitor.config.walk import task_families
 from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm, alarm_advice, alarm_checks, composite_alarm, dashboard_spec, filter_checks, strays
 from monitor.offline import alarm_logs
 from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, errors, placed, silence
-from monitor.resolved import Loaded, account, edges, load, taskdefs
+from monitor.resolved import Loaded, account, edges, load, model, taskdefs
+from monitor.resolved.model import Model
 from monitor.state.plan import Plan, duplicates, plan
 from monitor.state.resources import Actual
 from monitor.taskdefs import files as taskfiles
@@ -30,7 +31,8 @@ def validate(path: str) -> Loaded:
     if loaded.config is not None and not blocking:
         # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
         config = loaded.config if loaded.ok else loaded.config.model_copy(update={"dashboards": []})
-        found = offline_checks(config) + filter_checks.limits(kinds.desired(config), Actual())
+        resolved = model.of(config)
+        found = offline_checks(resolved) + filter_checks.limits(kinds.desired(resolved), Actual())
         found += alarm_logs.check(loaded)   # log samples are named relative to the config file
         found += _task_definition_files(loaded, config)
         loaded.problems += [placed(p, loaded.source) for p in found]
@@ -59,21 +61,25 @@ def _in_file(error: taskfiles.TaskFileError) -> Problem:
     return TASK_FILE.problem((), error.reason, source=Source(name=error.path), mark=Mark(error.line, error.column))
 
 
-@once_per_config
-def offline_checks(config: Config) -> list[Problem]:
-    """What the config alone shows; the quotas are checked apart, against the live groups at plan time."""
-    wanted = kinds.desired(config)
+def offline_checks(resolved: Model) -> list[Problem]:
+    """What the config alone shows; the quotas are checked apart, against the live groups at plan time.
+    Run once per model (Config.once)."""
+    return resolved.config.once("offline checks", lambda: _offline_checks(resolved))
+
+
+def _offline_checks(resolved: Model) -> list[Problem]:
+    config, wanted = resolved.config, kinds.desired(resolved)
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
             + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
             + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
 
 
-def _added_by_task_definitions(given: Config, resolved: Config) -> list[Problem]:
+def _added_by_task_definitions(given: Config, resolved: Model) -> list[Problem]:
     """The offline checks' findings that only what the task definitions resolved causes; validate
     reported the rest (each config's checks run once: offline_checks is kept with its config)."""
-    if resolved == given:
+    if resolved.config == given:
         return []
-    known = set(offline_checks(given))
+    known = set(offline_checks(model.of(given)))
     return [p for p in offline_checks(resolved) if p not in known]
 
 
@@ -86,22 +92,23 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     name, in every Region read), so it reads none for sizing, and one it cannot read, of a
     service already deleted say, is a warning there, not a stop.
     """
-    config, findings = scope(loaded, clients, destroy)
-    wanted = [] if destroy else kinds.desired(config)
-    actual = kinds.read(clients, config)
+    resolved, findings = scope(loaded, clients, destroy)
+    wanted = [] if destroy else kinds.desired(resolved)
+    actual = kinds.read(clients, resolved)
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
-        findings += _added_by_task_definitions(loaded.config, config) + kinds.check(config, wanted, actual, prune)
-    findings += strays.warnings(config, actual.strays) + alarm.unowned(config.prefix, wanted, actual)
+        findings += _added_by_task_definitions(loaded.config, resolved) + kinds.check(resolved, wanted, actual, prune)
+    findings += strays.warnings(resolved.config, actual.strays) + alarm.unowned(resolved.config.prefix, wanted, actual)
     made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
     made.findings += composite_alarm.blocked(made, actual)
     made.findings = silence(made.findings, ignored(loaded.config))
     return made
 
 
-def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Config, list[Problem]]:
-    """The config as the plan sees it: log groups read from task definitions, the home Region and,
-    when something shows alarms by ARN, the account; and what reading the task definitions found."""
+def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Model, list[Problem]]:
+    """The model of the config as the plan sees it, built once: log groups read from task definitions,
+    the home Region and, when something shows alarms by ARN, the account; and what reading the task
+    definitions found."""
     config, findings = taskdefs.resolve(clients, loaded.config, sizes=not destroy)
     if not destroy and edges.needed(config):
         config, found = edges.gather(clients, config)
@@ -109,7 +116,7 @@ def scope(loaded: Loaded, clients: Clients, destroy: bool = False) -> tuple[Conf
     config = account.gather(clients, config, arns=not destroy and dashboard_spec.needs_account(config))
     if destroy:
         findings = [demoted(p, WARNING) for p in findings]
-    return config, findings
+    return model.of(config), findings
 
 
 def reread(loaded: Loaded, clients: Clients, destroy: bool = False) -> Actual:

@@ -16,6 +16,7 @@ from monitor import kinds
 from monitor.aws.iam import NEEDS_NO_PERMISSION, Grant, Permissions, document
 from monitor.config.model import Config
 from monitor.resolved import edges, services, taskdefs
+from monitor.resolved import model as resolved_model
 
 READERS = (taskdefs.PERMISSIONS, services.PERMISSIONS, edges.PERMISSIONS)   # the plan-time readers, beside the kinds
 
@@ -35,7 +36,7 @@ def grants(config: Config, region: str | None, writes: bool) -> list[Grant]:
     return [Grant("Read", taskdefs.PERMISSIONS.read_if if definitions else ()),
             Grant("ReadServices", services.PERMISSIONS.read_if if asked else (), services.arns(asked, region)),
             *edge_grants(config, region),
-            *kinds.grants(config, region, writes)]
+            *kinds.grants(resolved_model.of(config), region, writes)]
 
 
 def edge_grants(config: Config, region: str | None) -> list[Grant]:
