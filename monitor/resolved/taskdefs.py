@@ -20,7 +20,7 @@ from monitor import quotas
 from monitor.aws import iam
 from monitor.aws.clients import Clients
 from monitor.config import facts
-from monitor.config.model import Config, Service
+from monitor.config.model import Config, Container, Service
 from monitor.config.walk import Place, containers, map_containers
 from monitor.problems import ERROR, WARNING, Check, Path, Problem
 from monitor.resolved import services, thresholds
@@ -49,8 +49,10 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
 
     With `sizes`, the findings also hold the sizing problems of each task definition read, and
     every task definition the config names is read; without (destroy), only what log groups need.
+    In one pass: the services' task definitions are read, then every container is resolved once
+    (its log target, its `N%` thresholds, its limits), and the config is rebuilt once.
     """
-    wanting = _wanting(config)
+    wanting = _wanting(containers(config))
     named, findings = services.named(clients, config, _paths(config, wanting, sizes))
     definitions = {reference: describe(clients, reference) for reference in {r for r, _ in named.values()}}
     targets: dict[Path, LogTarget] = {}
@@ -63,14 +65,36 @@ def resolve(clients: Clients, config: Config, sizes: bool = True) -> tuple[Confi
         read[path] = definition
         findings += _sizing(definition, origin, _service(config, path)) if sizes else []
         findings += _targets(_by_name(definition), wanting.get(path, []), reference, targets)
-    resolved, made = thresholds.resolve(_with_targets(config, targets, clients.region), read if sizes else {})
-    return _with_limits(resolved, read if sizes else {}), findings + (made if sizes else [])
+    resolved, shares = _resolved(config, targets, read if sizes else {}, clients.region)
+    return resolved, findings + (shares if sizes else [])
+
+
+def _resolved(config: Config, targets: dict[Path, LogTarget], read: dict[Path, dict],
+              home: str | None) -> tuple[Config, list[Problem]]:
+    """Every container once: its log target, its `N%` thresholds and its limits (carried in the facts
+    to what draws them, dashboards: read here once, never again); and what the thresholds found."""
+    limits: dict[facts.Names, sizing.Limits] = {}
+    findings: list[Problem] = []
+
+    def change(place: Place) -> Container:
+        definition = read.get(place.path[:4])
+        update = _log_update(place, targets.get(place.path), home)
+        alarms = thresholds.concrete(place, definition, findings)
+        if alarms is not None:
+            update["alarms"] = alarms
+        if definition is not None and place.container.name in _by_name(definition):
+            limits[(place.cluster.name, place.service.name, place.container.name)] = \
+                sizing.limits(definition, place.container.name)
+        return place.container.model_copy(update=update) if update else place.container
+
+    resolved = map_containers(config, change)
+    return (facts.with_facts(resolved, limits=limits) if limits else resolved), findings
 
 
 def reads(config: Config, sizes: bool = True) -> tuple[list[tuple[str, str]], bool]:
     """What `resolve` may call AWS for, for the IAM policy: the (cluster, service) pairs it describes, and
     whether it reads any task definition."""
-    paths = _paths(config, _wanting(config), sizes)
+    paths = _paths(config, _wanting(containers(config)), sizes)
     return services.described(config, paths), bool(paths)
 
 
@@ -79,19 +103,10 @@ def _paths(config: Config, wanting: dict[Path, list[Place]], sizes: bool) -> lis
     return list(wanting) + (_naming(config, wanting) if sizes else [])
 
 
-def _with_limits(config: Config, read: dict[Path, dict]) -> Config:
-    """Each container's limits from the task definition read for its service, carried in the config's
-    facts to what draws them (dashboards): read here once, never again."""
-    found = {(p.cluster.name, p.service.name, p.container.name): sizing.limits(read[p.path[:4]], p.container.name)
-             for p in containers(config)
-             if p.path[:4] in read and p.container.name in _by_name(read[p.path[:4]])}
-    return facts.with_facts(config, limits=found) if found else config
-
-
-def _wanting(config: Config) -> dict[Path, list[Place]]:
+def _wanting(places: tuple[Place, ...]) -> dict[Path, list[Place]]:
     """Containers with filters but no `log_group`, by the path of their service."""
     found: dict[Path, list[Place]] = defaultdict(list)
-    for place in containers(config):
+    for place in places:
         if place.container.filters and not place.container.log_group:
             found[place.path[:4]].append(place)
     return found
@@ -169,16 +184,18 @@ def _targets(definition: dict[str, dict], places: list[Place], reference: str,
     return findings
 
 
+def _log_update(place: Place, found: LogTarget | None, home: str | None) -> dict:
+    """A container's log target read from its task definition; a log group in the home Region carries no
+    `log_region`, however it was said."""
+    if found:
+        return {"log_group": found.group, "log_region": None if found.region in (None, home) else found.region,
+                "create_log_group": found.creates, "firelens_metadata": found.metadata}
+    return {"log_region": None} if place.container.log_region == home else {}
+
+
 def _with_targets(config: Config, targets: dict[Path, LogTarget], home: str | None) -> Config:
-    """A log group in the home Region carries no `log_region`, however it was said."""
-    def change(place: Place):
-        found = targets.get(place.path)
-        update = {"log_region": None} if place.container.log_region == home else {}
-        if found:
-            update = {"log_group": found.group, "log_region": None if found.region in (None, home) else found.region,
-                      "create_log_group": found.creates, "firelens_metadata": found.metadata}
-        return place.container.model_copy(update=update)
-    return map_containers(config, change)
+    return map_containers(config, lambda place: place.container.model_copy(
+        update=_log_update(place, targets.get(place.path), home)))
 
 
 def offline_log_groups(config: Config, definitions: list[dict]) -> tuple[Config, list[Problem]]:
@@ -189,7 +206,7 @@ def offline_log_groups(config: Config, definitions: list[dict]) -> tuple[Config,
     by_family = {definition.get("family"): _by_name(definition) for definition in definitions}
     targets: dict[Path, LogTarget] = {}
     findings: list[Problem] = []
-    for path, places in _wanting(config).items():
+    for path, places in _wanting(containers(config)).items():
         reference = _service(config, path).task_definition
         if reference and (found := by_family.get(reference.split(":")[0])) is not None:
             findings += _targets(found, places, reference, targets)

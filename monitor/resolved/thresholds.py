@@ -51,13 +51,18 @@ def resolve(config: Config, definitions: dict[Path, dict]) -> tuple[Config, list
     findings: list[Problem] = []
 
     def change(place: Place):
-        if not any(percent(alarm.threshold) is not None for alarm in place.container.alarms):
-            return place.container
-        alarms = [_concrete(place, n, alarm, definitions.get(place.path[:4]), findings)
-                  for n, alarm in enumerate(place.container.alarms)]
-        return place.container.model_copy(update={"alarms": alarms})
+        alarms = concrete(place, definitions.get(place.path[:4]), findings)
+        return place.container if alarms is None else place.container.model_copy(update={"alarms": alarms})
 
     return map_containers(config, change), findings
+
+
+def concrete(place: Place, definition: dict | None, findings: list[Problem]) -> list[Alarm] | None:
+    """The container's alarms with each `N%` threshold made a number (findings appended to `findings`);
+    None when it has no `N%` threshold. definition: its service's task definition, if read."""
+    if not any(percent(alarm.threshold) is not None for alarm in place.container.alarms):
+        return None
+    return [_concrete(place, n, alarm, definition, findings) for n, alarm in enumerate(place.container.alarms)]
 
 
 def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, findings: list[Problem]) -> Alarm:
