@@ -9,9 +9,7 @@ actions [] and ActionsEnabled true when absent, as for metric alarms.
 from __future__ import annotations
 
 from monitor.alarms import rule as alarm_rule
-from monitor.alarms.rule import AlarmRule
 from monitor.kinds.alarm_spec import ACTION_KEYS
-from monitor.resolved import composites
 from monitor.resolved.model import AlarmEntry
 
 KIND = "composite_alarm"
@@ -20,15 +18,10 @@ MANAGED = ("AlarmName", "AlarmRule", "AlarmDescription", "ActionsEnabled", *ACTI
 
 def make(entry: AlarmEntry, tags: dict[str, str]) -> tuple[dict, str | None, int] | None:
     """The spec, Region and rank of a composite alarm, or None when validation has a reason to refuse it."""
-    alarm, parsed, named = entry.alarm, entry.rule, composites.siblings(entry.place)
-    if named[alarm.name] is not alarm or not isinstance(parsed, AlarmRule):
+    alarm = entry.alarm
+    if not entry.makeable:
         return None
-    outside = set(composites.foreign(parsed, named))
-    if any((name not in named and name not in outside) or name in (alarm.name, entry.name) for name in parsed.names):
-        return None
-    if composites.cycle(alarm.name, named) is not None or len(entry.regions) != 1:
-        return None
-    spec = {"AlarmName": entry.name, "AlarmRule": alarm_rule.rewrite(parsed, entry.siblings.get),
+    spec = {"AlarmName": entry.name, "AlarmRule": alarm_rule.rewrite(entry.rule, entry.siblings.get),
             "ActionsEnabled": alarm.actions_enabled,
             **{key: list(getattr(alarm, field)) for field, key in ACTION_KEYS.items()},
             "Tags": dict(sorted(tags.items()))}

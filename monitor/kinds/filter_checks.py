@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 from monitor import quotas
 from monitor.config.model import Config
-from monitor.config.walk import Place, containers
+from monitor.config.walk import Place
 from monitor.kinds import log_group
 from monitor.kinds.filter_spec import KIND
 from monitor.patterns import PatternError, parse
 from monitor.problems import ERROR, INFO, WARNING, Check, Path, Problem
-from monitor.resolved.publishing import performance_metric, publishes
+from monitor.resolved.model import Model
+from monitor.resolved.publishing import performance_metric
 from monitor.state.resources import Actual, Resource
 
 MAX_PER_GROUP = quotas.FILTERS_PER_GROUP
@@ -141,14 +142,14 @@ def generated_patterns(wanted: list[Resource]) -> list[Problem]:
 Publisher = tuple[Path, bool, str | None]   # where, whether it says `shared: true`, its unit
 
 
-def collisions(config: Config) -> list[Problem]:
+def collisions(model: Model) -> list[Problem]:
     """Two filters publishing one metric (namespace, name, dimension names) merge their data.
 
     That is an error unless every one of them says `shared: true`; different units on one
     metric are always an error (CloudWatch keeps one unit per data point and mixes them).
     """
     found = []
-    for (namespace, metric, _), publishers in _publishers(config).items():
+    for (namespace, metric, _), publishers in _publishers(model).items():
         first = publishers[0]
         for where, shared, unit in publishers[1:]:
             if unit != first[2]:
@@ -162,13 +163,12 @@ def collisions(config: Config) -> list[Problem]:
     return found
 
 
-def _publishers(config: Config) -> dict[tuple, list[Publisher]]:
+def _publishers(model: Model) -> dict[tuple, list[Publisher]]:
     """Every filter's metric identity; a cluster's performance metrics share theirs by design."""
     found: dict[tuple, list[Publisher]] = defaultdict(list)
-    for place in containers(config):
-        for number, item in enumerate(place.container.filters):
-            metric = publishes(config, place, item)   # its unit as AWS stores it: "None" is no unit
-            found[_identity(metric)].append((place.path + ("filters", number), item.shared, metric.get("unit")))
+    for entry in model.filters:   # its unit as AWS stores it: "None" is no unit
+        found[_identity(entry.publishes)].append((entry.path, entry.filter.shared, entry.publishes.get("unit")))
+    config = model.config
     for number, cluster in enumerate(config.clusters):
         if not log_group.wants_performance(cluster):
             continue
@@ -182,27 +182,23 @@ def _identity(metric: dict) -> tuple:
     return (metric["metricNamespace"], metric["metricName"], frozenset(metric.get("dimensions", {})))
 
 
-def namespaces(config: Config) -> list[Problem]:
+def namespaces(model: Model) -> list[Problem]:
     """A container's own namespace joins three ECS names, and can pass what AWS allows.
 
     metricNamespace is at most 255 characters (botocore logs model, MetricNamespace): a longer
     one would be refused by PutMetricFilter in the middle of an apply.
     """
-    found = []
-    for place in containers(config):
-        for number, item in enumerate(place.container.filters):
-            namespace = publishes(config, place, item)["metricNamespace"]
-            if len(namespace) > quotas.METRIC_NAMESPACE:
-                found.append(LONG_NAMESPACE.problem(place.path + ("filters", number), f"its metric namespace '{namespace}' is "
-                                     f"{len(namespace)} characters; AWS allows {quotas.METRIC_NAMESPACE}: give the "
-                                     "filter a `namespace:` (or shorten the config's)"))
-    return found
+    return [LONG_NAMESPACE.problem(entry.path, f"its metric namespace '{namespace}' is {len(namespace)} characters; AWS "
+                                  f"allows {quotas.METRIC_NAMESPACE}: give the filter a `namespace:` (or shorten the "
+                                  "config's)")
+            for entry in model.filters
+            if len(namespace := entry.publishes["metricNamespace"]) > quotas.METRIC_NAMESPACE]
 
 
-def shared_groups(config: Config) -> list[Problem]:
+def shared_groups(model: Model) -> list[Problem]:
     """Containers that share a log group each count the others' events too; say so, once per container."""
     users: dict[tuple, list[Place]] = defaultdict(list)
-    for place in containers(config):
+    for place in model.places:
         if place.container.log_group and place.container.filters:
             users[(place.container.log_region, place.container.log_group)].append(place)
     found = []

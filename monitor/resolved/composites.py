@@ -111,3 +111,16 @@ def config_ranks(config: Config) -> dict[str, int]:
         outside = [name for name in foreign(parsed, named) if name in everything]
         edges[full] = [name for name in inside + outside if everything[name][1].composite]
     return ranks(edges)
+
+
+def makeable(place: Place, alarm: Alarm, name: str, parsed: AlarmRule | RuleError, where: set[str | None]) -> bool:
+    """Whether a composite alarm can be made (validation says why not): the first alarm of its name in its
+    container, a rule that parses and names only its container's other alarms or quoted full names, no
+    cycle, and one Region for all it names (a rule names alarms of its own Region only)."""
+    named = siblings(place)
+    if named.get(alarm.name) is not alarm or isinstance(parsed, RuleError):
+        return False
+    outside = set(foreign(parsed, named))
+    if any((child not in named and child not in outside) or child in (alarm.name, name) for child in parsed.names):
+        return False
+    return cycle(alarm.name, named) is None and len(where) == 1

@@ -33,7 +33,8 @@ class AlarmEntry:
     queries: a metric-math alarm's metrics by query id (None for an expression); regions: the
     Regions the alarm lives in as far as can be told (empty when nothing can be told); rule, rank
     and siblings: a composite alarm's parsed rule (or why it does not parse), its rank (0 otherwise)
-    and the full name of each alarm of its container that its rule names, by short name.
+    and the full name of each alarm of its container that its rule names, by short name; makeable:
+    False for a composite alarm that validation refuses (monitor/resolved/composites.py `makeable`).
     """
 
     place: Place
@@ -46,6 +47,7 @@ class AlarmEntry:
     rule: AlarmRule | RuleError | None = None
     rank: int = 0
     siblings: dict[str, str] = field(default_factory=dict)
+    makeable: bool = True
 
     @property
     def path(self) -> tuple:
@@ -110,7 +112,8 @@ def _alarm(config: Config, place: Place, number: int, alarm: Alarm, ranked: dict
         siblings = {} if isinstance(parsed, RuleError) else {
             short: alarm_metrics.alarm_name(config, place, named[short]) for short in parsed.names if short in named}
         return AlarmEntry(place, number, alarm, name, regions=frozenset(where), rule=parsed,
-                          rank=ranked.get(name, 0), siblings=siblings)
+                          rank=ranked.get(name, 0), siblings=siblings,
+                          makeable=own and composites.makeable(place, alarm, name, parsed, where))
     if alarm.metrics is not None:
         queries = alarm_metrics.math_metrics(config, place, alarm)
         return AlarmEntry(place, number, alarm, name, queries=queries,

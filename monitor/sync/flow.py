@@ -69,8 +69,8 @@ def offline_checks(resolved: Model) -> list[Problem]:
 
 def _offline_checks(resolved: Model) -> list[Problem]:
     config, wanted = resolved.config, kinds.desired(resolved)
-    return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(config)
-            + filter_checks.collisions(config) + filter_checks.shared_groups(config) + alarm_checks.check(config)
+    return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(resolved)
+            + filter_checks.collisions(resolved) + filter_checks.shared_groups(resolved) + alarm_checks.check(config)
             + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
 
 
