@@ -4,7 +4,7 @@
 
 Generates 200 services x 3 containers (each container on its own log group) with 4 app
 filters, 4 performance metrics and 2 alarms per container (one on a filter metric, Sum > 10,
-and the `memory-high` preset, 90% of what the container can use), one task definition per service
+and the `memory-high` preset, 80% of what the container can use), one task definition per service
 (registered in the emulator and named by `task_definition:`, so the percent thresholds resolve)
 and one dashboard (the built-in `service` template) per cluster. A dashboard can be scoped to
 clusters only, not to a service, so "a dashboard per service" means one service per cluster:
@@ -67,7 +67,7 @@ ALARMS = [
 TASK_CPU, TASK_MEMORY = "1024", "2048"
 SIZES = {"app": {"cpu": 512, "memoryReservation": 1024}, "nginx": {"cpu": 128, "memory": 256},
          "worker": {"cpu": 256, "memory": 512}}
-PERCENT = 0.9   # memory-high: 90% of the hard limit, else of what the task leaves the container
+PERCENT = 0.8   # memory-high: 80% of the hard limit, else of what the task leaves the container
 WRITE_VERBS = ("Put", "Create", "Delete", "Update", "Tag", "Untag", "Register", "Deregister")
 FILTER_READS = ("DescribeMetricFilters", "DescribeLogGroups", "ListTagsForResource")   # the last: log groups'
 ALARM_READS = ("DescribeAlarms", "GetResources")
@@ -119,7 +119,7 @@ def task_definition(service: str) -> dict:
 
 
 def thresholds() -> set[float]:
-    """The memory-high thresholds the task definitions make: 90% of each container's hard limit, else of the
+    """The memory-high thresholds the task definitions make: 80% of each container's hard limit, else of the
     task's memory less the other containers' hard limits (or reservations)."""
     def usable(name: str) -> int:
         others = sum(s.get("memory") or s.get("memoryReservation") or 0 for n, s in SIZES.items() if n != name)
@@ -370,7 +370,7 @@ def first_apply(loaded, url: str, checks: Checks, wanted: Owned) -> tuple[Phase,
     made = {c.after["Threshold"] for c in result.changes
             if c.kind == alarm.KIND and c.action == "create" and c.id.endswith("/memory-high")}
     checks.check(made == thresholds(), f"memory-high thresholds come from the task definitions: {sorted(made)} "
-                                       f"= 90% of what each container can use")
+                                       f"= 80% of what each container can use")
     return plan_phase, apply_phase
 
 

@@ -39,4 +39,4 @@ def test_the_generated_config_validates(bench, tmp_path, services, clusters, das
 def test_the_task_definitions_fit_their_task(bench):
     definition = bench.task_definition("svc-000")
     assert sizing.problems(definition, list(bench.CONTAINERS)) == []
-    assert bench.thresholds() == {1152.0, 230.4, 460.8}   # app: 90% of 2048 - 256 - 512, never of its 1024 reservation
+    assert bench.thresholds() == {1024.0, 204.8, 409.6}   # app: 80% of 2048 - 256 - 512, never of its 1024 reservation

@@ -196,7 +196,9 @@ def test_an_enhanced_clusters_container_insights_is_priced_with_its_source():
     assert (line.item, line.count, line.unit_price) == ("insights_enhanced", 23 * 4, D("0.07"))
     assert line.monthly == 92 * D("0.07")
     assert not result.warnings
-    assert any("fortem.dev" in said and "read 2026-12-07" in said for said in result.assumptions)
+    [said] = [said for said in result.assumptions if "price:" in said]
+    assert "MetricStorage:CI-ECS" in said and "cloudwatch_billing.html" in said   # AWS's unit: a metric
+    assert "fortem.dev" in said and "read 2026-12-07" in said and "not AWS's" in said   # the rate: not AWS's word
 
 
 @pytest.mark.parametrize("metrics_, interval, dollars", [

@@ -158,6 +158,6 @@ def test_memory_high_on_a_soft_limit_container_is_sized_from_what_the_task_leave
     path = ("clusters", 0, "services", 0)
     resolved, notes = thresholds.resolve(loaded.config, {path: definition})
     [high] = resolved.clusters[0].services[0].containers[0].alarms
-    assert high.threshold == pytest.approx(0.9 * (2048 - 256))   # never 0.9 * 512, the reservation
+    assert high.threshold == pytest.approx(0.8 * (2048 - 256))   # never 0.8 * 512, the reservation
     [note] = notes
-    assert "= 90% of the 1792 MiB the task leaves it (task 2048 MiB less nginx 256) (web:3)" in note.message
+    assert "= 80% of the 1792 MiB the task leaves it (task 2048 MiB less nginx 256) (web:3)" in note.message

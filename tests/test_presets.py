@@ -70,8 +70,8 @@ def test_every_preset_and_filter_alarm_round_trips_with_no_advice(aws, configure
     assert [render(p) for p in loaded.problems if "treat_missing_data" in p.path or "alarms" in p.path] == []
     converge(loaded)
     name = f"monitor/{CLUSTER}/web/app/"
-    assert described(name + "memory-high")["Threshold"] == 921.6       # 90% of the 1024 MiB hard limit
-    assert described(name + "cpu-high")["Threshold"] == 921.6          # 90% of the task's 1024 units, all its own
+    assert described(name + "memory-high")["Threshold"] == 819.2       # 80% of the 1024 MiB hard limit
+    assert described(name + "cpu-high")["Threshold"] == 819.2          # 80% of the task's 1024 units, all its own
     assert described(name + "ephemeral-storage-high")["Threshold"] == 18.0   # 90% of Fargate's 20 GiB
     tasks = described(name + "tasks-down")
     assert (tasks["Namespace"], tasks["Statistic"], tasks["TreatMissingData"], tasks["Threshold"]) == \

@@ -6,10 +6,11 @@ A filter definition (filters/<name>.yaml) may carry recommended `alarms:` on its
 no `metric` key: they watch whatever metric the container's filter publishes. A container opts in
 with `use: <preset>` or `use: <filter>:<alarm>` (monitor/config/alarm_uses.py).
 
-The defaults follow CloudWatch's recommended alarms for Amazon ECS and for ECS with Container
-Insights: Average over 60 s, 5 of 5 datapoints, above 80% for CPU and memory ("Best practice
-alarm recommendations for AWS services", Recommended alarms,
-https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html).
+Each preset file cites, in its comments, the section of CloudWatch's "Recommended alarms" page it
+follows (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html:
+Amazon ECS, ECS with Container Insights, Amazon SQS; for CPU and memory Average over 60 s, 5 of 5,
+above 80), and its description says which numbers are ours where the page gives none (it says
+"Depends on your situation") or has no section (load balancers).
 
 A preset is plain data with the same keys as a config's alarm, so alarms written with metric math
 (`metrics:`, when alarms take it) are presets too: one with `metrics` needs no `metric`.

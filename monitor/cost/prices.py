@@ -15,12 +15,18 @@ per GB in us-east-1 (https://hykell.com/knowledge-base/aws-cloudwatch-logs-prici
 in ap-northeast-1 (https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/).
 eu-west-1's $0.57 per GB could not be cross-checked on a stored page: check it on the pricing page.
 
-Container Insights with enhanced observability on ECS is billed per metric it publishes: $0.07 a
-metric-month "across cluster, service, task-def, task, and container" metrics
-(https://fortem.dev/blog/ecs-fargate-monitoring/, read 2026-12-07; the stored copy of the pricing
-page lacks its table, so this is the one public statement of the rate found: check it on the pricing
-page). How many metrics that is comes from the metrics list of enhanced observability
-(monitor/cost/usage.py, ENHANCED_*).
+Container Insights with enhanced observability on ECS is billed per metric it publishes. AWS's own
+page says so: "Analyzing, optimizing, and reducing CloudWatch costs"
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html, read
+2026-12-07 from a stored copy of its text) lists "Container Insights with enhanced observability for
+Amazon ECS" under UsageType `MetricsUsage`, Operation `MetricStorage:CI-ECS`, where the EKS version is
+`ObservationUsage` (`ObservationCount:CI-EKS`): the pricing page's "tiered pricing model based on
+observations" is EKS's, not ECS's. The rate, $0.07 a metric-month "across cluster, service,
+task-def, task, and container" metrics, is not AWS's word: the stored copy of the pricing page
+(https://aws.amazon.com/cloudwatch/pricing/) lacks its paid tables, so it comes from
+https://fortem.dev/blog/ecs-fargate-monitoring/ (read 2026-12-07), the one public statement of it
+found; check it on the pricing page. How many metrics that is comes from the metrics list of
+enhanced observability (monitor/cost/usage.py, ENHANCED_*).
 Standard Container Insights on ECS writes performance log events, billed as logs ingestion
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html).
 """
@@ -78,7 +84,10 @@ US_EAST_1 = Prices(
     alarm_standard=Decimal("0.10"), alarm_high_resolution=Decimal("0.30"), alarm_composite=Decimal("0.50"),
     dashboard=Decimal("3.00"), get_metric_data=Decimal("0.01"), log_ingestion=Decimal("0.50"),
     enhanced_metric=Decimal("0.07"))
-ENHANCED_SOURCE = "https://fortem.dev/blog/ecs-fargate-monitoring/ (read 2026-12-07)"
+ENHANCED_SOURCE = ("billed per metric-month (MetricStorage:CI-ECS, "
+                   "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html, "
+                   "read 2026-12-07); the rate from https://fortem.dev/blog/ecs-fargate-monitoring/ (read 2026-12-07), "
+                   f"not AWS's: check it on {SOURCE}")
 
 TABLE: dict[str, Prices] = {
     "us-east-1": US_EAST_1,

@@ -49,7 +49,7 @@ from moto.utilities.paginator import paginate
 
 from monitor import quotas
 from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
-from monitor.emulator import alarmstate, composites, logkms, logmetrics
+from monitor.emulator import alarmstate, bands, composites, logkms, logmetrics
 from monitor.patterns import PatternError, parse
 from monitor.quotas import units  # StandardUnit, read from botocore's logs model
 
@@ -187,6 +187,7 @@ def install_fidelity_patches() -> None:
     CloudWatchResponse.put_composite_alarm = _put_composite_alarm
     CloudWatchBackend.delete_alarms = _one_composite_a_call(CloudWatchBackend.delete_alarms)
     composites.install()   # after the two lines above: it wraps what they set
+    bands.install()
     TaggingResponse.get_resources = _get_resources
     CloudWatchResponse.describe_alarms = _paged_alarms(CloudWatchResponse.describe_alarms)
     setattr(LogsBackend, _PATCHED, True)

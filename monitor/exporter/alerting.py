@@ -7,9 +7,10 @@ exporter's health comes from its own series (monitor/exporter/collector.py): `up
 (Prometheus sets it per target; the job is `ecs-monitor` as in examples/exporter/prometheus.yml),
 `ecs_monitor_up` (the last refresh from CloudWatch succeeded), `ecs_monitor_data_age_seconds` and
 `ecs_monitor_refreshes_total`. Stale data is older than three refreshes past the latest complete
-period the config's delays allow. The utilization thresholds follow CloudWatch's recommended alarms
-for Amazon ECS (80% of what the service reserves, for 5 minutes); a container near its memory limit
-is killed past it, so 90% of that limit pages.
+period the config's delays allow. The service utilization thresholds follow CloudWatch's recommended
+alarms for Amazon ECS (CPUUtilization and MemoryUtilization, "Recommended threshold: 80.0", 5 of 5
+one-minute periods, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html#ECS);
+a container near its memory limit is killed past it, so 90% of that limit pages: that number is ours.
 """
 
 from __future__ import annotations

@@ -335,8 +335,9 @@ def _band(alarm: Alarm) -> list[Found]:
     """Anomaly detection as AWS takes it (PutMetricAlarm ThresholdMetricId and ComparisonOperator): the
     three band comparisons go with `threshold_metric_id` and only with it; it names the `metrics` entry
     `ANOMALY_DETECTION_BAND(m1, N)` around a metric entry of the alarm; and it takes no `threshold`
-    ("If you specify a ThresholdMetricId, you cannot specify Threshold"), nor does a band expression
-    go with a static threshold: it is watched through `threshold_metric_id`."""
+    (PutMetricAlarm Threshold: "should not be used for alarms based on anomaly detection models"), nor
+    does a band expression go with a static threshold: it is watched through `threshold_metric_id`.
+    AWS's refusals, and the emulator's: monitor/emulator/bands.py."""
     band_comparison = alarm.comparison in BAND_COMPARISONS
     bands = [query.id for query in alarm.metrics or [] if alarm_metrics.band_of(query.expression)]
     if alarm.threshold_metric_id is None:

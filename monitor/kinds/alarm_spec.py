@@ -28,8 +28,9 @@ update does). ActionsEnabled is the config's `actions_enabled`, true by default 
 An anomaly-detection alarm is a metric-math alarm whose `ThresholdMetricId` names the query
 `ANOMALY_DETECTION_BAND(m1, N)`; it has no Threshold, and both the band and the metric it is drawn
 around return data, as AWS's own examples send them (CloudWatch User Guide, "Create a CloudWatch
-alarm based on anomaly detection"; PutMetricAlarm ThresholdMetricId: "If you specify a
-ThresholdMetricId, you cannot specify Threshold"). DescribeAlarms returns ThresholdMetricId and no
+alarm based on anomaly detection"; PutMetricAlarm Threshold: "This parameter is required for alarms
+based on static thresholds, but should not be used for alarms based on anomaly detection models").
+DescribeAlarms returns ThresholdMetricId and no
 Threshold, so the spec carries neither key that the other kind has. A Metrics Insights query
 (`SELECT ...`) is an expression with a Period of its own (MetricDataQuery Period).
 """
