@@ -37,7 +37,7 @@ from moto.cloudwatch.exceptions import ValidationError
 from moto.cloudwatch.responses import CloudWatchResponse
 
 from monitor.config.model import BAND_COMPARISONS
-from monitor.kinds.alarm_spec import band_of
+from monitor.resolved.metrics import band_of
 
 Wrapped = Callable[..., Any]
 NO_THRESHOLD_METRIC = "ComparisonOperators for ranges require ThresholdMetricId to be set"
