@@ -19,19 +19,22 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from moto.ecs.models import Service
-
 Wrapped = Callable[..., Any]
 
 
 def install() -> None:
-    """Wrap Service._validate_network; server.install_fidelity_patches runs this once per process."""
+    """Wrap Service._validate_network; server.install_fidelity_patches runs this once per process.
+
+    moto.ecs is imported here, not above: it imports moto.ec2, whose import makes a boto3 Session, which
+    reads AWS_PROFILE; server.start forgets the user's profile first (a profile this machine does not
+    have would end the command before the emulator serves)."""
+    from moto.ecs.models import Service
     Service._validate_network = _validated(Service._validate_network)
 
 
 def _validated(validate: Wrapped) -> Wrapped:
     @functools.wraps(validate)
-    def checked(self: Service, configuration: dict) -> dict:
+    def checked(self: Any, configuration: dict) -> dict:   # self: moto.ecs.models.Service
         vpc = configuration.get("awsvpcConfiguration") if isinstance(configuration, dict) else None
         if not isinstance(vpc, dict) or "securityGroups" in vpc:
             return validate(self, configuration)

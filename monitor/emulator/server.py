@@ -96,8 +96,8 @@ def start(
 
     task_definitions: RegisterTaskDefinition inputs, registered once per family.
     """
+    _forget_profile()   # first: installing the patches imports moto.ec2, which makes a boto3 Session
     install_fidelity_patches()
-    _forget_profile()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # drop per-request lines
     server = ThreadedMotoServer(ip_address=HOST, port=_claim(port), verbose=False)
     server.start()
