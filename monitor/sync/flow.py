@@ -66,10 +66,10 @@ def _in_file(error: taskfiles.TaskFileError) -> Problem:
 def offline_checks(resolved: Model) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time.
     Validate runs them on the file's config, the plan on what the task definitions resolved."""
-    config, wanted = resolved.config, kinds.desired(resolved)
+    wanted = kinds.desired(resolved)
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(resolved)
-            + filter_checks.collisions(resolved) + filter_checks.shared_groups(resolved) + alarm_checks.check(config)
-            + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
+            + filter_checks.collisions(resolved) + filter_checks.shared_groups(resolved) + alarm_checks.check(resolved)
+            + alarm_advice.check(resolved) + dashboard_checks.bodies(wanted))
 
 
 def _added_by_task_definitions(loaded: Loaded, resolved: Model) -> list[Problem]:
