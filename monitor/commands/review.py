@@ -2,7 +2,7 @@
 
 Offline (`review`): the config's alarms (their specs, as `plan` would send them), the design
 findings of the task definition files given (`--task-definitions`), which also make `N%`
-thresholds numbers, and the estimate with assumed task counts. Live (`review --deployed`):
+thresholds numbers and say what each container can use, and the estimate with assumed task counts. Live (`review --deployed`):
 every alarm of the Region (monitor/review/deployed.py), the design findings of the services
 the config names, the task counts read from ECS, and the live analyses. Read only either way.
 """
@@ -32,8 +32,8 @@ def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None =
             now: datetime | None = None) -> Report:
     """The review of the config alone. Raises taskfiles.TaskFileError for a file that is not a task definition."""
     config, files = loaded.config, list(task_files)
-    resolved, found = shares.resolve(config, shares.from_files(files, config))
-    rows = report.config_rows(config, resolved, found, report.tests_by_alarm(alarm_cases.run(loaded)))
+    resolved, found, reaches = shares.resolve(config, shares.from_files(files, config))
+    rows = report.config_rows(config, resolved, found, report.tests_by_alarm(alarm_cases.run(loaded)), reaches)
     home = region or config.region or DEFAULT_REGION
     return Report(report.CONFIG, loaded.source.name, home, now or _now(), tuple(rows),
                   kept(report.alarm_findings(rows, config), config.ignore),
@@ -45,9 +45,9 @@ def offline(loaded: Loaded, task_files: Iterable[str] = (), region: str | None =
 def live(loaded: Loaded, clients: Clients, now: datetime | None = None) -> Report:
     """The review of the account's alarms, whoever owns them, with the config as context. Read only."""
     config, when = loaded.config, now or _now()
-    resolved, found = shares.resolve(config, shares.from_account(clients, config))
+    resolved, found, reaches = shares.resolve(config, shares.from_account(clients, config))
     metric, composite = deployed.read_alarms(clients)
-    rows = report.live_rows(config, metric + composite, found, report.tests_by_alarm(alarm_cases.run(loaded)))
+    rows = report.live_rows(config, metric + composite, found, report.tests_by_alarm(alarm_cases.run(loaded)), reaches)
     context = deployed.Deployed(clients, loaded, metric, composite, rows, report.desired_alarms(resolved), when)
     results = deployed.run(context)
     findings = report.alarm_findings(rows, config) + results.findings
