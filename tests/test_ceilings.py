@@ -10,7 +10,6 @@ accepts it and it can fire. Task definitions are read beside the config (validat
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import boto3
@@ -235,6 +234,22 @@ def reviewed(path: str, *files: str) -> list[tuple[str, str]]:
     return [(f.code, f.severity) for f in report.findings if f.code.startswith("ALARM-THRESHOLD")]
 
 
+def test_review_reads_the_task_definition_beside_the_config(write_config):
+    path = beside(write_config, SOFT, {"use": "memory-high", "threshold": "185%", "actions": [OPS]})
+    report = review.offline(load(path))
+    [finding] = [f for f in report.findings if f.code.startswith("ALARM-THRESHOLD")]
+    assert (finding.code, finding.severity) == ("ALARM-THRESHOLD-002", "error")
+    assert "cannot pass 2048 MiB task limit (web)" in finding.message and "could not be read" not in finding.message
+    assert report.design_checked and report.notes == ()
+
+
+def test_a_file_given_wins_over_the_one_beside_the_config_of_its_family(write_config, tmp_path):
+    path = beside(write_config, SOFT, alarm("110%"))   # beside: of what the task leaves it, a warning
+    assert reviewed(path) == [("ALARM-THRESHOLD-003", "warning")]
+    (tmp_path / "given.json").write_text(json.dumps(task({"memory": 1024})))   # given: of a hard limit, an error
+    assert reviewed(path, str(tmp_path / "given.json")) == [("ALARM-THRESHOLD-002", "error")]
+
+
 def test_review_task_definitions_reports_the_share_past_the_task(write_config, tmp_path, capsys):
     """The file given with --task-definitions, elsewhere: validate cannot see it, review judges with it."""
     path = write_config(config_text({"use": "memory-high", "threshold": "185%", "actions": [OPS]}))
@@ -278,7 +293,7 @@ REVIEW_OF = {("ALM-042", "error"): {("ALARM-THRESHOLD-001", "error"), ("ALARM-TH
 def test_validate_and_review_judge_alike(write_config, definition, given):
     path = beside(write_config, definition, given)
     said = judged(validate(path))
-    found = reviewed(path, str(Path(path).parent / "task-definitions" / "web.json"))
+    found = reviewed(path)
     assert len(said) == len(found) <= 1
     assert all(f in REVIEW_OF[s] for s, f in zip(said, found))
 
