@@ -55,6 +55,11 @@ CHECKS = (OTHER_KIND, UNOWNED)
 
 
 def desired(model: Model) -> list[Resource]:
+    """Rendered once per model (dashboards ask for them too, for their alarm widgets)."""
+    return model.config.once((KIND, "desired"), lambda: _desired(model))
+
+
+def _desired(model: Model) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []
     for entry in model.metric_alarms():

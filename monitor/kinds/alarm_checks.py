@@ -27,12 +27,13 @@ from monitor.alarms import rule as alarm_rule
 from monitor.alarms.definition import percentile
 from monitor.alarms.rule import RuleError
 from monitor.config.model import BAND_COMPARISONS, Alarm, Config, MetricQuery
-from monitor.config.walk import Place, containers
+from monitor.config.walk import Place
 from monitor.kinds import alarm_spec
 from monitor.problems import ERROR, WARNING, Check, Path, Problem
 from monitor.resolved import composites
 from monitor.resolved import metrics as alarm_metrics
 from monitor.resolved.metrics import Metric, NoMetric
+from monitor.resolved.model import Model
 from monitor.resolved.thresholds import limited_field, percent
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
@@ -106,14 +107,14 @@ CHECKS = (REQUIRED, NAME, METRIC, NO_METRIC, DIMENSIONS, UNIT, LOW_SAMPLES, STAT
           COMPOSITE_KEYS_CHECK, COMPOSITE_ACTION, RULE, ELSEWHERE, RULE_CYCLE, RULE_LIMITS, RULE_REGIONS)
 
 
-def check(config: Config) -> list[Problem]:
+def check(model: Model) -> list[Problem]:
     """Every rule every alarm of every container breaks, each at its key.
 
     Two alarms of one type and name in a container make one AWS alarm twice: plan.duplicates says so;
     a metric and a composite alarm of one name are reported here.
     """
-    found = []
-    for place in containers(config):
+    found, config = [], model.config
+    for place in model.places:
         named = composites.siblings(place)
         for number, alarm in enumerate(place.container.alarms):
             at = place.path + ("alarms", number)
