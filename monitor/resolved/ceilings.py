@@ -52,7 +52,8 @@ class Verdict:
 def number_field(config: Config, place: Place, alarm: Alarm) -> str | None:
     """The limit (`cpu` or `memory`) a number threshold is bounded by: the alarm watches the container's own
     CpuUtilized or MemoryUtilized (module docstring); None for any other metric."""
-    if alarm.metrics is not None or alarm.metric is None:
+    if alarm.metrics is not None or alarm.metric is None or f"Container{alarm_metrics.performance_field(alarm.metric)}" \
+            not in FIGURES:   # no CPU or memory figure: nothing to resolve
         return None
     metric = alarm_metrics.resolve(config, place, alarm)
     if not isinstance(metric, alarm_metrics.Metric) or metric.name not in FIGURES:
