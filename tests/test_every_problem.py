@@ -249,3 +249,28 @@ def test_what_is_left_is_reported_where_it_is_in_the_file():
     assert origin.original(alarms + (1, "period")) == alarms + (2, "period")
     assert origin.original(("region",)) == ("region",)
     assert data["clusters"][0]["services"][0]["containers"][0]["alarms"][1] == {"name": "y"}   # untouched
+
+
+def test_a_catalogue_alarm_leans_on_the_filters_its_metric_math_reads(write_config):
+    """`use: http-5xx-json:rate` is metric math over Http5xx and the Requests of http-requests-json:
+    with that filter set aside, the alarm is too, and no 'no metric Requests' follows."""
+    text = REPRODUCTION.replace("""              - name: broken
+                pattern: "{ $.a = 1"
+                metric: Broken
+""", """              - use: http-requests-json
+                unit: Parsecs
+              - use: http-5xx-json
+            alarms:
+              - use: http-5xx-json:rate
+                period: 7
+              - use: http-5xx-json:high
+                period: 7
+""")
+    assert reported(write_config(text)) == [
+        "CFG-041 log_groups.retention_days",
+        "EXP-010 exporter.derived[0].expr",
+        f"FLT-005 {WEB}.filters[0].unit",
+        f"ALM-018 {WEB}.alarms[1].period",   # the other alarm, on Http5xx alone, is checked
+        f"ALM-018 {OTHER}.alarms[0].period",
+        f"ALM-013 {OTHER}.alarms[1].metric",
+        "DSH-002 dashboards[0].period"]

@@ -17,7 +17,7 @@ from monitor import expressions
 from monitor.alarms.rule import RuleError
 from monitor.alarms.rule import parse as parse_rule
 from monitor.config.catalogue import Definition
-from monitor.config.model import Config
+from monitor.config.model import Alarm, Config
 from monitor.config.parts import inside
 from monitor.config.presets import SEPARATOR, Preset
 from monitor.names import ownership
@@ -45,6 +45,7 @@ class Entry:
     kind: str   # cluster, container, filter, alarm, dashboard or derived
     data: dict
     owner: tuple[str, ...] = ()   # prefix, cluster, service, container
+    filters: tuple[dict, ...] = ()   # for an alarm, its container's filters
 
     @property
     def container(self) -> Path:
@@ -102,20 +103,33 @@ def _names(entry: Entry, catalogues: Catalogues) -> set[Ref]:
 
 
 def _alarm_names(entry: Entry, catalogues: Catalogues) -> set[Ref]:
-    """Its metrics (those of no `namespace`: the container's), what it uses, and the alarms its rule names."""
-    queries = entry.data.get("metrics")
-    sources = [entry.data] + ([query for query in queries if isinstance(query, dict)] if isinstance(queries, list) else [])
-    found = {("metric", entry.container, _text(source, "metric")) for source in sources if "namespace" not in source}
-    use = _text(entry.data, "use") or ""
-    if SEPARATOR in use:
-        found.add(("filter", entry.container, use.partition(SEPARATOR)[0]))
-    elif use in catalogues.presets and catalogues.presets[use].alarm.namespace is None:
-        found.add(("metric", entry.container, catalogues.presets[use].alarm.metric))
+    """Its metrics (those of no `namespace`: the container's) and those of what it uses, the filter whose
+    alarm it uses, and the alarms its rule names."""
+    used = _used(entry, catalogues)
+    metrics = [(_text(query, "metric"), "namespace" in query) for query in [entry.data, *_dicts(entry.data, "metrics")]]
+    if used is not None:
+        metrics += [(query.metric, query.namespace is not None) for query in [used, *(used.metrics or [])]]
+    found = {("metric", entry.container, metric) for metric, elsewhere in metrics if not elsewhere}
+    owner, separator, _ = (_text(entry.data, "use") or "").partition(SEPARATOR)
+    if separator:
+        found.add(("filter", entry.container, owner))
     rule = _text(entry.data, "alarm_rule")
     references = [] if rule is None or isinstance(parsed := _rule(rule), RuleError) else parsed.references
     found |= {("alarm", entry.container, reference.name) for reference in references}
     found |= {("alarm", WHOLE, reference.name) for reference in references if reference.quoted}
     return _known(found)
+
+
+def _used(entry: Entry, catalogues: Catalogues) -> Alarm | None:
+    """The catalogue alarm an entry's `use:` names: a preset, or the alarm of the definition that the
+    container's filter of that name uses (monitor/config/alarm_uses.py)."""
+    use = _text(entry.data, "use") or ""
+    if use in catalogues.presets:
+        return catalogues.presets[use].alarm
+    owner, _, short = use.partition(SEPARATOR)
+    uses = [_text(item, "use") for item in entry.filters if (_text(item, "name") or _text(item, "use")) == owner]
+    definition = catalogues.filters.get(uses[0]) if uses and uses[0] else None
+    return next((alarm for alarm in definition.filter.alarms if alarm.name == short), None) if definition else None
 
 
 def _rule(text: str):
@@ -153,7 +167,9 @@ def _entries(data: object) -> Iterator[Entry]:
                 yield Entry(at, "container", container)
                 owner = (prefix, *(_text(node, "name") or "" for node in (cluster, service, container)))
                 yield from (Entry(at + ("filters", n), "filter", item) for n, item in _items(container, "filters"))
-                yield from (Entry(at + ("alarms", n), "alarm", item, owner) for n, item in _items(container, "alarms"))
+                filters = tuple(item for _, item in _items(container, "filters"))
+                yield from (Entry(at + ("alarms", n), "alarm", item, owner, filters)
+                            for n, item in _items(container, "alarms"))
     yield from (Entry(("dashboards", n), "dashboard", item) for n, item in _items(data, "dashboards"))
     exporter = data.get("exporter") if isinstance(data, dict) else None
     yield from (Entry(("exporter", "derived", n), "derived", item) for n, item in _items(exporter, "derived"))
@@ -162,6 +178,10 @@ def _entries(data: object) -> Iterator[Entry]:
 def _items(node: object, key: str) -> list[tuple[int, dict]]:
     value = node.get(key) if isinstance(node, dict) else None
     return [(n, item) for n, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _dicts(node: dict, key: str) -> list[dict]:
+    return [item for _, item in _items(node, key)]
 
 
 def _text(node: object, key: str) -> str | None:
