@@ -274,3 +274,34 @@ def test_a_catalogue_alarm_leans_on_the_filters_its_metric_math_reads(write_conf
         f"ALM-018 {OTHER}.alarms[0].period",
         f"ALM-013 {OTHER}.alarms[1].metric",
         "DSH-002 dashboards[0].period"]
+
+
+def test_full_alarm_names_lean_on_the_prefix(write_config):
+    """A broken prefix is set aside (back to its default): a composite that names alarms by their
+    full names, which start with it, is set aside too, and says nothing of names it cannot find."""
+    text = textwrap.dedent("""\
+        version: 1
+        region: ap-northeast-1
+        prefix: "bad!"
+        clusters:
+          - name: honban
+            services:
+              - name: web
+                containers:
+                  - name: app
+                    log_group: /ecs/honban/web
+                    filters: [{name: f, pattern: ERROR, metric: G, default: 0}]
+                    alarms:
+                      - {name: x, metric: G, comparison: ">", threshold: 1, treat_missing_data: notBreaching}
+                      - {name: y, metric: G, comparison: ">", threshold: 1, period: 7, treat_missing_data: notBreaching}
+              - name: other
+                containers:
+                  - name: app
+                    log_group: /ecs/honban/other
+                    alarms:
+                      - name: c
+                        alarm_rule: 'ALARM("bad!/honban/web/app/x") OR ALARM("bad!/honban/web/app/y")'
+        """)
+    loaded = validate(str(write_config(text)))
+    assert [f"{p.severity} {p.code} {dotted(p.path)}" for p in loaded.problems] == [
+        "error CFG-020 prefix", "error ALM-018 clusters[0].services[0].containers[0].alarms[1].period"]

@@ -4,8 +4,8 @@ made is set aside with it, so that no check reports a problem whose only cause i
 These are the config's cross-references: an alarm names a metric of its container's filters (by
 `metric`, in its `metrics:` entries, or through `use:` a preset's or a filter's alarm), a composite
 alarm the alarms its rule names, a filter the catalogue definition it uses, a dashboard its clusters,
-a derived metric the metrics its expression reads. They are read from the file's data, since a part
-set aside for a structural error has no model.
+a derived metric the metrics its expression reads, a full alarm name the prefix. They are read from
+the file's data, since a part set aside for a structural error has no model.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from monitor.config.model import Alarm, Config
 from monitor.config.parts import inside
 from monitor.config.presets import SEPARATOR, Preset
 from monitor.names import ownership
-from monitor.problems import Path
+from monitor.problems import Path, dotted
 
 Ref = tuple[str, Path | None, str]   # (what, the container it is known in or None for the whole config, name)
 WHOLE = None
@@ -54,17 +54,21 @@ class Entry:
 
 def closure(data: object, parts: Collection[Path], catalogues: Catalogues) -> frozenset[Path]:
     """`parts` and every entry that leans on them, however indirectly."""
-    held = set(parts)
-    found = list(_entries(data))
+    held, found = set(parts), list(_entries(data))
     while True:
-        lost = {ref for entry in found if inside(entry.path, held) for ref in _makes(entry, catalogues)}
-        lost -= {ref for entry in found if not inside(entry.path, held) for ref in _makes(entry, catalogues)}
-        lost |= {("definition", WHOLE, name) for name in catalogues.broken}
-        leaning = {entry.path for entry in found
-                   if not inside(entry.path, held) and _names(entry, catalogues) & lost}
+        lost = _lost(found, held, catalogues)
+        leaning = {entry.path for entry in found if not inside(entry.path, held) and _names(entry, catalogues) & lost}
         if not leaning:
             return frozenset(held)
         held |= leaning
+
+
+def _lost(found: list[Entry], held: set[Path], catalogues: Catalogues) -> set[Ref]:
+    """What the held parts made that nothing left makes; the settings held; the broken definitions."""
+    lost = {ref for entry in found if inside(entry.path, held) for ref in _makes(entry, catalogues)}
+    lost -= {ref for entry in found if not inside(entry.path, held) for ref in _makes(entry, catalogues)}
+    lost |= {("setting", WHOLE, dotted(part)) for part in held if part and not isinstance(part[-1], int)}
+    return lost | {("definition", WHOLE, name) for name in catalogues.broken}
 
 
 def _makes(entry: Entry, catalogues: Catalogues) -> set[Ref]:
@@ -117,6 +121,8 @@ def _alarm_names(entry: Entry, catalogues: Catalogues) -> set[Ref]:
     references = [] if rule is None or isinstance(parsed := _rule(rule), RuleError) else parsed.references
     found |= {("alarm", entry.container, reference.name) for reference in references}
     found |= {("alarm", WHOLE, reference.name) for reference in references if reference.quoted}
+    if any(reference.quoted and ownership.SEPARATOR in reference.name for reference in references):
+        found.add(("setting", WHOLE, "prefix"))   # a full name starts with the prefix
     return _known(found)
 
 
