@@ -79,8 +79,15 @@ def _quiet_broken_pipe() -> int:
     return BROKEN_PIPE
 
 
-def config_path(args) -> str:
-    """The config file to read; a missing one is a usage problem (exit 2), not an invalid config."""
+def config_path(args, recorded: str | None = None) -> str:
+    """The config file to read; a missing one is a usage problem (exit 2), not an invalid config.
+
+    `recorded` is a saved plan's config: without -c, that file is the one to read, not monitor.yaml.
+    """
+    if recorded is not None and not args.config:
+        if not Path(recorded).exists():
+            raise UserError(f"the plan was made from {recorded}, which is not found from here: give it with -c FILE", USAGE)
+        return recorded
     path = args.config or configs.default_path()
     if not Path(path).exists():
         given = "" if args.config else f" (nor {configs.DEFAULT_FILES[1]})"
@@ -88,9 +95,9 @@ def config_path(args) -> str:
     return path
 
 
-def load_valid(args, offline: bool = False) -> Loaded:
+def load_valid(args, offline: bool = False, recorded: str | None = None) -> Loaded:
     """The validated config; invalid ones stop here, before any client exists."""
-    loaded = codes.validate(config_path(args))
+    loaded = codes.validate(config_path(args, recorded))
     if loaded.problems:
         print(render.problems_text(loaded.problems), file=sys.stderr)
     if not loaded.ok:
@@ -167,11 +174,11 @@ def _header(args):
 
 
 def cmd_apply(args, destroy: bool = False) -> int:
+    if getattr(args, "plan_file", None) and not args.print_iam_policy:
+        return _apply_saved(args)
     loaded = load_valid(args)
     if getattr(args, "print_iam_policy", False):   # apply's: destroy has no such flag
         return print_policy(args, loaded)
-    if getattr(args, "plan_file", None):
-        return _apply_saved(args, loaded)
     hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source), progress=_progress(args),
                        confirm=lambda question: confirm(args, question))
     manager = sync.Manager(loaded, target(args), args.local, hooks)
@@ -179,14 +186,16 @@ def cmd_apply(args, destroy: bool = False) -> int:
                                                         force=getattr(args, "force", False), ask=not args.yes))
 
 
-def _apply_saved(args, loaded) -> int:
-    """`apply FILE`: the saved plan, refused if anything it touches moved; no prompt."""
+def _apply_saved(args) -> int:
+    """`apply FILE`: the saved plan, refused if anything it touches moved; no prompt. Without -c, the
+    config is the one the plan records having been made from."""
     if args.prune:
         raise UserError("--prune is decided when the plan is made: monitor plan --prune --out FILE", USAGE)
     try:
         plan = sync.load_saved(args.plan_file)
     except saved.SavedPlanError as error:
         raise UserError(f"{args.plan_file}: {error}") from None
+    loaded = load_valid(args, recorded=plan.config_path)
     hooks = sync.Hooks(target=_header(args), show=_shown(args, loaded.source, saved_plan=True),
                        progress=_progress(args))
     manager = sync.Manager(loaded, target(args), args.local, hooks)

@@ -331,3 +331,30 @@ def test_to_spec_keeps_unit_and_low_sample_setting():
 def test_a_bad_unit_or_low_sample_setting_is_refused(write_config, alarm, message):
     loaded = validate(str(write_config(with_alarms(alarm))))
     assert not loaded.ok and any(message in problem.message for problem in loaded.problems), loaded.problems
+
+
+@pytest.mark.parametrize("tags, says", [
+    ([], "carries none of our tags (managed-by=ecs-monitor, ecs-monitor:prefix=monitor)"),
+    ([{"Key": "managed-by", "Value": "ecs-monitor"}],
+     "carries managed-by=ecs-monitor but lacks ecs-monitor:prefix=monitor"),
+    ([{"Key": "managed-by", "Value": "ecs-monitor"}, {"Key": "ecs-monitor:prefix", "Value": "other"}],
+     "carries managed-by=ecs-monitor but lacks ecs-monitor:prefix=monitor (it has ecs-monitor:prefix=other)"),
+    ([{"Key": "ecs-monitor:prefix", "Value": "monitor"}, {"Key": "managed-by", "Value": "terraform"}],
+     "carries ecs-monitor:prefix=monitor but lacks managed-by=ecs-monitor (it has managed-by=terraform)"),
+], ids=["none", "no-prefix-tag", "another-prefix", "another-manager"])
+def test_an_alarm_in_our_shape_without_our_tags_is_told_which_it_lacks(aws, configure, tags, says):
+    cw = boto3.client("cloudwatch", region_name=REGION)
+    hand = dict(MetricName="CPUUtilization", Namespace="AWS/ECS", Statistic="Average", Period=60,
+                EvaluationPeriods=1, Threshold=90.0, ComparisonOperator="GreaterThanThreshold",
+                **({"Tags": tags} if tags else {}))
+    cw.put_metric_alarm(AlarmName=NAME + "by-hand", **hand)   # one the config does not want: PLN-015
+    cw.put_metric_alarm(AlarmName=NAME + "errors-high", **hand)   # one it wants: the name is taken
+    result = plan_of(configure(with_alarms(HIGH)), prune=True)
+    [unowned] = [f for f in result.findings if f.check.code == "PLN-015"]
+    assert unowned.message == (f"alarm {NAME}by-hand is named like ours but {says}; it is not ours and is never "
+                               "changed or deleted")
+    [taken] = [f for f in result.findings if f"alarm {NAME}errors-high exists" in f.message]
+    assert taken.message == (f"alarm {NAME}errors-high exists but {says}, so it is not ours, and the plan cannot create "
+                             "this alarm while the name is taken: rename the alarm in the config, or rename or delete "
+                             "that one; it is left alone")
+    assert alarm_changes(result) == []

@@ -159,3 +159,36 @@ def test_an_endpoint_that_is_no_aws_api_is_a_clear_error(tmp_path, not_aws):
     assert result.returncode == 1, result.stdout + result.stderr
     assert_no_traceback(result.stdout, result.stderr)
     assert not_aws in result.stderr and "AWS API" in result.stderr, result.stderr
+
+
+# A sitecustomize that makes the CLI's first heavy import (botocore) slow, and says when it has begun:
+# a Ctrl-C then lands inside the real chain of imports, as a quick Ctrl-C after typing a command does.
+SLOW_IMPORT = '''
+import sys, time
+
+class SlowBotocore:
+    def find_spec(self, name, path=None, target=None):
+        if name == "botocore":
+            sys.meta_path.remove(self)
+            sys.stderr.write("importing botocore\\n")
+            sys.stderr.flush()
+            time.sleep(60)
+        return None
+
+sys.meta_path.insert(0, SlowBotocore())
+'''
+
+
+@pytest.mark.parametrize("command", [[sys.executable, "-m", "monitor"], [str(Path(sys.executable).with_name("monitor"))]],
+                         ids=["python -m monitor", "console script"])
+def test_ctrl_c_during_the_imports_is_one_line_and_exit_130(tmp_path, command):
+    (tmp_path / "sitecustomize.py").write_text(SLOW_IMPORT)
+    config = tmp_path / "monitor.yaml"
+    config.write_text("version: 1\nclusters: []\n")
+    process = subprocess.Popen([*command, "validate", "-c", str(config)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                               env=subprocess_env(PYTHONPATH=str(tmp_path)))
+    assert process.stderr.readline() == "importing botocore\n"   # inside `import monitor.cli`, not yet in main
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "error: interrupted\n")

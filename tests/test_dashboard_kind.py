@@ -129,11 +129,30 @@ def test_two_configs_sharing_a_prefix_never_touch_each_others_dashboards(aws, wr
     # `monitor-web-api-only` starts with `monitor-web-`: the name alone cannot say whose it is.
     api_plan = plan_of(api, prune=True)
     assert dashboards(api_plan) == [("create", "dashboard", "monitor-web-api-only")]
+    # None of the header's clusters is or was web-api's: listing web under retired_clusters would hand the
+    # web config's resources to this one's --prune, so the advice is to rename, never that.
     assert [p.message for p in api_plan.errors] == [
         "dashboard monitor-board exists but its header records another config's (prefix monitor, Region "
-        f"{REGION}, clusters web); if those clusters were this config's, list the ones it no longer has under "
-        "retired_clusters; it is left alone"]
+        f"{REGION}, clusters web), none of them this config's: that config owns it; rename this dashboard (its "
+        "entry's `name:`); it is left alone"]
+    assert "retired_clusters" not in api_plan.errors[0].message
     assert "web" in body("monitor-board")["widgets"][0]["properties"]["markdown"]
+
+
+def test_a_dashboard_of_a_cluster_that_may_have_left_the_config_offers_both_ways_out(aws, write_config):
+    """Header (web, batch); the config now has batch only: web may have left it (retired_clusters), or
+    be another config's (rename)."""
+    aws.ecs.create_cluster(clusterName="web")
+    aws.ecs.create_cluster(clusterName="batch")
+    def both(*names: str) -> str:
+        return document(*({"name": name, "services": [{"name": "svc", "containers": [container()]}]}
+                          for name in names), dashboards=[{"name": "board"}])
+    converge(validate(str(write_config(both("web", "batch"), "both.yaml"))))
+    result = plan_of(validate(str(write_config(both("batch"), "batch.yaml"))), prune=True)
+    assert [p.message for p in result.errors] == [
+        f"dashboard monitor-board exists but its header records prefix monitor, Region {REGION}, clusters web, "
+        "batch, and web is not this config's: if web left this config, list it under retired_clusters; if another "
+        "config manages web, rename this dashboard (its entry's `name:`); it is left alone"]
 
 
 def test_prune_deletes_only_our_dashboards(aws, configure, write_config):

@@ -159,6 +159,32 @@ def test_update_cluster_settings_round_trip(ecs):
     assert described["clusters"][0]["settings"] == enhanced
 
 
+def awsvpc_family(ecs) -> str:
+    family = f"net-{uuid.uuid4().hex[:8]}"
+    ecs.register_task_definition(family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+                                 cpu="256", memory="512",
+                                 containerDefinitions=[{"name": "app", "image": "app", "memory": 512}])
+    return family
+
+
+def test_a_service_without_security_groups_is_created_as_aws_does(emulator, ecs):
+    """AwsVpcConfiguration requires only subnets; without securityGroups the VPC's default group is used
+    (ECS API reference). moto answered HTTP 500 (KeyError 'securityGroups')."""
+    ec2 = client(emulator.url, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet]}}
+    made = ecs.create_service(cluster="web", serviceName=f"svc-{uuid.uuid4().hex[:8]}", taskDefinition=awsvpc_family(ecs),
+                              desiredCount=1, launchType="FARGATE", networkConfiguration=network)["service"]
+    assert made["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == [subnet]
+    assert "securityGroups" not in made["networkConfiguration"]["awsvpcConfiguration"]   # kept as given
+
+    code, message = error_of(ecs.create_service, cluster="web", serviceName="no-subnet", taskDefinition=awsvpc_family(ecs),
+                             launchType="FARGATE",
+                             networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-00000000"]}})
+    assert code == "InvalidParameterException" and "subnet-00000000" in message   # the subnets are still checked
+
+
 # --- PutMetricFilter -----------------------------------------------------------------
 
 

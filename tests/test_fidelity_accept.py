@@ -140,6 +140,19 @@ def test_what_aws_refuses_of_anomaly_detection_is_an_error(write_config, change,
     assert "ALM-027" in {problem.code for problem in loaded.problems if message in problem.message}
 
 
+def test_a_missing_threshold_metric_id_quotes_the_configs_own_band(write_config):
+    metrics = [{"id": "band3", "expression": "ANOMALY_DETECTION_BAND(m1, 3)"}, {**CPU}]
+    alarm = {key: value for key, value in {**ANOMALY, "metrics": metrics}.items() if key != "threshold_metric_id"}
+    [message] = [said for severity, said in problems(write_config, alarm) if "give threshold_metric_id" in said]
+    assert message.endswith("GreaterThanUpperThreshold compares with an anomaly-detection band: give "
+                            "threshold_metric_id, the id of the metrics entry that draws the band: "
+                            "'band3' (ANOMALY_DETECTION_BAND(m1, 3))")
+    assert "(m1, 2)" not in message
+    alarm["metrics"] = [{**CPU}]   # no band of its own: an example, said to be one
+    [message] = [said for severity, said in problems(write_config, alarm) if "give threshold_metric_id" in said]
+    assert message.endswith("the id of a metrics entry such as ANOMALY_DETECTION_BAND(m1, 2) (there is none yet)")
+
+
 def test_an_anomaly_alarm_named_like_ours_is_ours_once_we_make_it(aws, configure):
     loaded = configure(with_alarms(ANOMALY))
     converge(loaded)

@@ -122,3 +122,27 @@ def test_a_deep_log_capture_is_refused_by_replay(tmp_path, capsys, example_confi
     code = main(["replay", "-c", str(example_config), str(path)])
     err = capsys.readouterr().err
     assert code == 1 and f"{path}:1:" in err and "nested more than 100 levels deep" in err
+
+
+@pytest.mark.parametrize("head, code", [
+    (b"\0\x01\x02abc\x03", "CFG-001"),   # UTF-8, but control characters: pyyaml's ReaderError
+    (b"PK\x03\x04\x14\0\0\0\x08\0", "CFG-001"),   # a zip archive
+    (b"\x7fELF\x02\x01\x01\0" + bytes(range(256)), "CFG-003"),   # an executable: not UTF-8 either
+], ids=["control-characters", "zip", "elf"])
+def test_a_small_binary_config_is_said_to_be_binary_in_one_line(tmp_path, capsys, head, code):
+    path = tmp_path / "monitor.yaml"
+    path.write_bytes(head)
+    assert main(["validate", "-c", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out == (f"{path}:1:1: error: {code} (top level): the file seems to be binary data, not a YAML config: "
+                   "is this the file you meant?\n")
+
+
+def test_a_stray_control_character_in_a_yaml_config_is_placed_in_one_line(tmp_path, capsys):
+    path = tmp_path / "monitor.yaml"
+    path.write_text(CONFIG + "# a comment long enough to make this plainly text\n" * 4 + "x-note: a\x07b\n")
+    assert main(["validate", "-c", str(path)]) == 1
+    out = capsys.readouterr().out
+    line = CONFIG.count("\n") + 5
+    assert out == (f"{path}:{line}:10: error: CFG-001 (top level): invalid YAML: unacceptable character #x0007: "
+                   "special characters are not allowed\n")

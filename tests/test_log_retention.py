@@ -39,6 +39,30 @@ def test_validate_refuses_what_aws_refuses(write_config, top, path, message):
     assert (problem.path, problem.position().line > 1) == (path, True) and message in problem.message
 
 
+def test_a_key_of_another_region_than_the_group_is_refused_at_the_key(write_config):
+    """The key policy's principal logs.<group's Region>.amazonaws.com "must be in the same AWS Region where
+    the KMS key is stored" (CloudWatch Logs User Guide, encrypt-log-data-kms)."""
+    elsewhere = KEY.replace(f":{REGION}:", ":eu-west-1:")
+    loaded = validate(str(write_config(document({"kms_key_id": elsewhere}))))
+    [problem] = [p for p in loaded.problems if p.is_error]
+    assert (problem.check.code, problem.path) == ("CFG-043", ("log_groups", "kms_key_id"))
+    assert problem.message.startswith(f"'{elsewhere}' is a key of eu-west-1, and log group "
+                                      f"/aws/ecs/containerinsights/{CLUSTER}/performance is in {REGION}: ")
+    assert f"give a key of {REGION} (arn:aws:kms:{REGION}:<account>:key/<key id>)" in problem.message
+    assert problem.check.source == log_groups.KMS_REGION_DOC
+    # The container's own key for its own group, which the top level's does not reach.
+    loaded = validate(str(write_config(document({"kms_key_id": KEY}, own={"kms_key_id": elsewhere}))))
+    [problem] = [p for p in loaded.problems if p.is_error]
+    assert problem.path == ("clusters", 0, "services", 0, "containers", 0, "log_groups", "kms_key_id")
+    assert "log group /ecs/honban/app is in" in problem.message
+    assert validate(str(write_config(document({"kms_key_id": KEY})))).ok   # the group's own Region
+
+
+def test_without_a_region_the_keys_region_is_not_judged_offline(write_config):
+    text = document({"kms_key_id": KEY.replace(f":{REGION}:", ":eu-west-1:")}).replace(f"region: {REGION}\n", "")
+    assert "region:" not in text and validate(str(write_config(text))).ok
+
+
 def test_set_on_create_reconciled_on_update_and_the_plan_is_then_empty(aws, configure):
     converge(configure(document({"retention_days": 30, "kms_key_id": KEY}, own={"retention_days": 7})))
     assert (group(aws, PERFORMANCE)["retentionInDays"], group(aws, PERFORMANCE)["kmsKeyId"]) == (30, KEY)

@@ -96,3 +96,14 @@ def test_a_name_past_255_characters_is_refused(write_config):
 def test_a_cluster_dashboard_past_the_limits_suggests_per_service(write_config):
     loaded = validate(str(write_config(document([service(f"s{n:03}") for n in range(100)], per=None))))
     assert any("set 'per: service'" in p.message for p in loaded.problems if p.is_error)
+
+
+def test_two_services_whose_dashboard_names_join_alike_are_one_error_naming_both(write_config):
+    text = yaml.safe_dump({"version": 1, "region": REGION, "dashboards": [{"name": "d", "per": "service"}],
+                           "clusters": [{"name": "web", "services": [service("api-x")]},
+                                        {"name": "web-api", "services": [service("x")]}]}, sort_keys=False)
+    loaded = validate(str(write_config(text, "same.yaml")))
+    [problem] = [p for p in loaded.problems if p.is_error]
+    assert (problem.check.code, problem.path, problem.related) == ("CFG-026", ("dashboards", 0), ())
+    assert "for cluster web, service api-x and for cluster web-api, service x" in problem.message
+    assert "split the entry into two entries, each with its own `name:` and `clusters:`" in problem.message

@@ -337,6 +337,23 @@ def test_duplicates_point_at_the_second_place_and_name_the_first():
     assert (problem.path, problem.related, problem.severity) == (second.origin, (first.origin,), "error")
 
 
+def test_two_instances_of_one_entry_are_named_with_the_way_to_part_them():
+    """A `per: service` dashboard: cluster web/service api-x and cluster web-api/service x join to one
+    name. One entry, one place: the message names both pairs, and points at no other place."""
+    first = Resource("dashboard", "monitor-d-web-api-x", {}, origin=("dashboards", 0), made_for=("web", "api-x"))
+    second = Resource("dashboard", "monitor-d-web-api-x", {}, origin=("dashboards", 0), made_for=("web-api", "x"))
+    [problem] = duplicates([first, second])
+    assert (problem.path, problem.related, problem.check.code) == (("dashboards", 0), (), "CFG-026")
+    assert problem.message == (
+        "this makes dashboard monitor-d-web-api-x twice: for cluster web, service api-x and for cluster web-api, "
+        "service x, <prefix>-<name>-<cluster>-<service> gives that one name; split the entry into two entries, "
+        "each with its own `name:` and `clusters:` (one with clusters [web], one with [web-api])")
+    other = Resource("dashboard", "monitor-d-web-api-x", {}, origin=("dashboards", 1))   # an entry named d-web-api-x
+    [problem] = duplicates([first, other])
+    assert problem.related == (("dashboards", 0),)
+    assert "a second time (the first for cluster web, service api-x)" in problem.message
+
+
 # --- metric identity: a namespace per container, and back -----------------------------------
 
 @pytest.mark.parametrize("cluster, service, container", [

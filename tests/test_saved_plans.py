@@ -34,7 +34,8 @@ clusters:
                  evaluation_periods: 1, treat_missing_data: notBreaching}}
 """
 REGIONS = iter(["eu-west-2", "eu-west-3", "eu-north-1", "ca-central-1", "sa-east-1", "ap-south-1",
-                "ap-southeast-1", "ap-southeast-2", "us-west-1", "us-west-2", "us-east-2", "eu-central-1"])
+                "ap-southeast-1", "ap-southeast-2", "us-west-1", "us-west-2", "us-east-2", "eu-central-1",
+                "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-west-1"])
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +224,42 @@ def test_a_saved_destroy_plan_deletes_what_it_listed(cli, aws, config, tmp_path)
     code, out, err = cli("apply", str(saved), *remote(aws, config))
     assert code == 0, out + err
     assert aws.alarm(ALARM) is None and aws.filters() == set()
+
+
+def test_apply_of_a_saved_plan_without_c_reads_the_config_the_plan_was_made_from(cli, aws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("d3.yaml").write_text(textwrap.dedent(CONFIG))
+    Path("monitor.yaml").write_text(textwrap.dedent(CONFIG).replace("threshold: 5", "threshold: 7"))   # another config
+    where = ["--endpoint-url", aws.url, "--region", aws.region]
+    assert cli("plan", "-c", "d3.yaml", *where, "--out", "plan.json")[0] == 0
+    assert json.loads(Path("plan.json").read_text())["config"]["path"] == "d3.yaml"
+    code, out, err = cli("apply", "plan.json", *where)   # no -c: d3.yaml, not monitor.yaml
+    assert code == 0, out + err
+    assert aws.alarm(ALARM)["Threshold"] == 5.0
+
+
+def test_a_saved_plan_applied_with_c_naming_another_file_says_so(cli, aws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("d3.yaml").write_text(textwrap.dedent(CONFIG))
+    Path("monitor.yaml").write_text(textwrap.dedent(CONFIG).replace("threshold: 5", "threshold: 7"))
+    where = ["--endpoint-url", aws.url, "--region", aws.region]
+    assert cli("plan", "-c", "d3.yaml", *where, "--out", "plan.json")[0] == 0
+    code, out, err = cli("apply", "plan.json", "-c", "monitor.yaml", *where)
+    assert (code, out) == (1, "")
+    assert err == ("error: the plan was made from d3.yaml, and -c names another file, monitor.yaml (its SHA-256 is "
+                   "not the plan's); nothing was changed: apply with -c d3.yaml, or plan again with monitor.yaml\n")
+    assert "changed since" not in err and aws.alarm(ALARM) is None
+
+
+def test_a_saved_plan_whose_config_is_not_found_asks_for_it(cli, aws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("d3.yaml").write_text(textwrap.dedent(CONFIG))
+    where = ["--endpoint-url", aws.url, "--region", aws.region]
+    assert cli("plan", "-c", "d3.yaml", *where, "--out", "plan.json")[0] == 0
+    Path("d3.yaml").rename("moved.yaml")
+    Path("monitor.yaml").write_text(textwrap.dedent(CONFIG))   # there, but never read in place of the plan's
+    code, out, err = cli("apply", "plan.json", *where)
+    assert (code, out) == (2, "")
+    assert err == "error: the plan was made from d3.yaml, which is not found from here: give it with -c FILE\n"
+    code, out, err = cli("apply", "plan.json", "-c", "moved.yaml", *where)   # the same text under a new name
+    assert code == 0, out + err

@@ -16,6 +16,7 @@ from test_alarm_kind import described
 from test_roundtrip import CLUSTER, REGION, actions, aws, configure, converge, plan_of  # noqa: F401
 
 from monitor.config import edges
+from monitor.output.plan import plan_text
 from monitor.sync.flow import validate
 from monitor.resolved import model as resolved_model
 
@@ -109,6 +110,19 @@ def test_a_service_with_no_load_balancer_is_an_error_at_the_alarm(aws, configure
     [error] = result.errors
     assert error.path[-2:] == ("alarms", 0) and "service honban/web has no target group" in error.message
     assert "give the service 'target_group_arn'" in error.message
+
+
+@pytest.mark.parametrize("alarm", ["alb-5xx", "alb-latency"])   # metric math, and one metric
+def test_an_alarm_whose_target_group_is_unknown_is_not_planned_with_empty_dimensions(aws, configure, alarm):
+    loaded = configure(document({}, alarms=[alarm]))
+    result = plan_of(loaded)
+    [error] = result.errors
+    assert error.check.code == "PLN-013"
+    assert ("service honban/web has no target group (DescribeServices, DescribeTargetGroups), so its TargetGroup and "
+            "LoadBalancer dimensions are unknown and the alarm is not planned") in error.message
+    assert [c for c in result.changes if c.kind == "alarm"] == []   # no create of it, placeholder values and all
+    verbose = plan_text(result, loaded.source, compact=False)
+    assert 'Value: ""' not in verbose and "Dimensions" not in verbose
 
 
 def test_offline_the_dimensions_are_placeholders(write_config):

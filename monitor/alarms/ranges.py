@@ -8,11 +8,19 @@ hard upper bounds, "Task size",
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size)
 cannot pass 100%. A comparison that no datapoint can satisfy never alarms; one every datapoint
 satisfies alarms whenever there is data: AWS accepts both, and neither is what anyone meant.
+
+`past` judges a container's CPU or memory figure against what it can reach (monitor/taskdefs/reach.py):
+past its ceiling (a hard limit, the task's size) a comparison is settled, as above; past only what it
+is sure to get (what the task leaves it) it is UNSURE: the figure gets there only while the other
+containers use less than they hold, so AWS's alarm can fire, and is never refused for it.
 """
 
 from __future__ import annotations
 
-ALWAYS, NEVER = "always", "never"
+ALWAYS, NEVER, UNSURE = "always", "never", "unsure"
+# Statistics no larger than the largest datapoint, and no smaller than the smallest: all but Sum (it adds the
+# datapoints of every task, and of every minute of a longer period) and SampleCount (a count of datapoints).
+UNBOUNDED = ("Sum", "SampleCount")
 
 
 def crossing(comparison: str | None, value: float, low: float | None, high: float | None) -> tuple[str, str] | None:
@@ -46,3 +54,17 @@ def share(comparison: str | None, percent: float, limit: str) -> tuple[str, str]
         return None
     return said[0], (f"{percent:g}% of {limit}: usage cannot pass the limit, so '{comparison} {percent:g}%' is "
                      f"{'never' if said[0] == NEVER else 'always'} true")
+
+
+def past(comparison: str | None, statistic: str | None, value: float, most: float,
+         sure: float | None = None) -> str | None:
+    """ALWAYS or NEVER when `statistic OP value` is settled because the figure cannot pass `most`; UNSURE when it is
+    settled only while the figure stays within `sure` (below `most`); None when it can go either way."""
+    if statistic in UNBOUNDED:
+        return None
+    said = crossing(comparison, value, None, most)
+    if said is not None:
+        return said[0]
+    if sure is not None and sure < most and crossing(comparison, value, None, sure) is not None:
+        return UNSURE
+    return None

@@ -102,8 +102,7 @@ class Manager:
         a resource the plan touches is no longer what the plan saw (monitor.sync.saved).
         """
         if plan.digest != saved.digest(self.loaded.source.text):
-            raise Refused(f"{self.loaded.source.name} changed since the plan was made (its SHA-256 differs); "
-                          "nothing was changed: plan again")
+            raise Refused(_not_the_plans(plan.config_path, self.loaded.source.name))
         with self._session() as (clients, found):
             if moved := plan.where.differences(found):
                 raise Refused(f"the plan was made for {plan.where.words()}, not {found.words()} "
@@ -127,6 +126,21 @@ class Manager:
 def load_saved(path: str) -> saved.Saved:
     """The saved plan in `path`. Raises OSError, or saved.SavedPlanError for a file that is not one."""
     return saved.read(Path(path).read_text(encoding="utf-8"))
+
+
+def _not_the_plans(recorded: str, given: str) -> str:
+    """Why a config whose digest is not the plan's is refused: the plan's own file changed, or it is another file."""
+    if _same_file(recorded, given):
+        return f"{given} changed since the plan was made (its SHA-256 differs); nothing was changed: plan again"
+    return (f"the plan was made from {recorded}, and -c names another file, {given} (its SHA-256 is not the "
+            f"plan's); nothing was changed: apply with -c {recorded}, or plan again with {given}")
+
+
+def _same_file(recorded: str, given: str) -> bool:
+    try:
+        return Path(recorded).resolve() == Path(given).resolve()
+    except OSError:
+        return recorded == given
 
 
 def _shown(lines: list[str], most: int = 20) -> list[str]:

@@ -11,6 +11,7 @@ import re
 from monitor.config import edges, log_groups
 from monitor.config.model import Config
 from monitor.config.walk import containers
+from monitor.insights import performance_log_group
 from monitor.problems import ERROR, Check, Path, Problem, Source
 
 # arn:<partition>:iam::<account>:role/<path/name> (IAM identifiers, "IAM ARNs")
@@ -21,17 +22,19 @@ EDGE_ARN = Check("CFG-040", ERROR, "a target group ARN, load balancer ARN or SQS
                  source="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html")
 LOG_GROUP_SETTING = Check("CFG-041", ERROR, "a log group retention that AWS does not offer, or a KMS key that is not an ARN",
                           source="https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html")
+KEY_REGION = Check("CFG-043", ERROR, "a log group KMS key of another Region than a group it encrypts",
+                   source=log_groups.KMS_REGION_DOC)
 ROLE_ARN = Check("CFG-042", ERROR, "a `role_arn` that is not an IAM role ARN",
                  source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html")
 QUEUE_NEEDED = Check("ALM-060", ERROR, "an alarm on the service's SQS queue where the service names no `queue`")
 SERVICE_DASHBOARD_NAME = Check("DSH-030", ERROR, "a per-service dashboard name longer than PutDashboard allows",
                                source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html")
-CHECKS = (EDGE_ARN, LOG_GROUP_SETTING, ROLE_ARN, QUEUE_NEEDED, SERVICE_DASHBOARD_NAME)
+CHECKS = (EDGE_ARN, LOG_GROUP_SETTING, KEY_REGION, ROLE_ARN, QUEUE_NEEDED, SERVICE_DASHBOARD_NAME)
 
 
 def check(config: Config, source: Source) -> list[Problem]:
     """Every problem of the edges, log groups, roles and per-service dashboard names."""
-    found = [(EDGE_ARN, _services), (LOG_GROUP_SETTING, _log_groups), (ROLE_ARN, _roles),
+    found = [(EDGE_ARN, _services), (LOG_GROUP_SETTING, _log_groups), (KEY_REGION, _key_regions), (ROLE_ARN, _roles),
              (QUEUE_NEEDED, _queues_needed), (SERVICE_DASHBOARD_NAME, _per_service)]
     return [check.problem(path, message, source=source) for check, finder in found for path, message in finder(config)]
 
@@ -61,6 +64,30 @@ def _log_groups(config: Config) -> list[tuple[Path, str]]:
             found += [(place.path + ("log_groups", key), message)
                       for key, message in log_groups.problems(place.container.log_groups)]
     return found
+
+
+def _key_regions(config: Config) -> list[tuple[Path, str]]:
+    """A key of the groups ecs-monitor creates (monitor/kinds/log_group.py `desired`), at the `kms_key_id` that
+    gives it, for each group in another Region than the key's: the config's Region, or a container's log_region.
+    A config without `region` has its Region from the AWS chain at plan time: unknown here, not checked."""
+    top = ("log_groups", "kms_key_id")
+    used: list[tuple[Path, str | None, str, str | None]] = []   # (where the key is written, key, group, its Region)
+    for cluster in config.clusters:   # the performance group, as log_group.wants_performance decides it
+        if cluster.container_insights != "enhanced" and cluster.wants_performance_metrics:
+            key = log_groups.settings(config).kms_key_id
+            used.append((top, key, performance_log_group(cluster.name), config.region))
+    for place in containers(config):
+        container = place.container
+        if container.create_log_group and container.log_group:
+            own = container.log_groups is not None and "kms_key_id" in container.log_groups.model_fields_set
+            at = place.path + top if own else top
+            used.append((at, log_groups.settings(config, container).kms_key_id, container.log_group,
+                         container.log_region or config.region))
+    found: dict[Path, str] = {}
+    for at, key, group, region in used:
+        if at not in found and (message := log_groups.other_region(key, group, region)):
+            found[at] = message   # the first group a key does not fit, once per place the key is written
+    return list(found.items())
 
 
 def _roles(config: Config) -> list[tuple[Path, str]]:

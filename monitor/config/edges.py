@@ -32,6 +32,11 @@ QUEUE_NAME = re.compile(r"[\w-]{1,75}(\.fifo)?|[\w-]{1,80}")
 QUEUE_URL = re.compile(r"https?://[^/]+/\d{12}/([^/]+)")
 QUEUE_ARN = re.compile(r"arn:[\w-]+:sqs:[\w-]+:\d{12}:([^:]+)")
 PLACEHOLDER_ID = "0123456789abcdef"
+# A dimension value plan time read and AWS does not have (a service with no target group, one behind no
+# load balancer). Never a real value (CloudWatch Dimension Value: 1-1024 characters), so no alarm is
+# made with it: monitor/kinds/alarm_spec.py `make` makes none, and PLN-013 (monitor/resolved/edges.py)
+# says which edge is unknown.
+UNKNOWN = ""
 Key = tuple[str, str]   # (cluster, service)
 
 
@@ -93,10 +98,15 @@ def of(config: Config, cluster: str, service: Service) -> Edge:
 
 def dimensions(config: Config, cluster: str, service: Service, namespace: str | None) -> dict[str, str] | None:
     """A service's dimensions in AWS/ApplicationELB (TargetGroup, LoadBalancer) or AWS/SQS (QueueName);
-    None for another namespace. A value not known is ''."""
+    None for another namespace. A value not known is UNKNOWN."""
     edge = of(config, cluster, service)
     if namespace == ALB:
-        return {"TargetGroup": edge.target_group or "", "LoadBalancer": edge.load_balancer or ""}
+        return {"TargetGroup": edge.target_group or UNKNOWN, "LoadBalancer": edge.load_balancer or UNKNOWN}
     if namespace == SQS:
-        return {"QueueName": edge.queue or ""}
+        return {"QueueName": edge.queue or UNKNOWN}
     return None
+
+
+def unknown(dimensions: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a metric's dimensions hold a value no one could tell (UNKNOWN)."""
+    return any(value == UNKNOWN for _, value in dimensions)

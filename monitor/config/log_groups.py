@@ -5,7 +5,11 @@ in the `Days` shape's documentation ("Possible values are: 1, 3, 5, ..."), the t
 reference (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
 They are read from there, so a botocore that knows a new value accepts it; the list below is the
 fallback when the model says nothing readable. `kms_key_id` is a KMS key ARN (CreateLogGroup
-`kmsKeyId`: "The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data").
+`kmsKeyId`: "The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data"), of the
+log group's own Region: the key policy lets the CloudWatch Logs service principal of the group's
+Region (`logs.<region>.amazonaws.com`) use the key, and "This service principal must be in the same
+AWS Region where the KMS key is stored" (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch
+Logs using AWS Key Management Service", Step 2, KMS_REGION_DOC).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from monitor.config.model import Config, Container, LogGroups
 
 FALLBACK = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
             3653)
-KMS_KEY = re.compile(r"arn:[\w-]+:kms:[\w-]+:\d{12}:key/[\w-]+")
+KMS_KEY = re.compile(r"arn:[\w-]+:kms:(?P<region>[\w-]+):\d{12}:key/[\w-]+")
+KMS_REGION_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 
 
 @functools.cache
@@ -53,3 +58,19 @@ def problems(given: LogGroups) -> list[tuple[str, str]]:
         found.append(("kms_key_id", f"'{given.kms_key_id}' is not a KMS key ARN "
                                     "(arn:aws:kms:<region>:<account>:key/<key id>)"))
     return found
+
+
+def key_region(kms_key_id: str | None) -> str | None:
+    """The Region in a KMS key ARN; None for no key, or one that is no ARN (`problems` says so)."""
+    match = KMS_KEY.fullmatch(kms_key_id or "")
+    return match.group("region") if match else None
+
+
+def other_region(kms_key_id: str | None, group: str, region: str | None) -> str | None:
+    """Why a key cannot encrypt `group` in `region` (None: it can, or either Region is not known offline)."""
+    held = key_region(kms_key_id)
+    if held is None or region is None or held == region:
+        return None
+    return (f"'{kms_key_id}' is a key of {held}, and log group {group} is in {region}: CloudWatch Logs uses a key "
+            f"of the group's own Region (the key policy's principal logs.{region}.amazonaws.com must be in the key's "
+            f"Region); give a key of {region} (arn:aws:kms:{region}:<account>:key/<key id>)")

@@ -87,8 +87,12 @@ def load(path: str | FilePath, text: str | None = None) -> tuple[Source, list[Pr
 
 def _unread(error: Exception, source: Source) -> Problem:
     """Why the file gave no document, at the place it stopped."""
+    if isinstance(error, (UnicodeDecodeError, yaml.reader.ReaderError)) and (binary := _binary(error, source)):
+        return binary
     if isinstance(error, UnicodeDecodeError):
         return _encoding_problem(error, source)
+    if isinstance(error, yaml.reader.ReaderError):
+        return _character_problem(error, source)
     if isinstance(error, yaml.YAMLError):
         return _syntax_problem(error, source)
     if isinstance(error, OSError):
@@ -116,6 +120,28 @@ def _compose(text: str) -> tuple[yaml.Node | None, object]:
         raise TooDeep(loader.get_mark()) from None
     finally:
         loader.dispose()
+
+
+def _binary(error: UnicodeDecodeError | yaml.reader.ReaderError, source: Source) -> Problem | None:
+    """A file that is not text at all (an executable, an archive) is said to be one, in one line, as an
+    oversized one is (monitor/bounded.py): no decoding error or character position would help."""
+    head = error.object if isinstance(error, UnicodeDecodeError) else source.text.encode("utf-8")
+    seems = bounded.guess(head[:bounded.HEAD])
+    if not seems.startswith("seems to be binary"):
+        return None
+    check = NOT_UTF8 if isinstance(error, UnicodeDecodeError) else SYNTAX
+    return check.problem((), f"the file {seems}, not a YAML config: is this the file you meant?", source=source,
+                         mark=Mark(1, 1))
+
+
+def _character_problem(error: yaml.reader.ReaderError, source: Source) -> Problem:
+    """A character YAML does not allow (a control character), at its own line and column, in one line
+    (pyyaml's message adds a second line, 'in "<unicode string>", position N')."""
+    before = source.text[:error.position]
+    where = Mark(before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1)
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return SYNTAX.problem((), f"invalid YAML: unacceptable character #x{code:04x}: {error.reason}", source=source,
+                          mark=where)
 
 
 def _encoding_problem(error: UnicodeDecodeError, source: Source) -> Problem:

@@ -79,12 +79,25 @@ def owns(prefix: str, region: str | None, clusters: frozenset[str] | set[str], f
             and bool(found.clusters) and set(found.clusters) <= set(clusters))
 
 
-def whose(found: Owner | None, name: str) -> str | None:
-    """Why a dashboard with a record is not ours, for the message that leaves it alone; None without one."""
+def whose(found: Owner | None, name: str, prefix: str, region: str | None,
+          clusters: frozenset[str] | set[str]) -> str | None:
+    """Why a dashboard with a record is not ours, for the message that leaves it alone; None without one.
+
+    `clusters` are this config's, its own and retired. Only when some of the record's clusters are this
+    config's can the others be ones that left it (retired_clusters); when none is, listing them there
+    would hand another config's resources to this one's --prune: that dashboard is the other config's.
+    """
     if found is None:
         return None
     if found.name is not None and found.name != name:
         return f"its header records dashboard {found.name}, so it is a copy someone made of that one"
-    return f"its header records another config's (prefix {found.prefix}, Region {found.region}, " \
-           f"clusters {', '.join(found.clusters)}); if those clusters were this config's, list the ones it " \
-           "no longer has under retired_clusters"
+    recorded = f"prefix {found.prefix}, Region {found.region}, clusters {', '.join(found.clusters)}"
+    others = [cluster for cluster in found.clusters if cluster not in clusters]
+    if found.prefix != prefix or found.region != region or len(others) == len(found.clusters):
+        return (f"its header records another config's ({recorded}), none of them this config's: that config owns "
+                "it; rename this dashboard (its entry's `name:`)")
+    listed = ", ".join(others)
+    them = "it" if len(others) == 1 else "them"
+    return (f"its header records {recorded}, and {listed} {'is' if len(others) == 1 else 'are'} not this "
+            f"config's: if {listed} left this config, list {them} under retired_clusters; if another config "
+            f"manages {listed}, rename this dashboard (its entry's `name:`)")

@@ -8,7 +8,8 @@ the group's metric filters (monitor/emulator/logmetrics.py), and metric alarms c
 data says (monitor/emulator/alarmstate.py).
 
 The corrections patch moto's internals (LogsBackend, MetricFilters, LogsResponse, the logs
-PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse, ResourceGroupsTaggingAPIResponse), which
+PAGINATION_MODEL, CloudWatchBackend, CloudWatchResponse, ResourceGroupsTaggingAPIResponse, and ECS's
+Service), which
 are no API and change between minor releases: pyproject pins moto to the 5.2 series they were written and tested against
 (>=5.2.5,<5.3).
 """
@@ -49,7 +50,7 @@ from moto.utilities.paginator import paginate
 
 from monitor import quotas
 from monitor.aws.clients import LOCAL_ENDPOINTS, local_session  # fake credentials: any signature works
-from monitor.emulator import alarmstate, bands, composites, logkms, logmetrics
+from monitor.emulator import alarmstate, bands, composites, ecsnetwork, logkms, logmetrics
 from monitor.patterns import PatternError, parse
 from monitor.quotas import units  # StandardUnit, read from botocore's logs model
 
@@ -95,8 +96,8 @@ def start(
 
     task_definitions: RegisterTaskDefinition inputs, registered once per family.
     """
+    _forget_profile()   # first: installing the patches imports moto.ec2, which makes a boto3 Session
     install_fidelity_patches()
-    _forget_profile()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # drop per-request lines
     server = ThreadedMotoServer(ip_address=HOST, port=_claim(port), verbose=False)
     server.start()
@@ -188,6 +189,7 @@ def install_fidelity_patches() -> None:
     CloudWatchBackend.delete_alarms = _one_composite_a_call(CloudWatchBackend.delete_alarms)
     composites.install()   # after the two lines above: it wraps what they set
     bands.install()
+    ecsnetwork.install()
     TaggingResponse.get_resources = _get_resources
     CloudWatchResponse.describe_alarms = _paged_alarms(CloudWatchResponse.describe_alarms)
     setattr(LogsBackend, _PATCHED, True)

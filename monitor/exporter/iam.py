@@ -19,7 +19,7 @@ from monitor.aws import assume
 from monitor.aws.iam import Grant, document
 from monitor.config.model import Config
 from monitor.exporter import metricdata
-from monitor.resolved import edges, limits, services, taskdefs
+from monitor.resolved import limits, services, taskdefs
 
 
 def policy(config: Config, region: str | None = None) -> dict:

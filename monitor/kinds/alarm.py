@@ -37,9 +37,9 @@ KIND = alarm_spec.KIND
 PAGE = quotas.DESCRIBE_ALARMS_PAGE
 BATCH = {"delete": quotas.DELETE_ALARMS}   # DeleteAlarms takes 100 names a call
 TAGS_PAGE = quotas.TAGGED_RESOURCES_PAGE
-UNTAGGED = "carries none of our tags (managed-by=ecs-monitor, ecs-monitor:prefix={prefix}), so someone else made it"
-TAKEN = (UNTAGGED + ", and the plan cannot create this alarm while the name is taken: rename the alarm in the config, "
-                    "or rename or delete that one")
+TAKEN = (", so it is not ours, and the plan cannot create this alarm while the name is taken: rename the alarm in the "
+         "config, or rename or delete that one")
+LOOKED_UP = 50   # ARNs a GetResources call (ResourceARNList) asks about: within any page size it may apply
 DELETE_LATE = True   # after composite alarms' updates: one may stop naming an alarm this plan deletes
 # PutMetricAlarm with Tags needs cloudwatch:TagResource too ("To use this field to set tags for an alarm
 # when you create it, you must be signed on with both the cloudwatch:PutMetricAlarm and
@@ -55,6 +55,11 @@ CHECKS = (OTHER_KIND, UNOWNED)
 
 
 def desired(model: Model) -> list[Resource]:
+    """Rendered once per model (dashboards ask for them too, for their alarm widgets)."""
+    return model.config.once((KIND, "desired"), lambda: _desired(model))
+
+
+def _desired(model: Model) -> list[Resource]:
     """One alarm per metric or metric-math entry that can be made; validation reports the rest."""
     found = []
     for entry in model.metric_alarms():
@@ -98,6 +103,7 @@ def read(clients: Clients, model: Model, actual: Actual) -> None:
                                      for item in composites}
         composites = [item for item in composites if _shaped(config.prefix, item)]
         tags = tags_by_arn(here, config.prefix) if metric or composites else {}
+        tags |= tags_of(here, _without_our_prefix_tag(config, metric + composites, tags))
         mine = _sorted_out(config, metric + composites, tags, actual, region)
         for item in ours_in_shape([item for item in mine if item in metric], actual):
             actual.add(Resource(KIND, regional(region, item["AlarmName"]),
@@ -134,7 +140,7 @@ def _sorted_out(config: Config, items: list[dict], tags: dict[str, dict[str, str
             mine.append(item)
         else:
             actual.add(Resource(kind, regional(region, name), {}, owned=False, prunable=False, region=region,
-                                note=TAKEN.format(prefix=config.prefix)))
+                                note=ownership.lacking(config.prefix, tags.get(item["AlarmArn"], {})) + TAKEN))
     return mine
 
 
@@ -147,9 +153,8 @@ def unowned(prefix: str, wanted: list[Resource], actual: Actual) -> list[Problem
     """Alarms in our name shape without our tags that the config does not want: reported, left alone.
     (One the config wants is the plan's conflict: the name is taken.)"""
     keys = {resource.key for resource in wanted}
-    said = UNTAGGED.format(prefix=prefix)
-    return [UNOWNED.problem((), f"alarm {resource.id} is named like ours but {said}; it is not ours and is never changed "
-                        "or deleted")
+    return [UNOWNED.problem((), f"alarm {resource.id} is named like ours but {resource.note.removesuffix(TAKEN)}; "
+                                "it is not ours and is never changed or deleted")
             for resource in actual.resources.values()
             if resource.kind in (KIND, composite_spec.KIND) and not resource.owned and resource.key not in keys]
 
@@ -177,6 +182,26 @@ def ours_in_shape(items: list[dict], actual: Actual) -> list[dict]:
                                                "ecs-monitor does not make; it is left alone: rename it")
                         for item in items if item not in made]
     return made
+
+
+def _without_our_prefix_tag(config: Config, items: list[dict], tags: dict[str, dict[str, str]]) -> list[str]:
+    """ARNs of alarms in our shape on a cluster of this config that the prefix-tag query did not return."""
+    return [item["AlarmArn"] for item in items if item["AlarmArn"] not in tags
+            and ownership.owner(item["AlarmName"]).cluster in config.owned_clusters]
+
+
+def tags_of(clients: Clients, arns: list[str]) -> dict[str, dict[str, str]]:
+    """ARN -> tags of the given alarms (none: an alarm never tagged), for saying which of ours one lacks.
+
+    GetResources with ResourceARNList (up to 100 ARNs, and no pagination parameters with it); only
+    alarms in our name shape without our prefix tag are asked about, so usually none and no call.
+    """
+    found: dict[str, dict[str, str]] = {arn: {} for arn in arns}
+    for start in range(0, len(arns), LOOKED_UP):
+        answer = clients.resourcegroupstaggingapi.get_resources(ResourceARNList=arns[start:start + LOOKED_UP])
+        found.update({item["ResourceARN"]: {tag["Key"]: tag["Value"] for tag in item.get("Tags", [])}
+                      for item in answer.get("ResourceTagMappingList", [])})
+    return found
 
 
 def tags_by_arn(clients: Clients, prefix: str) -> dict[str, dict[str, str]]:

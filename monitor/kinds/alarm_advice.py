@@ -10,11 +10,12 @@ a warning with a one-line fix, under the code `monitor review` gives the same fi
 from __future__ import annotations
 
 from monitor.alarms import advice as rules
-from monitor.config.model import Alarm, Config
-from monitor.config.walk import Place, containers
+from monitor.config.model import Alarm
+from monitor.config.walk import Place
 from monitor.kinds.alarm_spec import COMPARISONS
 from monitor.problems import WARNING, Check, Problem
 from monitor.resolved.metrics import INSIGHTS, SERVICE_NAMESPACES
+from monitor.resolved.model import Model
 
 TASK_COUNTS = rules.TASK_COUNTS
 MISSING_DATA_DOC = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html"
@@ -27,11 +28,10 @@ INSIGHTS_OFF = Check("ALARM-METRIC-002", WARNING,
 CHECKS = (SPARSE, SILENCED, INSIGHTS_OFF)
 
 
-def check(config: Config) -> list[Problem]:
+def check(model: Model) -> list[Problem]:
     """A warning for every alarm that missing data would silence, or set off falsely."""
-    return [check.problem(place.path + ("alarms", number, "treat_missing_data"), str(found))
-            for place in containers(config) for number, alarm in enumerate(place.container.alarms)
-            for check, found in [_advice(place, alarm)] if found]
+    return [check.problem(entry.path + ("treat_missing_data",), str(found))
+            for entry in model.alarms for check, found in [_advice(entry.place, entry.alarm)] if found]
 
 
 def advice(place: Place, alarm: Alarm) -> str | None:

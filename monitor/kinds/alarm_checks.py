@@ -27,12 +27,13 @@ from monitor.alarms import rule as alarm_rule
 from monitor.alarms.definition import percentile
 from monitor.alarms.rule import RuleError
 from monitor.config.model import BAND_COMPARISONS, Alarm, Config, MetricQuery
-from monitor.config.walk import Place, containers
+from monitor.config.walk import Place
 from monitor.kinds import alarm_spec
 from monitor.problems import ERROR, WARNING, Check, Path, Problem
 from monitor.resolved import composites
 from monitor.resolved import metrics as alarm_metrics
 from monitor.resolved.metrics import Metric, NoMetric
+from monitor.resolved.model import Model
 from monitor.resolved.thresholds import limited_field, percent
 
 MAX_ACTIONS = quotas.ALARM_ACTIONS
@@ -106,14 +107,14 @@ CHECKS = (REQUIRED, NAME, METRIC, NO_METRIC, DIMENSIONS, UNIT, LOW_SAMPLES, STAT
           COMPOSITE_KEYS_CHECK, COMPOSITE_ACTION, RULE, ELSEWHERE, RULE_CYCLE, RULE_LIMITS, RULE_REGIONS)
 
 
-def check(config: Config) -> list[Problem]:
+def check(model: Model) -> list[Problem]:
     """Every rule every alarm of every container breaks, each at its key.
 
     Two alarms of one type and name in a container make one AWS alarm twice: plan.duplicates says so;
     a metric and a composite alarm of one name are reported here.
     """
-    found = []
-    for place in containers(config):
+    found, config = [], model.config
+    for place in model.places:
         named = composites.siblings(place)
         for number, alarm in enumerate(place.container.alarms):
             at = place.path + ("alarms", number)
@@ -331,6 +332,9 @@ def _threshold(place: Place, alarm: Alarm) -> list[Found]:
     return [] if share > 0 else [(THRESHOLD, ("threshold",), f"'{alarm.threshold}': a share above 0% of the limit")]
 
 
+EXAMPLE_BAND = "ANOMALY_DETECTION_BAND(m1, 2)"   # shown only where the config has no band of its own
+
+
 def _band(alarm: Alarm) -> list[Found]:
     """Anomaly detection as AWS takes it (PutMetricAlarm ThresholdMetricId and ComparisonOperator): the
     three band comparisons go with `threshold_metric_id` and only with it; it names the `metrics` entry
@@ -339,11 +343,12 @@ def _band(alarm: Alarm) -> list[Found]:
     does a band expression go with a static threshold: it is watched through `threshold_metric_id`.
     AWS's refusals, and the emulator's: monitor/emulator/bands.py."""
     band_comparison = alarm.comparison in BAND_COMPARISONS
-    bands = [query.id for query in alarm.metrics or [] if alarm_metrics.band_of(query.expression)]
+    entries = [query for query in alarm.metrics or [] if alarm_metrics.band_of(query.expression)]
+    bands = [query.id for query in entries]
     if alarm.threshold_metric_id is None:
         if band_comparison:
             return [(BAND, ("comparison",), f"{alarm.comparison} compares with an anomaly-detection band: give "
-                                      "threshold_metric_id, the id of the metrics entry ANOMALY_DETECTION_BAND(m1, 2)")]
+                                      f"threshold_metric_id, {_band_entry(entries)}")]
         if bands:
             return [(BAND, ("threshold",), f"metrics entry '{bands[0]}' is an anomaly-detection band: an alarm on it gives "
                                      f"threshold_metric_id: {bands[0]} and a band comparison "
@@ -358,7 +363,8 @@ def _band(alarm: Alarm) -> list[Found]:
     if alarm.tests:
         found.append((BAND, ("tests",), "an anomaly-detection alarm cannot be tested offline: its band is CloudWatch's model"))
     if alarm.metrics is None:
-        return found + [(BAND, ("threshold_metric_id",), "give 'metrics': the metric and ANOMALY_DETECTION_BAND(m1, 2) over it")]
+        return found + [(BAND, ("threshold_metric_id",), "give 'metrics': the metric and a band over it, e.g. "
+                                                         f"{EXAMPLE_BAND}")]
     if alarm.threshold_metric_id not in bands:
         found.append((BAND, ("threshold_metric_id",), f"'{alarm.threshold_metric_id}' is no ANOMALY_DETECTION_BAND entry of "
                                                 f"'metrics' (bands: {', '.join(bands) or 'none'})"))
@@ -366,6 +372,14 @@ def _band(alarm: Alarm) -> list[Found]:
         found.append((BAND, ("threshold_metric_id",), f"band '{alarm.threshold_metric_id}' is drawn around no metric entry "
                                                 "of this alarm"))
     return found
+
+
+def _band_entry(entries: list) -> str:
+    """The band entry threshold_metric_id names: the config's own, quoted as written, or an example."""
+    if not entries:
+        return f"the id of a metrics entry such as {EXAMPLE_BAND} (there is none yet)"
+    quoted = " or ".join(f"'{query.id}' ({query.expression.strip()})" for query in entries)
+    return f"the id of the metrics entry that draws the band: {quoted}"
 
 
 # --- metric math ------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ Threshold, so the spec carries neither key that the other kind has. A Metrics In
 
 from __future__ import annotations
 
+from monitor.config import edges
 from monitor.config.model import BAND_COMPARISONS, Alarm, MetricQuery
 from monitor.resolved.metrics import Metric, NoMetric, insights_query, returning_ids
 from monitor.resolved.model import AlarmEntry
@@ -62,22 +63,23 @@ def comparison_operator(comparison: str) -> str:
 
 def make(entry: AlarmEntry, tags: dict[str, str]) -> tuple[dict, str | None] | None:
     """The spec of a metric or metric-math alarm and the Region it is made in (None: the config's),
-    or None when the entry cannot make one: validation says why."""
+    or None when the entry cannot make one: validation, or for an unknown dimension PLN-013, says why."""
     alarm = entry.alarm
     anomaly = alarm.threshold_metric_id is not None
     if (isinstance(alarm.threshold, str) or (alarm.threshold is None) != anomaly or alarm.comparison is None
             or anomaly and (alarm.comparison not in BAND_COMPARISONS or alarm.metrics is None)):
         return None
     if alarm.metrics is None:
-        if not isinstance(entry.metric, Metric):
+        if not isinstance(entry.metric, Metric) or edges.unknown(entry.metric.dimensions):
             return None
         return make_spec(entry.name, entry.metric, alarm, tags), entry.metric.region
     queries = entry.queries
     returning = returning_ids(alarm)
     regions = {metric.region for metric in queries.values() if isinstance(metric, Metric)}
     if (not returning or len(regions) > 1 or len(queries) != len(alarm.metrics)
-            or any(isinstance(metric, NoMetric) for metric in queries.values())):
-        return None
+            or any(isinstance(metric, NoMetric) for metric in queries.values())
+            or any(edges.unknown(metric.dimensions) for metric in queries.values() if isinstance(metric, Metric))):
+        return None   # a dimension no one could tell (a service's target group it does not have): PLN-013
     spec = _common(entry.name, alarm, tags)
     spec["Metrics"] = {query.id: _query(query, queries[query.id], query.id in returning) for query in alarm.metrics}
     return spec, next(iter(regions), None)

@@ -49,6 +49,11 @@ CHECKS = (TYPE_CHANGE, STILL_NAMED)
 
 
 def desired(model: Model) -> list[Resource]:
+    """Rendered once per model (dashboards ask for them too, for their alarm widgets)."""
+    return model.config.once((KIND, "desired"), lambda: _desired(model))
+
+
+def _desired(model: Model) -> list[Resource]:
     found = []
     for entry in model.composite_alarms():
         made = composite_spec.make(entry, log_group.tags(model.config, entry.place.cluster.name))

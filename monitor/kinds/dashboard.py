@@ -61,7 +61,8 @@ def desired(model: Model) -> list[Resource]:
     params = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
     origins = dashboard_spec.alarm_origins(model) if config.dashboards else None
     return [Resource(KIND, per_service.name(config.prefix, entry.name, only),
-                     dashboard_spec.body(model, entry, only, origins), origin=("dashboards", n), params=params)
+                     dashboard_spec.body(model, entry, only, origins), origin=("dashboards", n), params=params,
+                     made_for=only)
             for n, entry in enumerate(config.dashboards) if entry.widgets is not None
             for only in per_service.instances(config, entry)]
 
@@ -83,7 +84,7 @@ def read(clients: Clients, model: Model, actual: Actual) -> None:
         legacy = (not ours and record is not None and record.name is None and name in wanted
                   and owner.owns(config.prefix, region, clusters, replace(record, name=name), name))
         actual.add(Resource(KIND, name, spec, owned=ours or legacy, prunable=ours,
-                            note=None if ours or legacy else owner.whose(record, name)))
+                            note=None if ours or legacy else owner.whose(record, name, config.prefix, region, clusters)))
         if not (ours or legacy) and record is not None and record.prefix == config.prefix \
                 and record.region == region and record.name in (None, name):
             actual.strays += [Stray(KIND, name, cluster) for cluster in record.clusters if cluster not in clusters]

@@ -90,6 +90,18 @@ def tagged(prefix: str, tags: dict[str, str]) -> bool:
     return tags.get("managed-by") == MARKER_TAG["managed-by"] and tags.get(PREFIX_TAG) == prefix
 
 
+def lacking(prefix: str, tags: dict[str, str]) -> str:
+    """Which of our tags an alarm in our name shape lacks, as a message says it: the rule above, spelt out."""
+    ours = {**MARKER_TAG, PREFIX_TAG: prefix}
+    missing = [f"{key}={value}" for key, value in ours.items() if tags.get(key) != value]
+    if len(missing) == len(ours):
+        return f"carries none of our tags ({', '.join(missing)})"
+    has = [f"{key}={value}" for key, value in ours.items() if tags.get(key) == value]
+    other = [f"{key}={tags[key]}" for key in ours if key in tags and tags[key] != ours[key]]
+    instead = f" (it has {', '.join(other)})" if other else ""
+    return f"carries {', '.join(has)} but lacks {', '.join(missing)}{instead}"
+
+
 def owns(prefix: str, clusters: frozenset[str] | set[str], name: str, per_container: bool = False) -> bool:
     """The ownership rule, the only one: our prefix *and* a cluster of this config.
 

@@ -118,10 +118,12 @@ def _missing(config: Config, found: dict[Key, edges.Edge]) -> list[Problem]:
             sources = [alarm] + list(alarm.metrics or [])
             if any(q.namespace == edges.ALB and q.dimensions is None and q.metric for q in sources):
                 what = "target group is behind no load balancer" if edge.target_group else "has no target group"
+                unknown = "LoadBalancer dimension is" if edge.target_group else "TargetGroup and LoadBalancer dimensions are"
                 problems.append(NO_TARGET_GROUP.problem(
                     place.path + ("alarms", n), f"alarm '{alarm.name}' watches the service's target group, and service "
-                    f"{place.cluster.name}/{place.service.name} {what} (DescribeServices, DescribeTargetGroups): give the "
-                    "service 'target_group_arn' (and 'load_balancer_arn'), or remove the alarm"))
+                    f"{place.cluster.name}/{place.service.name} {what} (DescribeServices, DescribeTargetGroups), so its "
+                    f"{unknown} unknown and the alarm is not planned: give the service 'target_group_arn' (and "
+                    "'load_balancer_arn'), or remove the alarm"))
     return problems
 
 

@@ -22,7 +22,7 @@ from monitor.aws.clients import Clients
 from monitor.config import facts
 from monitor.config.model import Config, Container, Service
 from monitor.config.walk import Place, containers, map_containers
-from monitor.problems import ERROR, WARNING, Check, Path, Problem
+from monitor.problems import ERROR, INFO, WARNING, Check, Path, Problem
 from monitor.resolved import services, thresholds
 from monitor.taskdefs import logconfig, sizing
 from monitor.taskdefs.logconfig import LogTarget
@@ -79,7 +79,7 @@ def _resolved(config: Config, targets: dict[Path, LogTarget], read: dict[Path, d
     def change(place: Place) -> Container:
         definition = read.get(place.path[:4])
         update = _log_update(place, targets.get(place.path), home)
-        alarms = thresholds.concrete(place, definition, findings)
+        alarms = thresholds.concrete(config, place, definition, findings)
         if alarms is not None:
             update["alarms"] = alarms
         if definition is not None and place.container.name in _by_name(definition):
@@ -157,9 +157,9 @@ def offline(config: Config, definitions: list[dict]) -> list[Problem]:
              if service.task_definition and (found := by_family.get(service.task_definition.split(":")[0]))}
     sized = [problem for path, (service, found) in named.items()
              for problem in _sizing(found, path + ("task_definition",), service)]
-    # `N%` thresholds too, as the plan resolves them: a share past a ceiling is refused here first.
+    # Thresholds too, as the plan judges them (`N%` made numbers): one past a ceiling is refused here first.
     _, shares = thresholds.resolve(config, {path: found for path, (_, found) in named.items()})
-    return sized + [problem for problem in shares if problem.severity == "error" and problem.path[:4] in named]
+    return sized + [problem for problem in shares if problem.severity != INFO and problem.path[:4] in named]
 
 
 def _sizing(definition: dict, origin: Path, service: Service) -> list[Problem]:

@@ -9,27 +9,34 @@ the units of those limits, so 90% of a 1024 MiB hard limit is 921.6. EphemeralSt
 in GB (the task's, "Amazon ECS Container Insights metrics"), a share of the task's
 `ephemeralStorage.sizeInGiB`, 20 GiB when unset on Fargate ("Fargate task ephemeral storage",
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html).
-A share past 100% of a ceiling (a hard limit, the task's size) is refused: monitor/alarms/ranges.py.
+Every threshold on the container's CPU or memory, `N%` made a number or a number as written, is then judged
+against what the container can reach (monitor/resolved/ceilings.py, the judgement `review` shares): past its
+ceiling (a hard limit, the task's size) it is an error (CEILING), past only what the task leaves it a warning
+(ROOM).
 """
 
 from __future__ import annotations
 
 import re
 
-from monitor.alarms import ranges
 from monitor.config.model import Alarm, Config
 from monitor.config.walk import Place, containers, map_containers
-from monitor.problems import ERROR, INFO, Check, Path, Problem
-from monitor.taskdefs import sizing
+from monitor.problems import ERROR, INFO, WARNING, Check, Path, Problem
+from monitor.resolved import ceilings
+from monitor.taskdefs import reach, sizing
+from monitor.taskdefs.reach import Reach
 
 PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
 LIMITED = {"CpuUtilized": "cpu", "MemoryUtilized": "memory",   # performance field -> the limit it is a share of
            "EphemeralStorageUtilized": "storage"}
 NO_LIMIT = Check("ALM-040", ERROR, "an N% threshold whose limit the task definition does not give")
 RESOLVED = Check("ALM-041", INFO, "an N% threshold, and the number it stands for")
-CEILING = Check("ALM-042", ERROR, "an N% threshold of a ceiling that usage cannot pass (100% or more)",
-                ignorable=True)
-CHECKS = (NO_LIMIT, RESOLVED, CEILING)
+_TASK_SIZE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size"
+CEILING = Check("ALM-042", ERROR, "a CPU or memory threshold past what the container can ever use (its hard limit, "
+                "the task's size): never or always true", source=_TASK_SIZE, ignorable=True)
+ROOM = Check("ALM-043", WARNING, "a CPU or memory threshold past what the task leaves the container: reached only "
+             "while the other containers use less than they hold", source=_TASK_SIZE)
+CHECKS = (NO_LIMIT, RESOLVED, CEILING, ROOM)
 
 
 def percent(threshold: float | str) -> float | None:
@@ -44,28 +51,33 @@ def limited_field(metric: str | None) -> str | None:
 
 
 def resolve(config: Config, definitions: dict[Path, dict]) -> tuple[Config, list[Problem]]:
-    """Each `N%` threshold as a number, with a note saying of what; an error where no limit is known.
+    """Each `N%` threshold as a number, with a note saying of what; an error where no limit is known; and every
+    CPU or memory threshold judged against what the container can reach.
 
     definitions: the task definition read for each service, by the service's path.
     """
     findings: list[Problem] = []
 
     def change(place: Place):
-        alarms = concrete(place, definitions.get(place.path[:4]), findings)
+        alarms = concrete(config, place, definitions.get(place.path[:4]), findings)
         return place.container if alarms is None else place.container.model_copy(update={"alarms": alarms})
 
     return map_containers(config, change), findings
 
 
-def concrete(place: Place, definition: dict | None, findings: list[Problem]) -> list[Alarm] | None:
-    """The container's alarms with each `N%` threshold made a number (findings appended to `findings`);
-    None when it has no `N%` threshold. definition: its service's task definition, if read."""
+def concrete(config: Config, place: Place, definition: dict | None, findings: list[Problem]) -> list[Alarm] | None:
+    """The container's alarms with each `N%` threshold made a number (findings appended to `findings`, with those
+    of its number thresholds); None when it has no `N%` threshold. definition: its service's task definition, if read."""
+    if definition is not None:
+        findings += [found for n, alarm in enumerate(place.container.alarms)
+                     for found in _number(config, place, n, alarm, definition)]
     if not any(percent(alarm.threshold) is not None for alarm in place.container.alarms):
         return None
-    return [_concrete(place, n, alarm, definition, findings) for n, alarm in enumerate(place.container.alarms)]
+    return [_concrete(config, place, n, alarm, definition, findings) for n, alarm in enumerate(place.container.alarms)]
 
 
-def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, findings: list[Problem]) -> Alarm:
+def _concrete(config: Config, place: Place, number: int, alarm: Alarm, definition: dict | None,
+              findings: list[Problem]) -> Alarm:
     share = percent(alarm.threshold)
     if share is None:
         return alarm
@@ -74,14 +86,43 @@ def _concrete(place: Place, number: int, alarm: Alarm, definition: dict | None, 
     if isinstance(limit, str):
         findings.append(NO_LIMIT.problem(where, f"threshold {alarm.threshold}: {limit}"))
         return alarm
-    refused = ranges.share(alarm.comparison, share, limit.source) if limit.kind in sizing.CEILINGS else None
-    if refused is not None:
-        findings.append(CEILING.problem(where, f"threshold {alarm.threshold}: {refused[1]}; give a share below 100%"))
-        return alarm
     value = round(share / 100 * limit.value, 6)
+    found = reach_of(config, place, alarm, definition)
+    verdict = ceilings.judge(alarm.comparison, alarm.stat, value, found, (share, limit)) if found else None
+    if verdict is not None:
+        findings.append((CEILING if verdict.settled else ROOM).problem(
+            where, f"threshold {alarm.threshold}: {verdict.message}; give a share below 100%"))
+    if verdict is not None and verdict.settled:
+        return alarm
     findings.append(RESOLVED.problem(where, f"alarm {alarm.name}: threshold {value:g} {limit.unit} = {share:g}% of the "
                                    f"{limit.source}"))
     return alarm.model_copy(update={"threshold": value})
+
+
+def _number(config: Config, place: Place, number: int, alarm: Alarm, definition: dict) -> list[Problem]:
+    """A number threshold on the container's CPU or memory, judged against what the container can reach."""
+    if isinstance(alarm.threshold, str) or alarm.threshold is None:
+        return []
+    found = reach_of(config, place, alarm, definition)
+    verdict = ceilings.judge(alarm.comparison, alarm.stat, float(alarm.threshold), found) if found else None
+    if verdict is None:
+        return []
+    check, limit = (CEILING, found.most) if verdict.settled else (ROOM, found.sure)
+    return [check.problem(place.path + ("alarms", number, "threshold"), f"threshold {alarm.threshold:g}: "
+                          f"{verdict.message}; give a threshold below {limit.value:g} {limit.unit}")]
+
+
+def reach_of(config: Config, place: Place, alarm: Alarm, definition: dict | None) -> Reach | None:
+    """What the alarm's figure can reach, from the service's task definition: for an `N%` threshold the figure it is
+    a share of, for a number the container's own CPU or memory (ceilings.number_field); None when not known."""
+    field = limited_field(alarm.metric) if percent(alarm.threshold) is not None else \
+        ceilings.number_field(config, place, alarm)
+    if definition is None or field is None:
+        return None
+    try:
+        return reach.reach(definition, place.container.name, field)
+    except KeyError:
+        return None   # a container the task definition does not have: said where its limits are needed
 
 
 def limit_of(place: Place, alarm: Alarm, definition: dict | None) -> sizing.Limit | str:
@@ -101,3 +142,11 @@ def wanted(config: Config) -> bool:
     """Whether any alarm has a percent threshold, so that task definitions must be read for it."""
     return any(percent(alarm.threshold) is not None for place in containers(config)
                for alarm in place.container.alarms)
+
+
+def judged(config: Config, place: Place, alarm: Alarm) -> bool:
+    """Whether the alarm's threshold is judged against its container's task definition: an `N%` threshold, or a
+    number on the container's own CPU or memory."""
+    return percent(alarm.threshold) is not None or (
+        not isinstance(alarm.threshold, str) and alarm.threshold is not None
+        and ceilings.number_field(config, place, alarm) is not None)

@@ -9,7 +9,8 @@ taskfiles.py task definition JSON files, as `register-task-definition` takes the
              `describe-task-definition` prints them
 collect.py   all design findings: from the account the config names, or from files
 sources.py   where an alarm's metric comes from (a filter, Container Insights, AWS...) and its resolution
-shares.py    `N%` thresholds with the limit they are a share of (task definitions from files or the account)
+shares.py    `N%` thresholds with the limit they are a share of, and what each container's figure can reach
+             (task definitions from files, given or beside the config, or the account)
 alarm_table.py  one row per alarm, from PutMetricAlarm specs or DescribeAlarms items (metric, math, composite)
 alarm_rules.py  the ALARM-* findings over the rows (pure)
 report.py    the Report value, and the rows of the config or of the account

@@ -10,7 +10,9 @@ Sources of the rules:
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-combining.html);
 - thresholds no datapoint can cross, or every datapoint crosses: the metric's range (counts,
   bytes and CPU/memory figures are never negative; a `...Utilization` metric, or one in unit
-  Percent, is a share of at most 100), and shares of a ceiling (monitor/review/shares.py);
+  Percent, is a share of at most 100), and a container's CPU or memory figure past what it can
+  reach, its hard limit or the task's size: the judgement validate and plan make
+  (monitor/resolved/ceilings.py); past only what the task leaves it, a warning;
 - missing data: monitor/alarms/advice.py;
 - metric resolution and high-resolution periods: PutMetricAlarm, Period (monitor/review/sources.py);
 - noise: a 1-of-1 alarm goes off on one datapoint; AWS's recommended ECS alarms use 5 of 5
@@ -33,6 +35,7 @@ from monitor.alarms.published import NEVER as NEVER_KIND
 from monitor.alarms.published import NOT_FARGATE as FARGATE_KIND
 from monitor.alarms.published import judge
 from monitor.config.model import Config
+from monitor.resolved import ceilings
 from monitor.resolved.metrics import INSIGHTS
 from monitor.review.alarm_table import COMPOSITE_KIND, Row
 from monitor.review.findings import ERROR, INFO, WARNING, Finding, Rule
@@ -46,6 +49,10 @@ ALWAYS = Rule("ALARM-THRESHOLD-001", ERROR, "threshold crossed by every datapoin
               "compare with a threshold inside the metric's range", ignorable=True)
 NEVER = Rule("ALARM-THRESHOLD-002", ERROR, "threshold no datapoint can cross",
              "compare with a threshold inside the metric's range", ignorable=True)
+ROOM = Rule("ALARM-THRESHOLD-003", WARNING, "threshold past what the container is sure to get (what the task "
+            "leaves it), or past 100% of a limit not known",
+            "a threshold within what the task leaves the container, or a hard limit (`memory`) for it; give the "
+            "task definition (task-definitions/ beside the config, or --task-definitions) where the limit is not known")
 SPARSE = Rule("ALARM-MISSING-001", WARNING, "sparse filter metric whose missing data is not handled",
               "set treat_missing_data to what a minute without a match means")
 SILENCED = Rule("ALARM-MISSING-002", WARNING, "task-count alarm that missing data silences",
@@ -70,7 +77,7 @@ NOISY = Rule("ALARM-NOISE-001", WARNING, "single-datapoint alarm on a noisy metr
 DUPLICATE = Rule("ALARM-DUP-001", WARNING, "duplicate alarm", "delete one of the two, or make them differ")
 FAILING = Rule("ALARM-TEST-001", ERROR, "alarm test fails", "fix the alarm or the test case; run `monitor test`",
                ignorable=True)
-RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, SPARSE, SILENCED, UNPUBLISHED, NEVER_PUBLISHED, NOT_FARGATE,
+RULES = (NO_ACTION, DISABLED, ALWAYS, NEVER, ROOM, SPARSE, SILENCED, UNPUBLISHED, NEVER_PUBLISHED, NOT_FARGATE,
          NEEDS_ENHANCED, INSIGHTS_OFF, TOO_SHORT,
          HIGH_RESOLUTION, NOISY, DUPLICATE, FAILING)
 
@@ -129,11 +136,18 @@ def actions(row: Row, config: Config | None) -> list[Finding]:
 
 
 def threshold(row: Row, config: Config | None) -> list[Finding]:
-    """The threshold against the metric's range, or against the ceiling an `N%` share is of."""
+    """The threshold against what the container's figure can reach, or against the metric's range."""
     if row.kind != "metric" or row.threshold is None and row.share is None:
         return []
+    share = (row.share.percent, row.share.limit) if row.share and row.share.limit else None
+    value = row.threshold if row.threshold is not None or share is None else share[0] / 100 * share[1].value
+    if row.reach is not None and value is not None:   # a share refused by validate's judgement has no number: its own
+        verdict = ceilings.judge(row.comparison, row.statistic, value, row.reach, share)
+        if verdict is not None:
+            rule = ROOM if not verdict.settled else ALWAYS if verdict.kind == ranges.ALWAYS else NEVER
+            return [_finding(rule, row, verdict.message, _within(row, verdict), key="threshold")]
     if row.share is not None:
-        return _share(row)
+        return _share(row) if row.reach is None else []
     low, high = _range(row)
     said = _crossing(row.comparison, row.threshold, low, high)
     if said is None:
@@ -141,6 +155,14 @@ def threshold(row: Row, config: Config | None) -> list[Finding]:
     rule, why = said
     message = f"{row.statistic} {row.comparison} {row.threshold:g} on {row.metric}, {why}"
     return [_finding(rule, row, message, key="threshold")]
+
+
+def _within(row: Row, verdict: ceilings.Verdict) -> str:
+    """The fix: a share below 100%, or a number below the ceiling (or what the task leaves the container)."""
+    if row.share is not None:
+        return "give a share below 100%"
+    limit = row.reach.most if verdict.settled else row.reach.sure
+    return f"give a threshold below {limit.value:g} {limit.unit}"
 
 
 def _range(row: Row) -> tuple[float | None, float | None]:
@@ -155,14 +177,21 @@ def _crossing(comparison: str | None, value: float, low: float | None, high: flo
 
 
 def _share(row: Row) -> list[Finding]:
-    """`N%` of a ceiling (a hard limit, the task's size) above 100 can never be crossed from below."""
+    """`N%` past 100 of a limit whose reach is not known: of a ceiling (a hard limit, the task's size) it can never be
+    crossed from below, an error (Share built with such a limit); of a limit not known, a warning: it may be a
+    ceiling, or what the task leaves a container, which the container can pass (never refuse what could fire)."""
     share = row.share
     if share.ceiling is False:
         return []
-    limit = share.limit.source if share.limit else "the container's limit (a ceiling unless it is a soft limit or a CPU share)"
+    limit = share.limit.source if share.limit else "a limit not known here"
     said = ranges.share(row.comparison, share.percent, limit)
     if said is None:
         return []
+    if share.limit is None:
+        why = share.note.split(": ", 1)[-1]
+        return [_finding(ROOM, row, f"{share.percent:g}% of a limit not known here ({why}): past 100% of a hard limit "
+                                    f"or of the task's size '{row.comparison} {share.percent:g}%' is "
+                                    f"{'never' if said[0] == ranges.NEVER else 'always'} true", key="threshold")]
     rule = ALWAYS if said[0] == ranges.ALWAYS else NEVER
     return [_finding(rule, row, said[1], "give a share below 100%", key="threshold")]
 

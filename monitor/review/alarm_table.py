@@ -21,6 +21,7 @@ from monitor.kinds.alarm_spec import COMPARISONS
 from monitor.problems import Path
 from monitor.review.shares import Share
 from monitor.review.sources import COMPOSITE, MATH, Origin, Publishers, origin
+from monitor.taskdefs.reach import Reach
 
 SYMBOLS = {operator: symbol for symbol, operator in COMPARISONS.items()}
 METRIC, MATH_KIND, ANOMALY, COMPOSITE_KIND = "metric", "math", "anomaly", "composite"
@@ -52,6 +53,7 @@ class Row:
     datapoints_to_alarm: int | None = None
     threshold: float | None = None
     share: Share | None = None
+    reach: Reach | None = None   # what the container's CPU or memory figure it watches can reach, when known
     comparison: str | None = None
     treat_missing_data: str | None = None
     actions: dict[str, list[str]] = field(default_factory=dict)
@@ -72,9 +74,10 @@ class Row:
 
 
 def row(item: dict, known: Publishers, container: str, path: Path = (), share: Share | None = None,
-        tests: tuple[Case, ...] = ()) -> Row:
+        tests: tuple[Case, ...] = (), reach: Reach | None = None) -> Row:
     """The row of one alarm in API shape (a spec, a MetricAlarms or a CompositeAlarms item)."""
     common = {"name": item["AlarmName"], "container": container, "path": path, "share": share, "tests": tests,
+              "reach": reach,
               "actions": {key: list(item.get(api) or []) for key, api in ACTIONS.items()},
               "actions_enabled": item.get("ActionsEnabled", True), "state": item.get("StateValue"),
               "state_since": item.get("StateTransitionedTimestamp") or item.get("StateUpdatedTimestamp"), "item": item}

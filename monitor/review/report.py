@@ -27,7 +27,7 @@ from monitor.review.alarm_table import Case, Row, row
 from monitor.review.findings import SEVERITIES, Finding, at_least, ordered
 from monitor.review.live_drift import Drift
 from monitor.review.live_history import History
-from monitor.review.shares import Share
+from monitor.review.shares import Reaches, Share
 from monitor.state.resources import Resource
 from monitor.resolved import model as resolved_model
 
@@ -84,18 +84,22 @@ def tests_by_alarm(results: list[AlarmCaseResult]) -> dict[Path, tuple[Case, ...
 
 
 def config_rows(config: Config, resolved: Config, shares: dict[Path, Share],
-                tests: dict[Path, tuple[Case, ...]]) -> list[Row]:
-    """A row for each alarm the config makes, in file order; `resolved` has the shares made numbers."""
+                tests: dict[Path, tuple[Case, ...]], reaches: Reaches | None = None) -> list[Row]:
+    """A row for each alarm the config makes, in file order; `resolved` has the shares made numbers, `reaches`
+    what each judged alarm's figure can reach (monitor/review/shares.py)."""
+    reaches = reaches or {}
     known = sources.publishers(config)
     specs = [(r.origin, alarm_spec.put_parameters(r.spec, with_tags=False))   # the API's shape, as DescribeAlarms'
              for r in desired_alarms(resolved)] + _unresolved(resolved)
-    return [row(spec, known, _container(config, path), path, shares.get(path), tests.get(path, ()))
+    return [row(spec, known, _container(config, path), path, shares.get(path), tests.get(path, ()), reaches.get(path))
             for path, spec in sorted(specs, key=lambda pair: _order(pair[0]))]
 
 
 def live_rows(config: Config, items: list[dict], shares: dict[Path, Share],
-              tests: dict[Path, tuple[Case, ...]]) -> list[Row]:
-    """A row for each DescribeAlarms item (metric and composite), ours linked to the config."""
+              tests: dict[Path, tuple[Case, ...]], reaches: Reaches | None = None) -> list[Row]:
+    """A row for each DescribeAlarms item (metric and composite), ours linked to the config; each of ours judged
+    against what its container's figure can reach (`reaches`), at its deployed threshold."""
+    reaches = reaches or {}
     known = sources.publishers(config)
     places = {r.id: r.origin for r in desired_alarms(config)} | {spec["AlarmName"]: p for p, spec in _unresolved(config)}
     clusters = frozenset(c.name for c in config.clusters)
@@ -105,7 +109,7 @@ def live_rows(config: Config, items: list[dict], shares: dict[Path, Share],
         ours = ownership.owns(config.prefix, clusters, name, per_container=True)
         path = places.get(name, ()) if ours else ()
         found.append(row(item, known, _owner(name) if ours else _unowned(item), path, shares.get(path),
-                         tests.get(path, ())))
+                         tests.get(path, ()), reaches.get(path)))
     return found
 
 

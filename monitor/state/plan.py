@@ -127,16 +127,39 @@ def unique_keys(desired: list[Resource]) -> set[tuple[str, str]]:
 
 
 def duplicates(desired: list[Resource]) -> list[Problem]:
-    """Desired resources that share a key, each pointing at the first: validation's side of unique_keys."""
+    """Desired resources that share a key, each pointing at the first: validation's side of unique_keys.
+
+    Two instances of one entry (two services of a `per: service` dashboard whose names join alike)
+    have one place: the message names both instances and how to part them, and points nowhere else.
+    """
     first: dict[tuple[str, str], Resource] = {}
     found = []
     for resource in desired:
-        if resource.key in first:
-            found.append(TWICE.problem(resource.origin, f"this makes {resource.kind} {resource.id} a second time; "
-                                                  "each resource can come from one place only",
-                                 related=(first[resource.key].origin,)))
+        earlier = first.get(resource.key)
+        if earlier is not None and earlier.origin == resource.origin and resource.made_for and earlier.made_for:
+            found.append(TWICE.problem(resource.origin, _one_entry_twice(resource, earlier)))
+        elif earlier is not None:
+            found.append(TWICE.problem(resource.origin, f"this makes {resource.kind} {resource.id}{_for(resource)} a "
+                                                        f"second time{_for(earlier, 'the first')}; each resource can "
+                                                        "come from one place only",
+                                       related=(earlier.origin,)))
         first.setdefault(resource.key, resource)
     return found
+
+
+def _for(resource: Resource, which: str = "") -> str:
+    if not resource.made_for:
+        return ""
+    cluster, service = resource.made_for
+    return f" ({which + ' ' if which else ''}for cluster {cluster}, service {service})"
+
+
+def _one_entry_twice(resource: Resource, earlier: Resource) -> str:
+    (one, one_service), (other, other_service) = earlier.made_for, resource.made_for
+    return (f"this makes {resource.kind} {resource.id} twice: for cluster {one}, service {one_service} and for "
+            f"cluster {other}, service {other_service}, <prefix>-<name>-<cluster>-<service> gives that one name; split "
+            f"the entry into two entries, each with its own `name:` and `clusters:` (one with clusters [{one}], one "
+            f"with [{other}])")
 
 
 def _compare(resource: Resource, live: Resource | None, result: Plan) -> None:

@@ -27,6 +27,8 @@ class Resource:
     region: str | None = None   # None: the home Region, the one the clients talk to
     rank: int = 0   # within its kind: made after those of lower rank, deleted before them
     note: str | None = field(default=None, compare=False)   # not ours: whose it is instead, for the message
+    # Which of its entry's instances makes it (a per-service dashboard: cluster and service), for messages.
+    made_for: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:

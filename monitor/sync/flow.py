@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from monitor import kinds
 from monitor.aws.clients import Clients
 from monitor.config.model import Config
@@ -63,31 +65,28 @@ def _in_file(error: taskfiles.TaskFileError) -> Problem:
 
 def offline_checks(resolved: Model) -> list[Problem]:
     """What the config alone shows; the quotas are checked apart, against the live groups at plan time.
-    Run once per model (Config.once)."""
-    return resolved.config.once("offline checks", lambda: _offline_checks(resolved))
-
-
-def _offline_checks(resolved: Model) -> list[Problem]:
-    config, wanted = resolved.config, kinds.desired(resolved)
+    Validate runs them on the file's config, the plan on what the task definitions resolved."""
+    wanted = kinds.desired(resolved)
     return (duplicates(wanted) + filter_checks.generated_patterns(wanted) + filter_checks.namespaces(resolved)
-            + filter_checks.collisions(resolved) + filter_checks.shared_groups(resolved) + alarm_checks.check(config)
-            + alarm_advice.check(config) + dashboard_checks.bodies(wanted))
+            + filter_checks.collisions(resolved) + filter_checks.shared_groups(resolved) + alarm_checks.check(resolved)
+            + alarm_advice.check(resolved) + dashboard_checks.bodies(wanted))
 
 
-def _added_by_task_definitions(given: Config, resolved: Model) -> list[Problem]:
-    """The offline checks' findings that only what the task definitions resolved causes; validate
-    reported the rest (each config's checks run once: offline_checks is kept with its config)."""
-    if resolved.config == given:
+def _added_by_task_definitions(loaded: Loaded, resolved: Model) -> list[Problem]:
+    """The offline checks' findings that only what the task definitions resolved causes: validate
+    reported the rest, and `loaded` (a validated config) keeps them."""
+    if resolved.config == loaded.config:
         return []
-    known = set(offline_checks(model.of(given)))
+    known = {replace(p, source=None) for p in loaded.problems if p.source in (None, loaded.source)}
     return [p for p in offline_checks(resolved) if p not in known]
 
 
 def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bool = False) -> Plan:
     """Read what AWS has for the config's scope and diff it against what the config wants.
 
-    Task definitions may name log groups the config did not; what that adds to the offline
-    checks (a group now shared, say) is reported here, the rest validate already printed, with
+    `loaded` is a validated config (sync.flow.validate). Task definitions may name log groups the
+    config did not; what that adds to the offline checks (a group now shared, say) is reported
+    here, the rest validate already printed, with
     the task definitions' sizing problems. Destroy needs no task definition (ours is found by
     name, in every Region read), so it reads none for sizing, and one it cannot read, of a
     service already deleted say, is a warning there, not a stop.
@@ -97,7 +96,7 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
     actual = kinds.read(clients, resolved)
     findings += actual.problems   # what reading found odd in AWS's answers, whichever kind read it
     if not destroy:
-        findings += _added_by_task_definitions(loaded.config, resolved) + kinds.check(resolved, wanted, actual, prune)
+        findings += _added_by_task_definitions(loaded, resolved) + kinds.check(resolved, wanted, actual, prune)
     findings += strays.warnings(resolved.config, actual.strays) + alarm.unowned(resolved.config.prefix, wanted, actual)
     made = plan(wanted, actual, kinds.NAMES, prune=prune or destroy, findings=findings, late=kinds.LATE)
     made.findings += composite_alarm.blocked(made, actual)

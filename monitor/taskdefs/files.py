@@ -110,6 +110,14 @@ def of_families(config_path: str | Path, families: set[str]) -> list[dict]:
     return [definition for definition in found if definition["family"] in families]
 
 
+def named(config_path: str | Path, families: set[str]) -> list[Path]:
+    """The files beside the config whose task definition's family is one of `families` (those `of_families` reads).
+
+    Raises TaskFileError for a file that is not a task definition in either shape.
+    """
+    return [path for path in (beside(config_path) if families else []) if load(path)["family"] in families]
+
+
 def registration(definition: dict) -> dict:
     """A task definition as RegisterTaskDefinition's input: the describe-only keys left out."""
     return {key: value for key, value in definition.items() if key not in DESCRIBED_ONLY}

@@ -118,6 +118,12 @@ def _first(task_definition: dict, unit: str, candidates: list[tuple[int | None, 
     return None
 
 
+def task_limit(task_definition: dict, field: str) -> Limit | None:
+    """The task's own `cpu` or `memory` as a limit (TASK): the most all its containers use together ("Task size")."""
+    total, unit = (task_cpu(task_definition), CPU_UNITS) if field == "cpu" else (task_memory(task_definition), MIB)
+    return _first(task_definition, unit, [(total, TASK, "")])
+
+
 FARGATE_STORAGE_GIB = 20   # "Fargate task ephemeral storage": 20 GiB unless ephemeralStorage.sizeInGiB says more
 GB = "GB"
 
