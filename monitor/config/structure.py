@@ -17,13 +17,14 @@ BAD_VALUE = Check("CFG-013", ERROR, "a value of the wrong type, or not one of th
 CHECKS = (NOT_MAPPING, UNKNOWN_KEY, MISSING_KEY, BAD_VALUE)
 
 
-def check(model: type[BaseModel], source: Source) -> tuple[BaseModel | None, list[Problem]]:
-    """Build `model` from the source's data, or explain every reason it cannot be built."""
-    if not isinstance(source.data, dict):
-        found = type(source.data).__name__ if source.data is not None else "an empty file"
+def check(model: type[BaseModel], source: Source, data: object = None) -> tuple[BaseModel | None, list[Problem]]:
+    """Build `model` from the source's data (or `data`, part of it), or explain every reason it cannot be built."""
+    data = source.data if data is None else data
+    if not isinstance(data, dict):
+        found = type(data).__name__ if data is not None else "an empty file"
         return None, [NOT_MAPPING.problem((), f"expected a mapping of keys at the top, got {found}", source=source)]
     try:
-        return model.model_validate(source.data), []
+        return model.model_validate(data), []
     except ValidationError as error:
         return None, [_problem(model, item, source) for item in error.errors()]
 

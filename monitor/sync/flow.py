@@ -12,7 +12,7 @@ from monitor.dashboards import checks as dashboard_checks
 from monitor.exporter import rules as exporter_rules
 from monitor.kinds import alarm, alarm_advice, alarm_checks, composite_alarm, dashboard_spec, filter_checks, strays
 from monitor.offline import alarm_logs
-from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, errors, placed, silence
+from monitor.problems import ERROR, WARNING, Check, Mark, Problem, Source, demoted, placed, silence
 from monitor.resolved import Loaded, account, edges, load, model, taskdefs
 from monitor.resolved.model import Model
 from monitor.state.plan import Plan, duplicates, plan
@@ -25,19 +25,19 @@ CHECKS = (TASK_FILE,)
 
 
 def validate(path: str) -> Loaded:
-    """The config's own problems, then what only the desired state shows: clashes and quotas."""
+    """The config's own problems, then what only the desired state shows: clashes and quotas.
+
+    Each check runs on the config without the parts that hold an error (Loaded.sound), so that one
+    run reports every problem but those that only a fix of another can show."""
     loaded = load(path)
-    if loaded.config is not None and not errors(loaded.problems):   # expressions name what `use:` resolved
-        loaded.problems += exporter_rules.check(loaded.config, loaded.source)
-    blocking = [p for p in errors(loaded.problems) if p not in loaded.dashboard_problems]
-    if loaded.config is not None and not blocking:
-        # A broken dashboard entry hides no other problem: the rest are checked without dashboards.
-        config = loaded.config if loaded.ok else loaded.config.model_copy(update={"dashboards": []})
-        resolved = model.of(config)
-        found = offline_checks(resolved) + filter_checks.limits(kinds.desired(resolved), Actual())
-        found += alarm_logs.check(loaded)   # log samples are named relative to the config file
-        found += _task_definition_files(loaded, config)
-        loaded.problems += [placed(p, loaded.source) for p in found]
+    sound = loaded.sound()
+    if sound.config is not None:
+        resolved = model.of(sound.config)
+        found = exporter_rules.check(sound.config, sound.source)   # expressions name what `use:` resolved
+        found += offline_checks(resolved) + filter_checks.limits(kinds.desired(resolved), Actual())
+        found += alarm_logs.check(sound)   # log samples are named relative to the config file
+        found += _task_definition_files(sound, sound.config)
+        loaded.problems += [sound.placed(placed(p, loaded.source)) for p in found]
     loaded.problems = silence(loaded.problems, ignored(loaded.config))
     return loaded
 
