@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 
-import boto3
+from typing import TYPE_CHECKING
+
 import botocore.session
 from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
 from monitor.aws import iam
 from monitor.aws.clients import Clients
+
+if TYPE_CHECKING:
+    import boto3
 
 # sts:AssumeRole on each `role_arn`: the exporter reads other accounts through it (STS API reference, AssumeRole).
 PERMISSIONS = iam.Permissions("other accounts", read_if=("sts:AssumeRole",),
@@ -51,4 +55,5 @@ def _session(clients: Clients, role_arn: str) -> boto3.Session:
         base.get_credentials(), role_arn, extra_args={"RoleSessionName": SESSION_NAME})
     inner = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     inner._credentials = DeferredRefreshableCredentials(refresh_using=fetcher.fetch_credentials, method="assume-role")
+    import boto3
     return boto3.Session(botocore_session=inner, region_name=clients.region)

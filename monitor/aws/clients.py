@@ -6,11 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import boto3
+from typing import TYPE_CHECKING
+
 import botocore.session
 from botocore.config import Config as BotoConfig
 
 from monitor.aws import retries
+
+if TYPE_CHECKING:   # boto3 is imported where a session is made: a command that talks to no AWS never loads it
+    import boto3
 
 # "standard" retry mode (botocore docs, "Retries"), with per-failure budgets on top: see
 # monitor/aws/retries.py. `total_max_attempts` counts the first call; `max_attempts` would not.
@@ -56,6 +60,7 @@ FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "te
 
 def local_session(region: str | None) -> boto3.Session:
     """A session for the emulator: fake credentials, and no profile, not even AWS_PROFILE's."""
+    import boto3
     isolated = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     return boto3.Session(botocore_session=isolated, region_name=region, **FAKE_CREDENTIALS)
 
@@ -102,6 +107,7 @@ class Clients:
 
     def _boto_session(self) -> boto3.Session:
         if self._session is None:
+            import boto3
             local = self.target.local or self.target.endpoint_url in LOCAL_ENDPOINTS
             self._session = local_session(self.target.region) if local else \
                 boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
