@@ -86,10 +86,9 @@ def make_plan(loaded: Loaded, clients: Clients, prune: bool = False, destroy: bo
 
     `loaded` is a validated config (sync.flow.validate). Task definitions may name log groups the
     config did not; what that adds to the offline checks (a group now shared, say) is reported
-    here, the rest validate already printed, with
-    the task definitions' sizing problems. Destroy needs no task definition (ours is found by
-    name, in every Region read), so it reads none for sizing, and one it cannot read, of a
-    service already deleted say, is a warning there, not a stop.
+    here, with the task definitions' sizing problems; the rest validate already printed. Destroy
+    needs no task definition (ours is found by name, in every Region read), so it reads none for
+    sizing, and one it cannot read, of a service already deleted say, is a warning there, not a stop.
     """
     resolved, findings = scope(loaded, clients, destroy)
     wanted = [] if destroy else kinds.desired(resolved)
