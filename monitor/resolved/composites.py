@@ -113,11 +113,11 @@ def config_ranks(config: Config) -> dict[str, int]:
     return ranks(edges)
 
 
-def makeable(place: Place, alarm: Alarm, name: str, parsed: AlarmRule | RuleError, where: set[str | None]) -> bool:
+def makeable(named: dict[str, Alarm], alarm: Alarm, name: str, parsed: AlarmRule | RuleError,
+             where: set[str | None]) -> bool:
     """Whether a composite alarm can be made (validation says why not): the first alarm of its name in its
-    container, a rule that parses and names only its container's other alarms or quoted full names, no
-    cycle, and one Region for all it names (a rule names alarms of its own Region only)."""
-    named = siblings(place)
+    container (`named`, siblings()), a rule that parses and names only its container's other alarms or quoted
+    full names, no cycle, and one Region for all it names (a rule names alarms of its own Region only)."""
     if named.get(alarm.name) is not alarm or isinstance(parsed, RuleError):
         return False
     outside = set(foreign(parsed, named))

@@ -94,33 +94,36 @@ def build(config: Config) -> Model:
     """Walk the config once: every alarm and filter resolved, composites ranked over the whole config."""
     places = containers(config)
     ranked = composites.config_ranks(config)
-    alarms = tuple(_alarm(config, place, number, alarm, ranked)
-                   for place in places for number, alarm in enumerate(place.container.alarms))
+    alarms = tuple(_alarm(config, place, composites.siblings(place), ranked) for place in places)
     filters = tuple(FilterEntry(place, number, item, _filter_name(config, place, item),
                                 publishing.publishes(config, place, item))
                     for place in places for number, item in enumerate(place.container.filters))
-    return Model(config, places, alarms, filters)
+    return Model(config, places, tuple(entry for entries in alarms for entry in entries), filters)
 
 
-def _alarm(config: Config, place: Place, number: int, alarm: Alarm, ranked: dict[str, int]) -> AlarmEntry:
-    name = alarm_metrics.alarm_name(config, place, alarm)
-    named = composites.siblings(place)
-    if alarm.composite:
-        own = named.get(alarm.name) is alarm
-        where = composites.regions(config, place, alarm.name, named) if own else set()
-        parsed = composites.rule(alarm)
-        siblings = {} if isinstance(parsed, RuleError) else {
-            short: alarm_metrics.alarm_name(config, place, named[short]) for short in parsed.names if short in named}
-        return AlarmEntry(place, number, alarm, name, regions=frozenset(where), rule=parsed,
-                          rank=ranked.get(name, 0), siblings=siblings,
-                          makeable=own and composites.makeable(place, alarm, name, parsed, where))
-    if alarm.metrics is not None:
-        queries = alarm_metrics.math_metrics(config, place, alarm)
-        return AlarmEntry(place, number, alarm, name, queries=queries,
-                          regions=frozenset(composites.own_regions(config, place, alarm)))
-    metric = alarm_metrics.resolve(config, place, alarm) if alarm.metric is not None else None
-    where = {metric.region} if isinstance(metric, Metric) else set()
-    return AlarmEntry(place, number, alarm, name, metric=metric, regions=frozenset(where))
+def _alarm(config: Config, place: Place, named: dict[str, Alarm], ranked: dict[str, int]) -> list[AlarmEntry]:
+    """The container's alarms resolved; `named` is its alarms by short name (composites.siblings)."""
+    found = []
+    for number, alarm in enumerate(place.container.alarms):
+        name = alarm_metrics.alarm_name(config, place, alarm)
+        if alarm.composite:
+            found.append(_composite(config, place, named, number, alarm, name, ranked.get(name, 0)))
+            continue
+        metric = alarm_metrics.resolve(config, place, alarm) if alarm.metrics is None and alarm.metric is not None else None
+        queries = alarm_metrics.math_metrics(config, place, alarm) if alarm.metrics is not None else {}
+        found.append(AlarmEntry(place, number, alarm, name, metric=metric, queries=queries,
+                                regions=frozenset(composites.own_regions(config, place, alarm))))
+    return found
+
+
+def _composite(config: Config, place: Place, named: dict[str, Alarm], number: int, alarm: Alarm, name: str,
+               rank: int) -> AlarmEntry:
+    where = composites.regions(config, place, alarm.name, named) if named.get(alarm.name) is alarm else set()
+    parsed = composites.rule(alarm)
+    siblings = {} if isinstance(parsed, RuleError) else {
+        short: alarm_metrics.alarm_name(config, place, named[short]) for short in parsed.names if short in named}
+    return AlarmEntry(place, number, alarm, name, regions=frozenset(where), rule=parsed, rank=rank,
+                      siblings=siblings, makeable=composites.makeable(named, alarm, name, parsed, where))
 
 
 def _filter_name(config: Config, place: Place, item: Filter) -> str:
